@@ -1,0 +1,64 @@
+# kzone — the two commands that matter: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_PROJECT_DIR := $(CURDIR)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help demo test lint format sql-lint pytest bq-compile docs docs-serve bench evaluate clean install
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or run: make PYTHON=/path/to/python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv with the pinned dependency set
+
+demo: $(STAMP) ## Run the main job end to end on the embedded DuckDB warehouse
+	$(BIN)/kzone demo
+
+test: $(STAMP) lint pytest ## Run the whole test suite (lint, BigQuery compile, pytest + dbt)
+
+lint: $(STAMP) ## ruff + sqlfluff
+	$(BIN)/ruff check python_models tests benchmarks
+	$(BIN)/ruff format --check python_models tests benchmarks
+	$(MAKE) --no-print-directory sql-lint
+
+sql-lint: $(STAMP)
+	$(BIN)/sqlfluff lint models tests/singular --processes 2
+
+format: $(STAMP) ## Apply ruff format and sqlfluff fix
+	$(BIN)/ruff format python_models tests benchmarks
+	$(BIN)/ruff check --fix python_models tests benchmarks
+
+pytest: $(STAMP)
+	$(BIN)/pytest tests/python
+
+bq-compile: $(STAMP) ## Compile every SQL model/test/snapshot for BigQuery offline and parse it as BigQuery
+	$(BIN)/python -m python_models.bq_offline
+
+docs: $(STAMP) ## Generate the dbt docs site into target/
+	$(BIN)/kzone docs
+
+docs-serve: docs ## Serve the docs site on http://127.0.0.1:8080
+	$(BIN)/dbt docs serve --port 8080 --host 127.0.0.1 --no-browser
+
+bench: $(STAMP) ## Print the benchmark table
+	$(BIN)/python benchmarks/run.py
+
+evaluate: $(STAMP) ## Real-data evaluation (needs ../shared/data/retrosheet_starters)
+	$(BIN)/kzone evaluate
+
+clean: ## Remove build outputs (keeps .venv)
+	rm -rf target logs warehouse artifacts dbt_packages

@@ -1,0 +1,43 @@
+with
+
+source as (
+
+    select * from {{ source('schedule', 'probable_starters') }}
+
+),
+
+teams as (
+
+    select * from {{ ref('team_codes') }}
+
+),
+
+renamed as (
+
+    select
+        source.game_id,
+        source.pitcher_id,
+        trim(source.pitcher_name) as pitcher_name,
+        {{ slugify('source.pitcher_name') }} as pitcher_lookup,
+        coalesce(team.team_code, source.team) as team,
+        coalesce(opp.team_code, source.opponent) as opponent,
+        source.park_id,
+        upper(source.pitcher_throws) as pitcher_throws,
+        cast(source.opp_lineup_lhb as {{ dbt.type_int() }}) as opp_lineup_lhb,
+        cast(source.opp_lineup_rhb as {{ dbt.type_int() }}) as opp_lineup_rhb,
+        cast(source.opp_lineup_swb as {{ dbt.type_int() }}) as opp_lineup_swb,
+        cast(source.opp_lineup_platoon_adv as {{ dbt.type_int() }}) as opp_lineup_platoon_adv,
+        source.is_home,
+        source.day_night = 'day' as is_day_game,
+        cast(source.game_date as date) as game_date,
+        source.first_pitch_at,
+        source.announced_at,
+        source._loaded_at as loaded_at
+
+    from source
+    left join teams as team on source.team = team.retro_code
+    left join teams as opp on source.opponent = opp.retro_code
+
+)
+
+select * from renamed

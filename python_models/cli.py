@@ -1,0 +1,189 @@
+"""`kzone`: the command line of the runner. Each command is a thin shell over a pipeline module."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from python_models.config import SettingsError, get_settings
+from python_models.logging_setup import setup_logging
+
+app = typer.Typer(
+    name="kzone",
+    help="MLB pitcher-strikeout predictions: load data, build the warehouse, train, score, monitor.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+log = logging.getLogger("kzone")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(func: F) -> F:
+    """Known failures print one clear line and exit 1; unexpected ones keep their traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from python_models.data.loaders import DataValidationError
+        from python_models.dbt_runner import DbtError
+        from python_models.warehouse.base import WarehouseError
+
+        try:
+            return func(*args, **kwargs)
+        except (SettingsError, DataValidationError, WarehouseError, DbtError, ValueError) as exc:
+            log.error("%s", exc)
+            raise typer.Exit(code=1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def main() -> None:
+    """Configure logging from KZONE_LOG_LEVEL and validate the settings before any command runs."""
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        setup_logging("INFO")
+        log.error("%s", exc)
+        sys.exit(2)
+    setup_logging(settings.log_level)
+
+
+def parse_date(value: str) -> date:
+    """Dates are YYYY-MM-DD; anything else is a clear error."""
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+DateArg = Annotated[date, typer.Option(parser=parse_date, metavar="YYYY-MM-DD")]
+FileArg = Annotated[Path, typer.Argument(help="CSV file (.csv or .csv.gz) in the landing contract's format.")]
+
+
+def _load(table: str, file: Path) -> None:
+    from python_models.data.loaders import load_file
+    from python_models.warehouse import open_warehouse
+    from python_models.warehouse.tables import RAW_TABLES
+
+    wh = open_warehouse()
+    try:
+        result = load_file(wh, RAW_TABLES[table], file)
+    finally:
+        wh.close()
+    out.print(
+        f"[bold]{file.name}[/] → {table}: {result.rows_in_batch} rows read, "
+        f"{result.rows_inserted} new, {result.rows_updated} changed"
+    )
+
+
+@app.command("load-game-logs")
+@friendly_errors
+def load_game_logs(file: FileArg) -> None:
+    """Load pitcher game logs (e.g. ../shared/data/retrosheet_starters/starters_2021_2022.csv.gz)."""
+    _load("pitcher_game_logs", file)
+
+
+@app.command("load-lines")
+@friendly_errors
+def load_lines(file: FileArg) -> None:
+    """Load sportsbook strikeout-line captures (every capture is kept)."""
+    _load("strikeout_lines", file)
+
+
+@app.command("load-probable-starters")
+@friendly_errors
+def load_probable_starters(file: FileArg) -> None:
+    """Load announced probable starters."""
+    _load("probable_starters", file)
+
+
+@app.command("load-injuries")
+@friendly_errors
+def load_injuries(file: FileArg) -> None:
+    """Load injured-list scrapes (status IL7/IL10/IL15/IL60)."""
+    _load("injured_list", file)
+
+
+@app.command("demo-data")
+@friendly_errors
+def demo_data(
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 20260107,
+) -> None:
+    """Generate the deterministic synthetic demo league and load it (lines and injuries are synthetic)."""
+    from python_models.data.demo_load import load_demo
+    from python_models.warehouse import open_warehouse
+
+    wh = open_warehouse()
+    try:
+        demo, written = load_demo(wh, seed)
+    finally:
+        wh.close()
+    table = Table(title=f"demo data (seed {seed}, {demo.first_day} → {demo.last_day})")
+    table.add_column("table")
+    table.add_column("rows generated", justify="right")
+    table.add_column("rows newly written", justify="right")
+    for name, n in demo.summary().items():
+        key = {"legacy_predictions": "pitcher_strikeouts_legacy", "game_logs": "pitcher_game_logs"}.get(
+            name, name
+        )
+        table.add_row(name, f"{n:,}", f"{written.get(key, 0):,}")
+    out.print(table)
+
+
+@app.command("build")
+@friendly_errors
+def build(
+    select: Annotated[str | None, typer.Option(help="dbt selector (default: everything).")] = None,
+    full_refresh: Annotated[bool, typer.Option(help="Rebuild incremental models from scratch.")] = False,
+) -> None:
+    """Run `dbt seed` + `dbt build` on the configured target."""
+    from python_models.dbt_runner import run_dbt
+
+    args = ["build"] + (["--select", select] if select else []) + (["--full-refresh"] if full_refresh else [])
+    run_dbt(args)
+
+
+@app.command("cleanup-staging")
+@friendly_errors
+def cleanup_staging(
+    older_than_hours: Annotated[float, typer.Option(help="Only tables at least this old.")] = 6.0,
+) -> None:
+    """Drop orphaned per-batch staging tables left by crashed runs."""
+    from python_models.warehouse import open_warehouse
+
+    wh = open_warehouse()
+    try:
+        dropped = [
+            t
+            for layer in ("raw", "scoring", "mlb_predictions")
+            for t in wh.drop_orphan_staging(layer, older_than_hours)
+        ]
+    finally:
+        wh.close()
+    out.print(f"dropped {len(dropped)} orphaned staging table(s)")
+
+
+@app.command("demo")
+@friendly_errors
+def demo(
+    seed: Annotated[int, typer.Option(help="Random seed of the demo league.")] = 20260107,
+) -> None:
+    """The main job end to end on the embedded DuckDB warehouse: data → dbt build → summary."""
+    from python_models.pipeline import run_demo
+
+    run_demo(seed, out)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

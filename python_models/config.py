@@ -1,0 +1,248 @@
+"""One typed settings object for the whole runner, read from the environment.
+
+The original production names (``MLB_*``) are kept with their original defaults; new settings use the
+``KZONE_`` prefix. A bad value fails at start-up with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+SYSTEM_IDS: tuple[str, ...] = ("v1_baseline", "v1_6_rolling", "ensemble_v1")
+COMPONENT_SYSTEMS: tuple[str, ...] = ("v1_baseline", "v1_6_rolling")
+
+
+class SettingsError(ValueError):
+    """Raised when the environment holds a value the runner cannot start with."""
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    """Every setting the runner reads. Field aliases are the environment variable names."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+
+    # --- warehouse --------------------------------------------------------------------------------
+    target: Literal["local", "bigquery", "bigquery_emulator"] = Field(
+        "local", validation_alias=_env("KZONE_TARGET"), description="Warehouse target (dbt target name)."
+    )
+    duckdb_path: Path = Field(
+        PROJECT_ROOT / "warehouse" / "kzone.duckdb",
+        validation_alias=_env("KZONE_DUCKDB_PATH"),
+        description="DuckDB file of the embedded warehouse.",
+    )
+    bq_project: str = Field(
+        "kzone-prod", validation_alias=_env("KZONE_BQ_PROJECT"), description="GCP project."
+    )
+    bq_location: str = Field(
+        "US", validation_alias=_env("KZONE_BQ_LOCATION"), description="BigQuery location."
+    )
+    bq_api_endpoint: str | None = Field(
+        None,
+        validation_alias=_env("KZONE_BQ_API_ENDPOINT"),
+        description="BigQuery API endpoint override (the local stand-in in tests); unset in production.",
+    )
+    dataset_prefix: str = Field(
+        "",
+        validation_alias=_env("KZONE_DATASET_PREFIX"),
+        description="Prefix for every schema/dataset (isolates a developer or a test run).",
+    )
+    model_store: Path = Field(
+        PROJECT_ROOT / "artifacts" / "models",
+        validation_alias=_env("KZONE_MODEL_STORE"),
+        description="Folder holding model files and model cards.",
+    )
+
+    # --- systems (original names and defaults) --------------------------------------------------
+    active_systems: Annotated[tuple[str, ...], NoDecode] = Field(
+        SYSTEM_IDS,
+        validation_alias=_env("MLB_ACTIVE_SYSTEMS"),
+        description="Comma-separated systems to score.",
+    )
+    v1_model_path: Path | None = Field(
+        None,
+        validation_alias=_env("MLB_V1_MODEL_PATH"),
+        description="Pin v1_baseline to this model file (default: newest registered version valid for the date).",
+    )
+    v1_6_model_path: Path | None = Field(
+        None,
+        validation_alias=_env("MLB_V1_6_MODEL_PATH"),
+        description="Pin v1_6_rolling to this model file (default: newest registered version valid for the date).",
+    )
+    ensemble_v1_weight: float = Field(
+        0.3, ge=0, le=1, validation_alias=_env("MLB_ENSEMBLE_V1_WEIGHT"), description="Ensemble weight of v1."
+    )
+    ensemble_v1_6_weight: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        validation_alias=_env("MLB_ENSEMBLE_V1_6_WEIGHT"),
+        description="Ensemble weight of v1.6.",
+    )
+    agreement_strong_k: float = Field(
+        1.0,
+        gt=0,
+        validation_alias=_env("KZONE_AGREEMENT_STRONG_K"),
+        description="Systems agree within this many K.",
+    )
+    agreement_disagree_k: float = Field(
+        2.0,
+        gt=0,
+        validation_alias=_env("KZONE_AGREEMENT_DISAGREE_K"),
+        description="Systems disagree beyond this.",
+    )
+    agreement_bonus: float = Field(
+        0.10,
+        ge=0,
+        le=1,
+        validation_alias=_env("KZONE_AGREEMENT_BONUS"),
+        description="Confidence bonus (share).",
+    )
+    disagreement_penalty: float = Field(
+        0.15,
+        ge=0,
+        le=1,
+        validation_alias=_env("KZONE_DISAGREEMENT_PENALTY"),
+        description="Confidence penalty.",
+    )
+
+    # --- recommendation rules ---------------------------------------------------------------------
+    min_edge: float = Field(
+        0.5, ge=0, validation_alias=_env("MLB_MIN_EDGE"), description="Minimum |edge| in K."
+    )
+    min_confidence: float = Field(
+        60.0,
+        ge=0,
+        le=100,
+        validation_alias=_env("MLB_MIN_CONFIDENCE"),
+        description="Minimum confidence (0-100).",
+    )
+    min_prob_margin: float = Field(
+        0.02,
+        ge=0,
+        le=0.5,
+        validation_alias=_env("KZONE_MIN_PROB_MARGIN"),
+        description="The side's probability must beat the no-vig implied probability by this much.",
+    )
+    min_coverage_pct: float = Field(
+        60.0,
+        ge=0,
+        le=100,
+        validation_alias=_env("KZONE_MIN_COVERAGE_PCT"),
+        description="Below this feature coverage a prediction is PASS.",
+    )
+    il_cache_ttl_hours: float = Field(
+        3.0, gt=0, validation_alias=_env("MLB_IL_CACHE_TTL_HOURS"), description="Injured-list cache lifetime."
+    )
+
+    # --- monitoring thresholds (original names) ---------------------------------------------------
+    fallback_rate_threshold: float = Field(
+        0.10,
+        ge=0,
+        le=1,
+        validation_alias=_env("MLB_FALLBACK_RATE_THRESHOLD"),
+        description="Alert above this rate.",
+    )
+    fallback_window_minutes: int = Field(
+        60,
+        gt=0,
+        validation_alias=_env("MLB_FALLBACK_WINDOW_MINUTES"),
+        description="Window for the fallback rate.",
+    )
+    model_load_failure_threshold: int = Field(
+        3,
+        gt=0,
+        validation_alias=_env("MLB_MODEL_LOAD_FAILURE_THRESHOLD"),
+        description="Consecutive model failures that open a system's circuit.",
+    )
+    low_coverage_threshold: float = Field(
+        80.0,
+        ge=0,
+        le=100,
+        validation_alias=_env("MLB_LOW_COVERAGE_THRESHOLD"),
+        description="A prediction below this feature coverage (%) counts as low coverage.",
+    )
+    low_coverage_rate_threshold: float = Field(
+        0.10,
+        ge=0,
+        le=1,
+        validation_alias=_env("MLB_LOW_COVERAGE_RATE_THRESHOLD"),
+        description="Alert when the share of low-coverage predictions exceeds this.",
+    )
+
+    # --- runner -----------------------------------------------------------------------------------
+    warehouse_retries: int = Field(
+        5, ge=0, validation_alias=_env("KZONE_WAREHOUSE_RETRIES"), description="Retries for transient errors."
+    )
+    log_level: str = Field("INFO", validation_alias=_env("KZONE_LOG_LEVEL"), description="Logging level.")
+
+    @field_validator("active_systems", mode="before")
+    @classmethod
+    def _split_systems(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("active_systems")
+    @classmethod
+    def _known_systems(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [s for s in value if s not in SYSTEM_IDS]
+        if unknown:
+            raise ValueError(f"unknown system(s) {unknown}; known: {list(SYSTEM_IDS)}")
+        if not value:
+            raise ValueError("at least one system must be active")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+        return value
+
+    @model_validator(mode="after")
+    def _thresholds_ordered(self) -> Settings:
+        if self.agreement_disagree_k < self.agreement_strong_k:
+            raise ValueError("KZONE_AGREEMENT_DISAGREE_K must be >= KZONE_AGREEMENT_STRONG_K")
+        return self
+
+    def schema(self, name: str) -> str:
+        """Physical schema (DuckDB) or dataset (BigQuery) for a logical layer name."""
+        return f"{self.dataset_prefix}{name}"
+
+
+def _env_name(settings_cls: type[BaseSettings], field: str) -> str:
+    alias = settings_cls.model_fields[field].validation_alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return field
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings, turning validation errors into one message naming each variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            name = _env_name(Settings, field) if field in Settings.model_fields else field
+            problems.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
+        raise SettingsError("invalid configuration: " + "; ".join(problems)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings (tests build their own with ``load_settings``)."""
+    return load_settings()

@@ -1,0 +1,510 @@
+"""A deterministic, realistic synthetic league for the embedded demo.
+
+Two seasons (2025, 2026) of starts for ~180 pitchers on 30 teams (5-man rotations plus a spare), with
+persistent individual strikeout and workload rates, opponents with strikeout tendencies, lineups with
+handedness, probable starters, sportsbook lines a market would set (a noisy estimate, half-point lines
+mostly, ~-110 odds with vig, several captures per start), injured-list stints, and the legacy
+predictions table for 2025. Lines and injuries are SYNTHETIC: real strikeout lines are not public data.
+
+Calibrated to the real 2021-2022 Retrosheet file: mean ≈ 4.8 strikeouts per start, SD ≈ 2.5, 0-16.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+SEED = 20260107
+SEASONS = {2025: (date(2025, 3, 27), date(2025, 9, 28)), 2026: (date(2026, 3, 26), date(2026, 9, 27))}
+GAMES_PER_TEAM = 162
+TEAMS = [
+    "ANA",
+    "ARI",
+    "ATL",
+    "BAL",
+    "BOS",
+    "CHA",
+    "CHN",
+    "CIN",
+    "CLE",
+    "COL",
+    "DET",
+    "HOU",
+    "KCA",
+    "LAN",
+    "MIA",
+    "MIL",
+    "MIN",
+    "NYA",
+    "NYN",
+    "OAK",
+    "PHI",
+    "PIT",
+    "SDN",
+    "SEA",
+    "SFN",
+    "SLN",
+    "TBA",
+    "TEX",
+    "TOR",
+    "WAS",
+]
+BOOKMAKERS = ("draftkings", "fanduel")
+LEGACY_V1 = "mlb_pitcher_strikeouts_v1_20260107"
+LEGACY_V1_6 = "mlb_pitcher_strikeouts_v1_6_rolling_20260115_131149"
+FIRST = [
+    "Aaron",
+    "Adam",
+    "Alex",
+    "Andrew",
+    "Ben",
+    "Blake",
+    "Brandon",
+    "Brady",
+    "Caleb",
+    "Carlos",
+    "Chris",
+    "Cole",
+    "Corbin",
+    "Dallas",
+    "Dane",
+    "Dylan",
+    "Eric",
+    "Erik",
+    "Ethan",
+    "Felix",
+    "Framber",
+    "Freddy",
+    "Gavin",
+    "George",
+    "Grayson",
+    "Hunter",
+    "Jack",
+    "Jake",
+    "Jameson",
+    "Jesus",
+    "Joe",
+    "Jordan",
+    "Jose",
+    "Josh",
+    "Julio",
+    "Justin",
+    "Kevin",
+    "Kyle",
+    "Lance",
+    "Logan",
+    "Lucas",
+    "Luis",
+    "Marcus",
+    "Max",
+    "Merrill",
+    "Michael",
+    "Miles",
+    "Nathan",
+    "Nick",
+    "Pablo",
+    "Reid",
+    "Ryan",
+    "Sandy",
+    "Sean",
+    "Shane",
+    "Sonny",
+    "Spencer",
+    "Taj",
+    "Tanner",
+    "Tarik",
+    "Tyler",
+    "Walker",
+    "Yusei",
+    "Zac",
+    "Zack",
+]
+LAST = [
+    "Alcantara",
+    "Anderson",
+    "Bassitt",
+    "Bieber",
+    "Brown",
+    "Burnes",
+    "Castillo",
+    "Cease",
+    "Cole",
+    "Cortes",
+    "Darvish",
+    "Eflin",
+    "Eovaldi",
+    "Flaherty",
+    "Freeland",
+    "Fried",
+    "Gallen",
+    "Gausman",
+    "Gibson",
+    "Glasnow",
+    "Gray",
+    "Greene",
+    "Hendricks",
+    "Houck",
+    "Javier",
+    "Keller",
+    "Kikuchi",
+    "King",
+    "Kirby",
+    "Lodolo",
+    "Lopez",
+    "Lugo",
+    "Lynn",
+    "Manaea",
+    "Manoah",
+    "Marquez",
+    "McClanahan",
+    "Means",
+    "Mikolas",
+    "Montas",
+    "Musgrove",
+    "Nola",
+    "Ober",
+    "Ohtani",
+    "Pfaadt",
+    "Quintana",
+    "Ragans",
+    "Ray",
+    "Rodon",
+    "Rodriguez",
+    "Sale",
+    "Sanchez",
+    "Scherzer",
+    "Senga",
+    "Skubal",
+    "Snell",
+    "Steele",
+    "Stroman",
+    "Suarez",
+    "Taillon",
+    "Urias",
+    "Valdez",
+    "Verlander",
+    "Wacha",
+    "Webb",
+    "Wheeler",
+    "Woodruff",
+    "Yamamoto",
+]
+
+
+@dataclass
+class Pitcher:
+    pitcher_id: str
+    name: str
+    throws: str
+    team: str
+    k_rate: float  # strikeouts per batter faced (persistent skill)
+    bf_mean: float  # batters faced per start (workload)
+    bb_rate: float
+    season_drift: dict[int, float] = field(default_factory=dict)
+
+    def k_rate_in(self, season: int) -> float:
+        return float(np.clip(self.k_rate + self.season_drift.get(season, 0.0), 0.10, 0.40))
+
+
+@dataclass
+class DemoData:
+    game_logs: pd.DataFrame
+    probable_starters: pd.DataFrame
+    strikeout_lines: pd.DataFrame
+    injured_list: pd.DataFrame
+    legacy_predictions: pd.DataFrame
+    first_day: date
+    last_day: date
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "game_logs": len(self.game_logs),
+            "probable_starters": len(self.probable_starters),
+            "strikeout_lines": len(self.strikeout_lines),
+            "injured_list": len(self.injured_list),
+            "legacy_predictions": len(self.legacy_predictions),
+        }
+
+
+def american_from_prob(p: float) -> int:
+    """American odds for an implied probability (vig included), rounded like a book (to 5)."""
+    p = min(max(p, 0.05), 0.95)
+    odds = -100 * p / (1 - p) if p >= 0.5 else 100 * (1 - p) / p
+    return int(5 * round(odds / 5)) if abs(odds) >= 100 else (100 if odds > 0 else -100)
+
+
+def poisson_over_under(mean: float, line: float) -> tuple[float, float]:
+    """P(K > line), P(K < line) under Poisson(mean)."""
+    k = math.floor(line)
+    cdf = sum(math.exp(-mean) * mean**i / math.factorial(i) for i in range(k + 1))
+    p_at = math.exp(-mean) * mean**k / math.factorial(k) if line == k else 0.0
+    return 1 - cdf, cdf - p_at
+
+
+def _pitchers(rng: np.random.Generator) -> list[Pitcher]:
+    names: set[str] = set()
+    pitchers = []
+    counter: dict[str, int] = {}
+    for team in TEAMS:
+        for _ in range(6):  # five in the rotation plus a spare
+            while True:
+                first, last = rng.choice(FIRST), rng.choice(LAST)
+                if f"{first} {last}" not in names:
+                    names.add(f"{first} {last}")
+                    break
+            stem = (last.lower()[:4] + first.lower()[0]).ljust(5, "x")
+            counter[stem] = counter.get(stem, 0) + 1
+            pitchers.append(
+                Pitcher(
+                    pitcher_id=f"{stem}{counter[stem]:03d}",
+                    name=f"{first} {last}",
+                    throws="L" if rng.random() < 0.28 else "R",
+                    team=team,
+                    k_rate=float(np.clip(rng.normal(0.222, 0.042), 0.12, 0.36)),
+                    bf_mean=float(np.clip(rng.normal(23.0, 2.2), 16, 28)),
+                    bb_rate=float(np.clip(rng.normal(0.080, 0.015), 0.04, 0.14)),
+                    season_drift={s: float(rng.normal(0, 0.015)) for s in SEASONS},
+                )
+            )
+    return pitchers
+
+
+def _schedule(rng: np.random.Generator, start: date, end: date) -> list[tuple[date, str, str]]:
+    """(date, home, away) games: every team plays GAMES_PER_TEAM games between start and end."""
+    remaining = {t: GAMES_PER_TEAM for t in TEAMS}
+    days = (end - start).days + 1
+    games = []
+    for d in range(days):
+        day = start + timedelta(days=d)
+        days_left = days - d
+        order = sorted(TEAMS, key=lambda t: (-remaining[t], rng.random()))
+        playing = [t for t in order if remaining[t] > 0 and (remaining[t] >= days_left or rng.random() < 0.9)]
+        playing = playing[: len(playing) - len(playing) % 2]
+        rng.shuffle(playing)
+        for i in range(0, len(playing), 2):
+            home, away = playing[i], playing[i + 1]
+            games.append((day, home, away))
+            remaining[home] -= 1
+            remaining[away] -= 1
+    return games
+
+
+def generate(seed: int = SEED) -> DemoData:
+    """Build the whole demo deterministically from ``seed``."""
+    rng = np.random.default_rng(seed)
+    pitchers = _pitchers(rng)
+    by_team: dict[str, list[Pitcher]] = {t: [p for p in pitchers if p.team == t] for t in TEAMS}
+    opp_k = {t: float(np.clip(rng.normal(1.0, 0.07), 0.82, 1.2)) for t in TEAMS}
+    lineup_lefty_share = {t: float(np.clip(rng.normal(0.38, 0.1), 0.1, 0.7)) for t in TEAMS}
+    park_k = {t: float(np.clip(rng.normal(1.0, 0.03), 0.93, 1.07)) for t in TEAMS}
+
+    logs, probables, lines, il_rows, legacy = [], [], [], [], []
+    for season, (start, end) in SEASONS.items():
+        # injured-list stints: (pitcher_id) -> (first day, last day, status)
+        stints: dict[str, tuple[date, date, str]] = {}
+        season_days = (end - start).days
+        for p in pitchers:
+            if rng.random() < 0.22:
+                status = rng.choice(["IL10", "IL15", "IL60"], p=[0.35, 0.45, 0.2])
+                length = {
+                    "IL10": rng.integers(10, 25),
+                    "IL15": rng.integers(15, 45),
+                    "IL60": rng.integers(60, 90),
+                }[status]
+                first = start + timedelta(days=int(rng.integers(10, season_days - 20)))
+                stints[p.pitcher_id] = (first, first + timedelta(days=int(length)), str(status))
+        for pid, (first, last, status) in stints.items():
+            p = next(x for x in pitchers if x.pitcher_id == pid)
+            day = first
+            while day <= min(last, end):
+                il_rows.append(
+                    {
+                        "pitcher_id": pid,
+                        "pitcher_name": p.name,
+                        "team": p.team,
+                        "status": status,
+                        "scraped_at": datetime.combine(day, datetime.min.time()) + timedelta(hours=14),
+                    }
+                )
+                day += timedelta(days=1)
+
+        rotation_pos = {t: int(rng.integers(0, 5)) for t in TEAMS}
+        history: dict[str, list[int]] = {}
+        for game_day, home, away in _schedule(rng, start, end):
+            game_id = f"{home}{game_day:%Y%m%d}0"
+            is_day = rng.random() < 0.3
+            first_pitch = datetime.combine(game_day, datetime.min.time()) + timedelta(
+                hours=17 if is_day else 23, minutes=5
+            )
+            for team, opp, is_home in ((home, away, True), (away, home, False)):
+                rot = by_team[team][:5]
+                starter = rot[rotation_pos[team] % 5]
+                rotation_pos[team] += 1
+                stint = stints.get(starter.pitcher_id)
+                if stint and stint[0] <= game_day <= stint[1]:
+                    starter = by_team[team][5]  # the spare takes the start
+                lhb = int(rng.binomial(9, lineup_lefty_share[opp]))
+                swb = int(rng.binomial(9 - lhb, 0.08))
+                rhb = 9 - lhb - swb
+                platoon = (rhb if starter.throws == "L" else lhb) + swb
+                platoon_mult = 1 + 0.012 * ((9 - platoon) - 4.5)
+                p_k = starter.k_rate_in(season) * opp_k[opp] * park_k[home] * platoon_mult
+                p_k = float(np.clip(p_k * rng.lognormal(0, 0.12), 0.03, 0.6))
+                short = rng.random() < 0.05
+                bf = (
+                    int(rng.integers(3, 11))
+                    if short
+                    else int(np.clip(round(rng.normal(starter.bf_mean, 3.8)), 6, 33))
+                )
+                k = int(rng.binomial(bf, p_k))
+                bb = int(rng.binomial(bf - k, starter.bb_rate / (1 - p_k)))
+                hbp = int(rng.binomial(bf - k - bb, 0.01))
+                in_play = bf - k - bb - hbp
+                hits = int(rng.binomial(in_play, 0.30))
+                hr = int(rng.binomial(hits, 0.13))
+                doubles = int(rng.binomial(hits - hr, 0.2))
+                triples = int(rng.binomial(hits - hr - doubles, 0.03))
+                outs = max(min(bf - hits - bb - hbp, 27), 0)
+                runs = int(min(rng.poisson(0.45 * (hits + bb) + hr * 0.6), 15))
+                er = int(rng.binomial(runs, 0.92))
+                true_mean = (
+                    starter.k_rate_in(season) * opp_k[opp] * park_k[home] * platoon_mult * starter.bf_mean
+                )
+                logs.append(
+                    {
+                        "game_id": game_id,
+                        "game_date": game_day,
+                        "season": season,
+                        "game_number": 0,
+                        "team": team,
+                        "opponent": opp,
+                        "is_home": is_home,
+                        "pitcher_id": starter.pitcher_id,
+                        "pitcher_name": starter.name,
+                        "pitcher_throws": starter.throws,
+                        "outs_recorded": outs,
+                        "innings_pitched": round(outs / 3, 4),
+                        "batters_faced": bf,
+                        "strikeouts": k,
+                        "walks": bb,
+                        "intentional_walks": int(rng.binomial(bb, 0.05)),
+                        "hits_allowed": hits,
+                        "doubles_allowed": doubles,
+                        "triples_allowed": triples,
+                        "home_runs_allowed": hr,
+                        "runs_allowed": runs,
+                        "earned_runs": er,
+                        "hit_batters": hbp,
+                        "wild_pitches": int(rng.poisson(0.3)),
+                        "complete_game": outs >= 27,
+                        "decision": str(rng.choice(["W", "L", "ND"], p=[0.32, 0.32, 0.36])),
+                        "day_night": "day" if is_day else "night",
+                        "park_id": f"{home}01",
+                        "use_dh": True,
+                        "scheduled_innings": 9,
+                        "temp_f": float(round(rng.normal(74, 10))),
+                        "wind_dir": str(rng.choice(["tocf", "fromcf", "ltor", "rtol", "unknown"])),
+                        "wind_speed_mph": float(rng.integers(0, 18)),
+                        "sky": str(rng.choice(["sunny", "cloudy", "overcast", "dome"])),
+                        "precip": "none",
+                        "start_time": "1:05PM" if is_day else "7:05PM",
+                        "umpire_home_id": f"ump{int(rng.integers(1, 90)):03d}",
+                        "opp_lineup_lhb": lhb,
+                        "opp_lineup_rhb": rhb,
+                        "opp_lineup_swb": swb,
+                        "opp_lineup_platoon_adv": platoon,
+                        "opp_lineup_ids": "|".join(f"{opp.lower()}b{i:02d}" for i in range(9)),
+                    }
+                )
+                probables.append(
+                    {
+                        "game_id": game_id,
+                        "game_date": game_day,
+                        "team": team,
+                        "opponent": opp,
+                        "is_home": is_home,
+                        "pitcher_id": starter.pitcher_id,
+                        "pitcher_name": starter.name,
+                        "pitcher_throws": starter.throws,
+                        "park_id": f"{home}01",
+                        "day_night": "day" if is_day else "night",
+                        "opp_lineup_lhb": lhb,
+                        "opp_lineup_rhb": rhb,
+                        "opp_lineup_swb": swb,
+                        "opp_lineup_platoon_adv": platoon,
+                        "first_pitch_at": first_pitch,
+                        "announced_at": first_pitch - timedelta(hours=int(rng.integers(20, 30))),
+                    }
+                )
+                # The market: a noisy blend of the true mean and recent results, rounded to a line.
+                recent = history.get(starter.pitcher_id, [])[-5:]
+                market = 0.65 * true_mean + 0.35 * (np.mean(recent) if recent else true_mean)
+                market = float(max(market + rng.normal(0, 0.45), 1.2))
+                line = math.floor(market) + 0.5 if rng.random() < 0.88 else float(round(market))
+                line = min(max(line, 1.5), 12.5)
+                n_caps = int(rng.integers(1, 4))
+                for cap in range(n_caps):
+                    captured = first_pitch - timedelta(hours=float(26 - cap * 9 - rng.random() * 2))
+                    drift = float(rng.normal(0, 0.15))
+                    p_over, p_under = poisson_over_under(max(market + drift, 0.5), line)
+                    total = p_over + p_under
+                    for book in BOOKMAKERS[: 1 + int(rng.random() < 0.5)]:
+                        lines.append(
+                            {
+                                "game_id": game_id,
+                                "game_date": game_day,
+                                "pitcher_id": starter.pitcher_id,
+                                "pitcher_name": starter.name,
+                                "bookmaker": book,
+                                "strikeouts_line": line,
+                                "over_odds": american_from_prob(p_over / total * 1.045),
+                                "under_odds": american_from_prob(p_under / total * 1.045),
+                                "captured_at": captured,
+                            }
+                        )
+                if rng.random() < 0.03:  # a capture after first pitch: must be ignored by the features
+                    lines.append(
+                        {
+                            **lines[-1],
+                            "captured_at": first_pitch + timedelta(hours=1),
+                            "strikeouts_line": line + 1,
+                        }
+                    )
+                history.setdefault(starter.pitcher_id, []).append(k)
+                if season == 2025 and game_day >= date(2025, 4, 15):
+                    pred = float(max(true_mean + rng.normal(0, 0.9), 0.5))
+                    edge = pred - line
+                    legacy.append(
+                        {
+                            "pitcher_lookup": starter.name.lower().replace(" ", "_"),
+                            "pitcher_name": starter.name,
+                            "game_date": game_day,
+                            "predicted_strikeouts": round(pred, 2),
+                            "strikeouts_line": line,
+                            "over_odds": -110,
+                            "under_odds": -110,
+                            "edge": round(edge, 2),
+                            "confidence": float(round(rng.uniform(50, 85), 1)),
+                            "recommendation": "OVER"
+                            if edge >= 0.5
+                            else ("UNDER" if edge <= -0.5 else "PASS"),
+                            "model_version": LEGACY_V1 if game_day < date(2025, 7, 1) else LEGACY_V1_6,
+                            "created_at": first_pitch - timedelta(hours=8),
+                        }
+                    )
+    games = pd.DataFrame(logs)
+    return DemoData(
+        game_logs=games,
+        probable_starters=pd.DataFrame(probables),
+        strikeout_lines=pd.DataFrame(lines).drop_duplicates(
+            ["game_date", "pitcher_id", "bookmaker", "captured_at"]
+        ),
+        injured_list=pd.DataFrame(il_rows),
+        legacy_predictions=pd.DataFrame(legacy),
+        first_day=min(s for s, _ in SEASONS.values()),
+        last_day=max(e for _, e in SEASONS.values()),
+    )

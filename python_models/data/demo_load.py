@@ -1,0 +1,67 @@
+"""Write the generated demo into the warehouse through the same validated loaders as real data."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import pandas as pd
+
+from python_models.data.demo import DemoData, generate
+from python_models.data.loaders import load_frame, validate_frame
+from python_models.warehouse.base import Warehouse
+from python_models.warehouse.tables import (
+    GAME_LOGS,
+    INJURED_LIST,
+    LEGACY_PREDICTIONS,
+    PROBABLE_STARTERS,
+    STRIKEOUT_LINES,
+    TableSpec,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """The loaders validate text, as a file would hold it."""
+    return df.astype("string")
+
+
+def load_demo(
+    wh: Warehouse, seed: int, *, hold_back_last_day: bool = True
+) -> tuple[DemoData, dict[str, int]]:
+    """Generate and load the demo. The last day's game logs are held back: it is 'today', with probable
+    starters and lines but no results yet, like a live morning."""
+    demo = generate(seed)
+    logs = demo.game_logs
+    if hold_back_last_day:
+        logs = logs[logs["game_date"] < demo.last_day]
+    written: dict[str, int] = {}
+    for spec, frame in (
+        (GAME_LOGS, logs),
+        (PROBABLE_STARTERS, demo.probable_starters),
+        (STRIKEOUT_LINES, demo.strikeout_lines),
+        (INJURED_LIST, demo.injured_list),
+    ):
+        typed = validate_frame(_as_text(frame), spec, f"demo:{spec.name}")
+        result = load_frame(wh, spec, typed, f"demo-seed-{seed}")
+        written[spec.name] = result.rows_inserted
+    written[LEGACY_PREDICTIONS.name] = write_legacy(wh, demo.legacy_predictions, LEGACY_PREDICTIONS)
+    return demo, written
+
+
+def write_legacy(wh: Warehouse, frame: pd.DataFrame, spec: TableSpec) -> int:
+    """Create the pre-migration legacy table (production already has it) and fill it once."""
+    if wh.table_exists(spec.layer, spec.name):
+        existing = int(wh.query(f"select count(*) from {wh.relation(spec.layer, spec.name)}").iloc[0, 0])
+        if existing:
+            log.info("legacy table already holds %d rows; left as it is", existing)
+            return 0
+    result = wh.merge_batch(spec.layer, spec.name, frame, spec.columns, spec.key, hash_column=None)
+    return result.rows_inserted
+
+
+def last_demo_day() -> date:
+    from python_models.data.demo import SEASONS
+
+    return max(end for _, end in SEASONS.values())

@@ -1,0 +1,217 @@
+"""Loaders for the raw landing sources: validate every row, then write the file as ONE batch.
+
+A file is all-or-nothing: any malformed row rejects the whole file with messages naming the line and the
+column, and nothing is written. A valid file goes through the warehouse's staging table + MERGE on the
+table's key, so re-loading the same file adds and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from python_models.warehouse.base import MergeResult, Warehouse, new_batch_id, row_hashes
+from python_models.warehouse.tables import (
+    GAME_LOGS,
+    INJURED_LIST,
+    PROBABLE_STARTERS,
+    STRIKEOUT_LINES,
+    TableSpec,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_REPORTED_PROBLEMS = 20
+IL_STATUSES = ("IL7", "IL10", "IL15", "IL60")
+LINE_RANGE = (0.5, 15.5)
+ODDS_ABS_RANGE = (100, 1000)
+
+
+class DataValidationError(ValueError):
+    """A file or frame failed validation; ``problems`` lists each with its line and column."""
+
+    def __init__(self, source: str, problems: list[str], total: int | None = None) -> None:
+        self.source = source
+        self.problems = problems
+        total = total if total is not None else len(problems)
+        shown = "\n  ".join(problems[:MAX_REPORTED_PROBLEMS])
+        more = f"\n  ... and {total - MAX_REPORTED_PROBLEMS} more" if total > MAX_REPORTED_PROBLEMS else ""
+        super().__init__(f"{source}: rejected, nothing was loaded ({total} problem(s)):\n  {shown}{more}")
+
+
+@dataclass
+class _Problems:
+    source: str
+    items: list[str]
+
+    def add(
+        self, mask: pd.Series, line_numbers: pd.Series, column: str, what: str, values: pd.Series
+    ) -> None:
+        for idx in mask[mask].index[:MAX_REPORTED_PROBLEMS]:
+            self.items.append(f"line {line_numbers[idx]}, column {column}: {values[idx]!r} {what}")
+        if mask.sum() > MAX_REPORTED_PROBLEMS:
+            self.items.append(f"column {column}: {int(mask.sum())} rows {what} in all")
+
+
+_TRUE = {"true", "t", "1", "yes", "y"}
+_FALSE = {"false", "f", "0", "no", "n"}
+
+
+def _parse_column(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
+    """Parse strings to a type; return (values, bad mask) where bad = non-empty but unparsable."""
+    text = raw.astype("string").str.strip()
+    empty = text.isna() | (text == "")
+    if kind == "string":
+        return text.mask(empty), pd.Series(False, index=raw.index)
+    if kind == "int64":
+        num = pd.to_numeric(text.mask(empty), errors="coerce")
+        bad = (~empty & num.isna()) | (num.notna() & (num != np.floor(num.fillna(0))))
+        return num.astype("Int64", errors="ignore") if not bad.any() else num, bad
+    if kind == "float64":
+        num = pd.to_numeric(text.mask(empty), errors="coerce")
+        bad = (~empty & num.isna()) | np.isinf(num.fillna(0))
+        return num.astype("Float64"), bad
+    if kind == "bool":
+        low = text.str.lower()
+        val = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+        val[low.isin(_TRUE).fillna(False)] = True
+        val[low.isin(_FALSE).fillna(False)] = False
+        return val, ~empty & val.isna()
+    if kind == "date":
+        ok_shape = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
+        val = pd.to_datetime(text.where(ok_shape), format="%Y-%m-%d", errors="coerce")
+        return val.dt.date.astype("object").where(val.notna(), None), ~empty & val.isna()
+    if kind == "timestamp":
+        val = pd.to_datetime(text.mask(empty), errors="coerce", utc=True, format="ISO8601")
+        return val.dt.tz_convert("UTC").dt.tz_localize(None), ~empty & val.isna()
+    raise ValueError(kind)
+
+
+def validate_frame(raw: pd.DataFrame, spec: TableSpec, source: str, *, first_line: int = 2) -> pd.DataFrame:
+    """Type and check every row of ``raw`` (strings) against ``spec``; raise DataValidationError or return
+    the typed frame. ``first_line`` is the file line of the first data row (header is line 1)."""
+    problems = _Problems(source, [])
+    if raw.empty:
+        raise DataValidationError(source, ["the file has no data rows"])
+    content = [c for c in spec.columns if c.name not in {"row_hash", "_source_file", "_loaded_at"}]
+    missing = [c.name for c in content if not c.nullable and c.name not in raw.columns]
+    if missing:
+        raise DataValidationError(source, [f"header lacks required column(s) {missing}"])
+    extra = sorted(set(raw.columns) - {c.name for c in spec.columns})
+    if extra:
+        log.warning("%s: ignoring unknown column(s) %s", source, extra)
+    lines = pd.Series(np.arange(first_line, first_line + len(raw)), index=raw.index)
+    out = pd.DataFrame(index=raw.index)
+    for column in content:
+        values = raw[column.name] if column.name in raw.columns else pd.Series(pd.NA, index=raw.index)
+        parsed, bad = _parse_column(values, column.type)
+        problems.add(bad, lines, column.name, f"is not a valid {column.type}", values)
+        if not column.nullable:
+            null = parsed.isna() & ~bad
+            problems.add(null, lines, column.name, "is required", values.fillna(""))
+        out[column.name] = parsed
+    if not problems.items:
+        for check in _DOMAIN_CHECKS.get(spec.name, ()):
+            check(out, lines, problems)
+        dup = out.duplicated(subset=list(spec.key), keep=False)
+        if dup.any():
+            problems.add(dup, lines, "+".join(spec.key), "duplicates another row's key", out[spec.key[0]])
+    if problems.items:
+        raise DataValidationError(source, problems.items)
+    return out
+
+
+def _range(column: str, lo: float, hi: float) -> Callable[[pd.DataFrame, pd.Series, _Problems], None]:
+    def check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+        v = df[column].astype("Float64")
+        problems.add(
+            ((v < lo) | (v > hi)).fillna(False), lines, column, f"is outside [{lo}, {hi}]", df[column]
+        )
+
+    return check
+
+
+def _game_log_consistency(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+    more_k = (df["strikeouts"] > df["batters_faced"]).fillna(False)
+    problems.add(more_k, lines, "strikeouts", "exceeds batters_faced", df["strikeouts"])
+    years = pd.to_datetime(df["game_date"]).dt.year
+    problems.add(
+        (years != df["season"]).fillna(False), lines, "season", "differs from game_date's year", df["season"]
+    )
+    throws = ~df["pitcher_throws"].isin(["L", "R"]) & df["pitcher_throws"].notna()
+    problems.add(throws, lines, "pitcher_throws", "is not L or R", df["pitcher_throws"])
+
+
+def _odds_check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+    lo, hi = ODDS_ABS_RANGE
+    for column in ("over_odds", "under_odds"):
+        a = df[column].astype("Float64").abs()
+        problems.add(
+            ((a < lo) | (a > hi)).fillna(False),
+            lines,
+            column,
+            f"is not American odds in ±[{lo}, {hi}]",
+            df[column],
+        )
+    half = (df["strikeouts_line"] * 2) % 1 != 0
+    problems.add(
+        half.fillna(False), lines, "strikeouts_line", "is not a whole or half number", df["strikeouts_line"]
+    )
+
+
+def _status_check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+    bad = ~df["status"].isin(IL_STATUSES)
+    problems.add(bad.fillna(False), lines, "status", f"is not one of {IL_STATUSES}", df["status"])
+
+
+_DOMAIN_CHECKS: dict[str, tuple[Callable[[pd.DataFrame, pd.Series, _Problems], None], ...]] = {
+    GAME_LOGS.name: (
+        _range("strikeouts", 0, 30),
+        _range("batters_faced", 0, 60),
+        _range("outs_recorded", 0, 36),
+        _range("walks", 0, 30),
+        _game_log_consistency,
+    ),
+    STRIKEOUT_LINES.name: (_range("strikeouts_line", *LINE_RANGE), _odds_check),
+    INJURED_LIST.name: (_status_check,),
+    PROBABLE_STARTERS.name: (),
+}
+
+
+def read_csv_strings(path: Path) -> pd.DataFrame:
+    """Read a CSV (optionally .gz) keeping every cell as text, so validation sees what the file says."""
+    if not path.exists():
+        raise DataValidationError(str(path), ["file does not exist"])
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], compression="infer")
+    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+        raise DataValidationError(str(path), [f"cannot be read as CSV: {exc}"]) from exc
+
+
+def prepare_batch(typed: pd.DataFrame, spec: TableSpec, source_file: str) -> pd.DataFrame:
+    """Add the audit columns: content hash, source file and load time."""
+    batch = typed.copy()
+    batch["row_hash"] = row_hashes(batch, spec.content_columns())
+    batch["_source_file"] = source_file
+    batch["_loaded_at"] = datetime.now(UTC).replace(tzinfo=None)
+    return batch
+
+
+def load_frame(wh: Warehouse, spec: TableSpec, typed: pd.DataFrame, source_file: str) -> MergeResult:
+    """Write an already validated frame as one batch (staging + MERGE on the key)."""
+    batch = prepare_batch(typed, spec, source_file)
+    return wh.merge_batch(spec.layer, spec.name, batch, spec.columns, spec.key, batch_id=new_batch_id("load"))
+
+
+def load_file(wh: Warehouse, spec: TableSpec, path: Path) -> MergeResult:
+    """Validate and load one file into a raw table; all rows or none."""
+    raw = read_csv_strings(path)
+    typed = validate_frame(raw, spec, str(path))
+    log.info("%s: %d rows valid for %s", path.name, len(typed), spec.name)
+    return load_frame(wh, spec, typed, path.name)

@@ -1,0 +1,92 @@
+"""The main job as a list of steps: what `kzone demo` runs and prints.
+
+Each later stage of the product (training, scoring, monitoring, docs, report) adds its step here, so
+`make demo` always runs the whole thing end to end.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.table import Table
+
+from python_models.config import Settings, get_settings
+from python_models.warehouse import open_warehouse
+
+log = logging.getLogger(__name__)
+
+LAYERS = ("raw", "reference", "staging", "features", "scoring", "mlb_predictions", "ops", "snapshots")
+
+
+@dataclass
+class StepTiming:
+    name: str
+    seconds: float
+    detail: str
+
+
+def row_counts(settings: Settings) -> list[tuple[str, str, int]]:
+    """(schema, relation, rows) for every relation the project owns (staging tables excluded)."""
+    wh = open_warehouse(settings)
+    rows: list[tuple[str, str, int]] = []
+    try:
+        for layer in LAYERS:
+            for name, _ in sorted(wh.list_tables(layer)):
+                if name.startswith("_stg_batch_"):
+                    continue
+                n = int(wh.query(f"select count(*) from {wh.relation(layer, name)}").iloc[0, 0])
+                rows.append((wh.schema_name(layer), name, n))
+    finally:
+        wh.close()
+    return rows
+
+
+def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[StepTiming]:
+    """Run every step of the demo and print what it built."""
+    from python_models.data.demo_load import load_demo
+    from python_models.dbt_runner import run_dbt
+
+    settings = settings or get_settings()
+    timings: list[StepTiming] = []
+
+    def step(name: str, func: Callable[[], str]) -> None:
+        log.info("step: %s", name)
+        started = time.perf_counter()
+        detail = func()
+        timings.append(StepTiming(name, time.perf_counter() - started, detail))
+
+    def data() -> str:
+        wh = open_warehouse(settings)
+        try:
+            demo, written = load_demo(wh, seed)
+        finally:
+            wh.close()
+        return f"{sum(demo.summary().values()):,} rows generated, {sum(written.values()):,} newly written"
+
+    def build() -> str:
+        outcome = run_dbt(["build"], settings, vars={"as_of_date": "2026-09-27"})
+        return ", ".join(f"{k}: {v}" for k, v in sorted(outcome.statuses.items()))
+
+    step(f"demo data (synthetic league, seed {seed})", data)
+    step("dbt build (sources, staging, features, predictions, monitoring, tests)", build)
+
+    summary = Table(title="what the demo built")
+    for col in ("schema", "relation"):
+        summary.add_column(col)
+    summary.add_column("rows", justify="right")
+    for schema, name, n in row_counts(settings):
+        summary.add_row(schema, name, f"{n:,}")
+    out.print(summary)
+    steps = Table(title="steps")
+    steps.add_column("step")
+    steps.add_column("seconds", justify="right")
+    steps.add_column("result")
+    for t in timings:
+        steps.add_row(t.name, f"{t.seconds:.1f}", t.detail)
+    out.print(steps)
+    out.print(f"warehouse: {settings.duckdb_path}")
+    return timings

@@ -1,0 +1,66 @@
+"""Shared fixtures: settings pointing at a temporary warehouse, and one demo warehouse built per session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from python_models.config import PROJECT_ROOT, Settings, load_settings
+
+REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "retrosheet_starters"
+REAL_STARTS = REAL_DATA / "starters_2021_2022.csv.gz"
+
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+def make_settings(tmp: Path, **overrides: object) -> Settings:
+    """Settings for an isolated warehouse and model store under ``tmp``."""
+    return load_settings(duckdb_path=tmp / "warehouse.duckdb", model_store=tmp / "models", **overrides)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def warehouse(settings: Settings) -> Iterator:
+    from python_models.warehouse import open_warehouse
+
+    wh = open_warehouse(settings)
+    yield wh
+    wh.close()
+
+
+@pytest.fixture(scope="session")
+def dbt_target_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dbt writes its artifacts here, never into the developer's target/."""
+    path = tmp_path_factory.mktemp("dbt_target")
+    os.environ["DBT_TARGET_PATH"] = str(path)
+    os.environ["DBT_LOG_PATH"] = str(path / "logs")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Path) -> Settings:
+    """The demo league loaded and `dbt build` run once for the session (read it; copy it to change it)."""
+    from python_models.data.demo_load import load_demo
+    from python_models.dbt_runner import run_dbt
+    from python_models.warehouse import open_warehouse
+
+    settings = make_settings(tmp_path_factory.mktemp("demo_wh"))
+    wh = open_warehouse(settings)
+    try:
+        load_demo(wh, seed=20260107)
+    finally:
+        wh.close()
+    run_dbt(["build"], settings, vars={"as_of_date": "2026-09-27"})
+    return settings
+
+
+requires_real_data = pytest.mark.skipif(
+    not REAL_STARTS.exists(), reason=f"real Retrosheet data not present at {REAL_DATA}"
+)

@@ -1,0 +1,38 @@
+"""The settings object: original names and defaults, and bad values named at start-up."""
+
+from __future__ import annotations
+
+import pytest
+
+from python_models.config import SettingsError, load_settings
+
+
+def test_original_defaults() -> None:
+    s = load_settings()
+    assert s.active_systems == ("v1_baseline", "v1_6_rolling", "ensemble_v1")
+    assert (s.ensemble_v1_weight, s.ensemble_v1_6_weight) == (0.3, 0.5)
+    assert (s.min_edge, s.min_confidence, s.il_cache_ttl_hours) == (0.5, 60.0, 3.0)
+
+
+def test_env_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLB_ACTIVE_SYSTEMS", "v1_baseline, ensemble_v1")
+    monkeypatch.setenv("MLB_MIN_EDGE", "0.75")
+    s = load_settings()
+    assert s.active_systems == ("v1_baseline", "ensemble_v1")
+    assert s.min_edge == 0.75
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("MLB_MIN_EDGE", "lots"),
+        ("MLB_MIN_CONFIDENCE", "140"),
+        ("MLB_ACTIVE_SYSTEMS", "v1_baseline,v9_magic"),
+        ("MLB_IL_CACHE_TTL_HOURS", "-1"),
+        ("KZONE_TARGET", "snowflake"),
+    ],
+)
+def test_bad_value_fails_naming_the_variable(monkeypatch: pytest.MonkeyPatch, var: str, value: str) -> None:
+    monkeypatch.setenv(var, value)
+    with pytest.raises(SettingsError, match=var):
+        load_settings()

@@ -1,0 +1,126 @@
+"""Raw loaders: all-or-nothing files, messages naming line and column, idempotent reloads, real data."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from python_models.data.loaders import DataValidationError, load_file
+from python_models.warehouse.tables import GAME_LOGS, INJURED_LIST, STRIKEOUT_LINES
+
+from .conftest import REAL_STARTS, requires_real_data
+
+LINES_HEADER = (
+    "game_id,game_date,pitcher_id,pitcher_name,bookmaker,strikeouts_line,over_odds,under_odds,captured_at\n"
+)
+GOOD_LINE = "NYA202604010,2026-04-01,colee001,Gerrit Cole,draftkings,6.5,-115,-105,2026-04-01T15:00:00Z\n"
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _count(wh, spec) -> int:
+    if not wh.table_exists(spec.layer, spec.name):
+        return 0
+    return int(wh.query(f"select count(*) from {wh.relation(spec.layer, spec.name)}").iloc[0, 0])
+
+
+def test_valid_file_loads_and_reload_adds_nothing(warehouse, tmp_path: Path) -> None:
+    path = _write(tmp_path, "lines.csv", LINES_HEADER + GOOD_LINE)
+    first = load_file(warehouse, STRIKEOUT_LINES, path)
+    again = load_file(warehouse, STRIKEOUT_LINES, path)
+    assert (first.rows_inserted, again.rows_inserted, again.rows_updated) == (1, 0, 0)
+    assert _count(warehouse, STRIKEOUT_LINES) == 1
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "column", "why"),
+    [
+        (
+            "NYA202604010,2026-04-01,colee001,Gerrit Cole,dk,99.5,-115,-105,2026-04-01T15:00:00Z\n",
+            "strikeouts_line",
+            "outside",
+        ),
+        (
+            "NYA202604010,2026-04-01,colee001,Gerrit Cole,dk,6.5,-5,-105,2026-04-01T15:00:00Z\n",
+            "over_odds",
+            "odds",
+        ),
+        (
+            "NYA202604010,2026-04-01,colee001,Gerrit Cole,dk,6.3,-115,-105,2026-04-01T15:00:00Z\n",
+            "strikeouts_line",
+            "half",
+        ),
+        (
+            "NYA202604010,04/01/2026,colee001,Gerrit Cole,dk,6.5,-115,-105,2026-04-01T15:00:00Z\n",
+            "game_date",
+            "not a valid date",
+        ),
+        (
+            "NYA202604010,2026-04-01,,Gerrit Cole,dk,6.5,-115,-105,2026-04-01T15:00:00Z\n",
+            "pitcher_id",
+            "required",
+        ),
+    ],
+)
+def test_bad_row_rejects_the_whole_file(
+    warehouse, tmp_path: Path, bad_row: str, column: str, why: str
+) -> None:
+    path = _write(tmp_path, "lines.csv", LINES_HEADER + GOOD_LINE + bad_row)
+    with pytest.raises(DataValidationError) as err:
+        load_file(warehouse, STRIKEOUT_LINES, path)
+    message = str(err.value)
+    assert "line 3" in message and f"column {column}" in message and why in message
+    assert _count(warehouse, STRIKEOUT_LINES) == 0  # nothing partial
+
+
+def test_missing_required_column_and_unreadable_file(warehouse, tmp_path: Path) -> None:
+    path = _write(tmp_path, "il.csv", "pitcher_id,status\ncolee001,IL15\n")
+    with pytest.raises(DataValidationError, match="scraped_at"):
+        load_file(warehouse, INJURED_LIST, path)
+    junk = tmp_path / "junk.csv.gz"
+    junk.write_bytes(b"not gzip at all")
+    with pytest.raises(DataValidationError, match="cannot be read"):
+        load_file(warehouse, INJURED_LIST, junk)
+
+
+def test_hostile_strings_are_data(warehouse, tmp_path: Path) -> None:
+    hostile = "x'); drop table raw.strikeout_lines; --"
+    row = f'NYA202604010,2026-04-01,"{hostile}",Zoë Ñúñez,dk,6.5,-115,-105,2026-04-01T15:00:00Z\n'
+    load_file(warehouse, STRIKEOUT_LINES, _write(tmp_path, "l.csv", LINES_HEADER + row))
+    got = warehouse.query(
+        f"select pitcher_id, pitcher_name from {warehouse.relation('raw', 'strikeout_lines')}"
+    )
+    assert got.iloc[0].tolist() == [hostile, "Zoë Ñúñez"]
+
+
+@requires_real_data
+@pytest.mark.realdata
+def test_real_retrosheet_file_loads_with_known_counts(warehouse, tmp_path: Path) -> None:
+    result = load_file(warehouse, GAME_LOGS, REAL_STARTS)
+    assert result.rows_inserted == 9718
+    per_season = warehouse.query(
+        f"select season, count(*) as n, avg(strikeouts) as k from {warehouse.relation('raw', 'pitcher_game_logs')} "
+        "group by season order by season"
+    )
+    assert per_season["n"].tolist() == [4858, 4860]
+    assert per_season["k"].round(2).tolist() == [4.81, 4.73]
+    assert load_file(warehouse, GAME_LOGS, REAL_STARTS).rows_inserted == 0
+
+
+@requires_real_data
+def test_real_file_with_one_corrupted_cell_is_rejected_naming_it(warehouse, tmp_path: Path) -> None:
+    frame = pd.read_csv(REAL_STARTS, dtype=str, keep_default_na=False).head(50)
+    frame.loc[17, "strikeouts"] = "seven"
+    path = tmp_path / "corrupt.csv.gz"
+    with gzip.open(path, "wt") as fh:
+        frame.to_csv(fh, index=False)
+    with pytest.raises(DataValidationError, match=r"line 19, column strikeouts: 'seven'"):
+        load_file(warehouse, GAME_LOGS, path)
+    assert _count(warehouse, GAME_LOGS) == 0
