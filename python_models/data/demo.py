@@ -20,6 +20,14 @@ import pandas as pd
 
 SEED = 20260107
 SEASONS = {2025: (date(2025, 3, 27), date(2025, 9, 28)), 2026: (date(2026, 3, 26), date(2026, 9, 27))}
+LEGACY_SEASON = 2025
+
+
+def season_dates(year: int) -> tuple[date, date]:
+    """Opening day and last day of a demo season (the two demo seasons as fixed above)."""
+    return SEASONS.get(year, (date(year, 3, 27), date(year, 9, 28)))
+
+
 GAMES_PER_TEAM = 162
 TEAMS = [
     "ANA",
@@ -267,7 +275,7 @@ def _pitchers(rng: np.random.Generator) -> list[Pitcher]:
                     k_rate=float(np.clip(rng.normal(0.222, 0.042), 0.12, 0.36)),
                     bf_mean=float(np.clip(rng.normal(23.0, 2.2), 16, 28)),
                     bb_rate=float(np.clip(rng.normal(0.080, 0.015), 0.04, 0.14)),
-                    season_drift={s: float(rng.normal(0, 0.015)) for s in SEASONS},
+                    season_drift={s: float(rng.normal(0, 0.015)) for s in range(2015, 2036)},
                 )
             )
     return pitchers
@@ -293,8 +301,8 @@ def _schedule(rng: np.random.Generator, start: date, end: date) -> list[tuple[da
     return games
 
 
-def generate(seed: int = SEED) -> DemoData:
-    """Build the whole demo deterministically from ``seed``."""
+def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> DemoData:
+    """Build the whole demo deterministically from ``seed`` (more ``seasons`` for scaling benchmarks)."""
     rng = np.random.default_rng(seed)
     pitchers = _pitchers(rng)
     by_team: dict[str, list[Pitcher]] = {t: [p for p in pitchers if p.team == t] for t in TEAMS}
@@ -303,7 +311,7 @@ def generate(seed: int = SEED) -> DemoData:
     park_k = {t: float(np.clip(rng.normal(1.0, 0.03), 0.93, 1.07)) for t in TEAMS}
 
     logs, probables, lines, il_rows, legacy = [], [], [], [], []
-    for season, (start, end) in SEASONS.items():
+    for season, (start, end) in ((y, season_dates(y)) for y in seasons):
         # injured-list stints: (pitcher_id) -> (first day, last day, status)
         stints: dict[str, tuple[date, date, str]] = {}
         season_days = (end - start).days
@@ -475,7 +483,7 @@ def generate(seed: int = SEED) -> DemoData:
                         }
                     )
                 history.setdefault(starter.pitcher_id, []).append(k)
-                if season == 2025 and game_day >= date(2025, 4, 15):
+                if season == LEGACY_SEASON and game_day >= date(LEGACY_SEASON, 4, 15):
                     pred = float(max(true_mean + rng.normal(0, 0.9), 0.5))
                     edge = pred - line
                     legacy.append(
@@ -505,6 +513,6 @@ def generate(seed: int = SEED) -> DemoData:
         ),
         injured_list=pd.DataFrame(il_rows),
         legacy_predictions=pd.DataFrame(legacy),
-        first_day=min(s for s, _ in SEASONS.values()),
-        last_day=max(e for _, e in SEASONS.values()),
+        first_day=min(season_dates(y)[0] for y in seasons),
+        last_day=max(season_dates(y)[1] for y in seasons),
     )

@@ -1,0 +1,342 @@
+"""Benchmarks: figures printed, never asserted. `make bench` runs them all on a fresh demo warehouse.
+
+1. slate        one day end to end: one feature query, 3 systems, staging table, one MERGE
+2. per-pitcher  a faithful re-creation of the original path on the same slate, in the same run: one feature
+                query per pitcher per system (the ensemble re-reads both components' features), one INSERT
+                per prediction; the ratio to (1) is the batch speed-up
+3. backfill     one season (2026) walk-forward end to end (monthly retraining included)
+4. scaling      the daily incremental cost (dbt build of the new day + scoring) with 1 vs 4 seasons of history
+Each benchmark runs in its own child process, so its peak RSS is its own (imports included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import platform
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+SLATE_DAY = date(2026, 8, 15)
+REPEATS = 5
+
+
+def _settings(folder: Path):
+    from python_models.config import load_settings
+
+    return load_settings(
+        duckdb_path=folder / "warehouse.duckdb", model_store=folder / "models", log_level="WARNING"
+    )
+
+
+def _quiet() -> None:
+    import logging
+
+    from python_models.logging_setup import setup_logging
+
+    setup_logging("WARNING")
+    logging.getLogger("python_models").setLevel(logging.WARNING)
+
+
+def prepare(folder: Path, seasons: tuple[int, ...] = (2025, 2026), hold_back: date | None = None) -> dict:
+    """Load the demo (optionally holding back one day), dbt build it, train the walk-forward models."""
+    from python_models.data.demo import generate
+    from python_models.data.demo_load import _as_text
+    from python_models.data.loaders import load_frame, validate_frame
+    from python_models.dbt_runner import run_dbt
+    from python_models.scoring.backfill import ensure_models, registered_versions, retrain_point
+    from python_models.scoring.daily import UPSTREAM_SELECTOR
+    from python_models.warehouse import open_warehouse
+    from python_models.warehouse.tables import GAME_LOGS, INJURED_LIST, PROBABLE_STARTERS, STRIKEOUT_LINES
+
+    settings = _settings(folder)
+    demo = generate(seasons=seasons)
+    frames = {
+        GAME_LOGS: demo.game_logs,
+        PROBABLE_STARTERS: demo.probable_starters,
+        STRIKEOUT_LINES: demo.strikeout_lines,
+        INJURED_LIST: demo.injured_list,
+    }
+    wh = open_warehouse(settings)
+    try:
+        for spec, frame in frames.items():
+            if hold_back is not None:
+                column = "game_date" if "game_date" in frame.columns else None
+                if column:
+                    frame = frame[frame[column] < hold_back]
+            load_frame(wh, spec, validate_frame(_as_text(frame), spec, spec.name), "bench")
+    finally:
+        wh.close()
+    run_dbt(
+        ["build", "--select", *UPSTREAM_SELECTOR.split()], settings, vars={"as_of_date": str(demo.last_day)}
+    )
+    wh = open_warehouse(settings)
+    try:
+        ensure_models(wh, settings, retrain_point(SLATE_DAY), registered_versions(wh))
+        ensure_models(wh, settings, retrain_point(demo.last_day), registered_versions(wh))
+    finally:
+        wh.close()
+    return {"demo": demo, "settings": settings}
+
+
+# --- benchmarks (each runs in a child process) ---------------------------------------------------------
+
+
+def bench_slate(folder: str) -> dict:
+    from python_models.scoring.scorer import Scorer
+    from python_models.warehouse import open_warehouse
+
+    _quiet()
+    settings = _settings(Path(folder))
+    times, queries, rows = [], [], 0
+    for _ in range(REPEATS):
+        wh = open_warehouse(settings)
+        started = time.perf_counter()
+        report = Scorer(wh, settings).score(SLATE_DAY)
+        times.append(time.perf_counter() - started)
+        queries.append(wh.query_count)
+        rows = sum(report.per_system.values())
+        wh.close()
+    wall = statistics.median(times)
+    return {
+        "wall_s": wall,
+        "queries": statistics.median(queries),
+        "predictions": rows,
+        "pred_per_s": rows / wall,
+    }
+
+
+def bench_per_pitcher(folder: str) -> dict:
+    """The original path: per pitcher and system, one feature query, a model load, one INSERT."""
+    import numpy as np
+
+    from python_models.features.store import ID_COLUMNS
+    from python_models.predictors.ensemble import blend
+    from python_models.project import all_features, feature_sets
+    from python_models.scoring.scorer import Scorer
+    from python_models.training.model_store import ModelStore
+    from python_models.training.trainer import SYSTEM_FEATURE_SET, predict
+    from python_models.warehouse import open_warehouse
+
+    _quiet()
+    settings = _settings(Path(folder))
+    wh = open_warehouse(settings)
+    scorer = Scorer(wh, settings)
+    models = scorer.resolve_models(SLATE_DAY)
+    pitchers = scorer.store.slate(SLATE_DAY)["pitcher_id"].tolist()
+    target = wh.relation("scoring", "predictions_per_pitcher_path")
+    wh.execute(f"drop table if exists {target}")
+    wh.execute(
+        f"create table {target} (prediction_id varchar, system_id varchar, pitcher_id varchar, "
+        "game_date date, predicted_strikeouts double, scored_at timestamp)"
+    )
+    cols = ", ".join([*ID_COLUMNS, *all_features()])
+    feature_sql = f"select {cols} from {scorer.store.features} where game_date = @d and pitcher_id = @p"
+    wh.query_count = 0
+    started = time.perf_counter()
+    written = 0
+    for pitcher in pitchers:
+        preds = {}
+        for system in ("v1_baseline", "v1_6_rolling", "ensemble_v1"):
+            components = [system] if system != "ensemble_v1" else ["v1_baseline", "v1_6_rolling"]
+            for comp in components:
+                row = wh.query(
+                    feature_sql, {"d": SLATE_DAY, "p": pitcher}
+                )  # one query per pitcher per system
+                booster = ModelStore.load_booster(models[comp].path, models[comp].sha256)  # loaded per call
+                preds[comp] = float(predict(booster, row, feature_sets()[SYSTEM_FEATURE_SET[comp]])[0])
+            if system == "ensemble_v1":
+                import pandas as pd
+
+                value = float(blend(pd.DataFrame([preds]), settings)["predicted_strikeouts"].iloc[0])
+            else:
+                value = preds[system]
+            wh.execute(
+                f"insert into {target} values (@id, @s, @p, @d, @v, @t)",
+                {
+                    "id": f"{SLATE_DAY}|{pitcher}|{system}",
+                    "s": system,
+                    "p": pitcher,
+                    "d": SLATE_DAY,
+                    "v": float(np.round(value, 6)),
+                    "t": datetime.now(),
+                },
+            )  # one write per prediction
+            written += 1
+    wall = time.perf_counter() - started
+    queries = wh.query_count
+    wh.close()
+    return {"wall_s": wall, "queries": queries, "predictions": written, "pred_per_s": written / wall}
+
+
+def bench_backfill(folder: str) -> dict:
+    from python_models.scoring.backfill import backfill
+    from python_models.warehouse import open_warehouse
+
+    _quiet()
+    settings = _settings(Path(folder))
+    wh = open_warehouse(settings)
+    from rich.console import Console
+
+    started = time.perf_counter()
+    with open(os.devnull, "w") as devnull:
+        report = backfill(
+            wh, settings, date(2026, 3, 26), date(2026, 9, 26), force=True, console=Console(file=devnull)
+        )
+    wall = time.perf_counter() - started
+    wh.close()
+    return {
+        "wall_s": wall,
+        "queries": None,
+        "predictions": report.predictions,
+        "pred_per_s": report.predictions / wall,
+        "models_trained": len(report.models_trained),
+    }
+
+
+def bench_daily(folder: str) -> dict:
+    """Load the held-back day, then the daily job without migrations: dbt build of the new day + scoring."""
+    from python_models.scoring.daily import run_daily
+
+    _quiet()
+    settings = _settings(Path(folder))
+    day = date.fromisoformat(Path(folder, "day.txt").read_text().strip())
+    started = time.perf_counter()
+    report = run_daily(settings, day, run_migrations=False, downstream=False)
+    wall = time.perf_counter() - started
+    rows = sum(report.score.per_system.values()) if report.score else 0
+    return {
+        "wall_s": wall,
+        "queries": report.score.queries if report.score else None,
+        "predictions": rows,
+        "pred_per_s": rows / wall,
+        "phases": report.phases,
+    }
+
+
+def _child(func: Callable[[str], dict], folder: str, queue: mp.Queue) -> None:
+    try:
+        result = func(folder)
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        queue.put(result)
+    except Exception as exc:  # report, don't hide
+        queue.put({"error": f"{type(exc).__name__}: {exc}"})
+
+
+def run_isolated(func: Callable[[str], dict], folder: Path) -> dict:
+    ctx = mp.get_context("spawn")
+    queue: mp.Queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(func, str(folder), queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def _load_day(folder: Path, seasons: tuple[int, ...], day: date) -> None:
+    """The morning's new data: the day's probable starters, lines and the previous day's results."""
+    from python_models.data.demo import generate
+    from python_models.data.demo_load import _as_text
+    from python_models.data.loaders import load_frame, validate_frame
+    from python_models.warehouse import open_warehouse
+    from python_models.warehouse.tables import PROBABLE_STARTERS, STRIKEOUT_LINES
+
+    demo = generate(seasons=seasons)
+    wh = open_warehouse(_settings(folder))
+    try:
+        for spec, frame in (
+            (PROBABLE_STARTERS, demo.probable_starters),
+            (STRIKEOUT_LINES, demo.strikeout_lines),
+        ):
+            frame = frame[frame["game_date"] == day]
+            load_frame(wh, spec, validate_frame(_as_text(frame), spec, spec.name), "bench-day")
+    finally:
+        wh.close()
+    (folder / "day.txt").write_text(day.isoformat())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--skip-scaling", action="store_true", help="Skip the 1 vs 4 seasons benchmark (slow)."
+    )
+    parser.add_argument("--json", type=Path, help="Also write the figures as JSON here.")
+    args = parser.parse_args()
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    work = Path(tempfile.mkdtemp(prefix="kzone-bench-"))
+    figures: dict[str, dict] = {}
+    try:
+        console.print(f"preparing the demo warehouse in {work} ...")
+        started = time.perf_counter()
+        prepare(work / "base")
+        console.print(f"prepared in {time.perf_counter() - started:.0f}s")
+        figures["slate (batch)"] = run_isolated(bench_slate, work / "base")
+        figures["slate (per-pitcher, original)"] = run_isolated(bench_per_pitcher, work / "base")
+        shutil.copytree(work / "base", work / "season")
+        figures["backfill one season"] = run_isolated(bench_backfill, work / "season")
+        if not args.skip_scaling:
+            for label, seasons in (("1 season", (2026,)), ("4 seasons", (2023, 2024, 2025, 2026))):
+                day = date(2026, 9, 27)
+                folder = work / label.replace(" ", "_")
+                prepare(folder, seasons, hold_back=day)
+                _load_day(folder, seasons, day)
+                figures[f"daily increment, {label} of history"] = run_isolated(bench_daily, folder)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    table = Table(
+        title=f"kzone benchmarks · {datetime.now():%Y-%m-%d} · {platform.machine()} · {os.cpu_count()} cores"
+    )
+    for col in ("benchmark", "wall s", "queries", "predictions", "pred/s", "peak RSS MB"):
+        table.add_column(col, justify="right" if col != "benchmark" else "left")
+    for name, f in figures.items():
+        if "error" in f:
+            table.add_row(name, f"[red]{f['error']}[/]", "", "", "", "")
+            continue
+        table.add_row(
+            name,
+            f"{f['wall_s']:.3f}",
+            str(f.get("queries") or "-"),
+            f"{f['predictions']:,}",
+            f"{f['pred_per_s']:,.0f}",
+            f"{f['peak_rss_mb']:.0f}",
+        )
+    console.print(table)
+    batch, orig = figures.get("slate (batch)", {}), figures.get("slate (per-pitcher, original)", {})
+    if "wall_s" in batch and "wall_s" in orig:
+        console.print(
+            f"batch path is {orig['wall_s'] / batch['wall_s']:.1f}x faster than the per-pitcher path "
+            f"({orig['queries']} vs {batch['queries']} warehouse queries)"
+        )
+    one, four = (
+        figures.get("daily increment, 1 season of history", {}),
+        figures.get("daily increment, 4 seasons of history", {}),
+    )
+    if "wall_s" in one and "wall_s" in four:
+        console.print(
+            f"daily cost with 4 seasons = {four['wall_s'] / one['wall_s']:.2f}x the cost with 1 season"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Reads from the dbt feature store: the slate in ONE query, the lines, the injured list, training rows.
+
+Every query is parameterized; table names come from validated identifiers. The feature columns are the
+union of the feature sets listed once in dbt_project.yml (python_models.project).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from python_models.project import all_features, feature_sets
+from python_models.warehouse.base import Warehouse
+
+ID_COLUMNS = (
+    "game_date",
+    "game_id",
+    "pitcher_id",
+    "pitcher_lookup",
+    "pitcher_name",
+    "team",
+    "opponent",
+)
+
+
+class FeatureStore:
+    """The warehouse relations the runner reads, and the queries it runs on them."""
+
+    def __init__(self, wh: Warehouse) -> None:
+        self.wh = wh
+        self.features = wh.relation("features", "ml_feature_store")
+        self.starts = wh.relation("staging", "stg_gamelogs__pitcher_starts")
+        self.lines_rel = wh.relation("staging", "stg_sportsbook__strikeout_lines")
+        self.injuries = wh.relation("staging", "stg_injuries__injured_list_entries")
+
+    @staticmethod
+    def coverage_columns() -> list[str]:
+        return [f"{name}_coverage_pct" for name in feature_sets()]
+
+    def _select_list(self, alias: str = "f") -> str:
+        cols = [*ID_COLUMNS, *all_features(), *self.coverage_columns(), "feature_coverage_pct"]
+        return ", ".join(f"{alias}.{c}" for c in cols)
+
+    def slate(self, day: date) -> pd.DataFrame:
+        """Every probable starter of ``day`` with all features: one query for the whole slate."""
+        sql = f"select {self._select_list()} from {self.features} as f where f.game_date = @game_date order by f.pitcher_id"
+        return self.wh.query(sql, {"game_date": day})
+
+    def lines(self, day: date) -> pd.DataFrame:
+        """The line that counts per pitcher: the latest capture before first pitch (any book)."""
+        sql = f"""
+            select
+                l.pitcher_id,
+                l.bookmaker,
+                l.strikeouts_line,
+                l.over_odds,
+                l.under_odds,
+                l.captured_at as line_captured_at
+            from {self.lines_rel} as l
+            inner join {self.features} as f
+                on l.pitcher_id = f.pitcher_id and l.game_date = f.game_date
+            where
+                l.game_date = @game_date
+                and l.captured_at < coalesce(f.first_pitch_at, cast(l.game_date as timestamp))
+            qualify row_number() over (partition by l.pitcher_id order by l.captured_at desc, l.bookmaker) = 1
+        """
+        return self.wh.query(sql, {"game_date": day})
+
+    def injured(self, day: date) -> set[str]:
+        """Pitchers listed on the injured list in the scrape of ``day`` or the day before."""
+        sql = f"""
+            select distinct i.pitcher_id
+            from {self.injuries} as i
+            where i.scraped_date between @since and @game_date
+        """
+        since = date.fromordinal(day.toordinal() - 1)
+        frame = self.wh.query(sql, {"since": since, "game_date": day})
+        return set(frame["pitcher_id"]) if not frame.empty else set()
+
+    def training_set(self, through: date, since: date | None = None) -> pd.DataFrame:
+        """Feature rows with their actual strikeouts for games on or before ``through`` (nothing later)."""
+        since_clause = "and f.game_date >= @since" if since else ""
+        sql = f"""
+            select {self._select_list()}, s.strikeouts as actual_strikeouts
+            from {self.features} as f
+            inner join {self.starts} as s
+                on f.game_id = s.game_id and f.pitcher_id = s.pitcher_id
+            where f.game_date <= @through {since_clause}
+            order by f.game_date, f.pitcher_id
+        """
+        params: dict[str, object] = {"through": through}
+        if since:
+            params["since"] = since
+        return self.wh.query(sql, params)
+
+    def slate_dates(self, start: date, end: date) -> list[date]:
+        sql = f"""
+            select distinct f.game_date
+            from {self.features} as f
+            where f.game_date between @start and @end
+            order by f.game_date
+        """
+        frame = self.wh.query(sql, {"start": start, "end": end})
+        return [pd.Timestamp(d).date() for d in frame["game_date"]] if not frame.empty else []

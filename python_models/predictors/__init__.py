@@ -1,0 +1,1 @@
+"""The three prediction systems and the maths they share (markets, decisions)."""

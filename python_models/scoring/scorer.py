@@ -1,0 +1,452 @@
+"""Score a slate: read → validate → predict (each system behind its circuit) → validate → ONE MERGE.
+
+A job reads like its steps, one log line each:
+1. read the slate's features (ONE query), the lines, the injured list (cached, retried);
+2. flag rows (no line, rejected line, injured, low coverage) — bad inputs become flags, not crashes;
+3. predict with every active component behind its circuit breaker; a failure degrades that system only;
+4. blend the ensemble over the components that produced a prediction;
+5. validate the output (no NaN, probabilities in range and summing to 1);
+6. write the batch through the warehouse's staging table + one MERGE into scoring.predictions_landing.
+Re-scoring a date replaces rows with the same prediction_id; identical content changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from python_models.config import COMPONENT_SYSTEMS, Settings
+from python_models.features.store import FeatureStore
+from python_models.predictors.decision import decide
+from python_models.predictors.ensemble import blend
+from python_models.predictors.markets import line_problems
+from python_models.project import feature_sets
+from python_models.scoring.circuit import CircuitBreaker
+from python_models.scoring.il_cache import InjuredListCache
+from python_models.training.model_store import ModelLoadError, ModelStore
+from python_models.training.trainer import SYSTEM_FEATURE_SET, predict
+from python_models.warehouse.base import Warehouse, new_batch_id, row_hashes
+from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING
+
+log = logging.getLogger(__name__)
+
+MAX_PREDICTION = 20.0
+
+
+class ScoringError(RuntimeError):
+    """Nothing could be scored; the message says which system failed and why."""
+
+
+class UnknownPitcherError(ValueError):
+    """A requested pitcher is not a probable starter on the date."""
+
+
+@dataclass
+class ScoreReport:
+    game_date: date
+    batch_id: str
+    slate_size: int = 0
+    rows_written: int = 0
+    rows_changed: int = 0
+    per_system: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    picks: dict[str, int] = field(default_factory=dict)
+    flags: dict[str, int] = field(default_factory=dict)
+    queries: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.slate_size == 0 or sum(self.per_system.values()) > 0
+
+
+@dataclass
+class FallbackMonitor:
+    """Share of ensemble predictions that fell back to one component within the last ``window_minutes``;
+    above ``threshold`` (MLB_FALLBACK_RATE_THRESHOLD) it logs an alert."""
+
+    threshold: float
+    window_minutes: int
+    events: deque[tuple[float, int, int]] = field(default_factory=deque)
+
+    def record(self, rows: int, fallbacks: int, now: float | None = None) -> float:
+        now = time.monotonic() if now is None else now
+        self.events.append((now, rows, fallbacks))
+        while self.events and now - self.events[0][0] > self.window_minutes * 60:
+            self.events.popleft()
+        total = sum(e[1] for e in self.events)
+        rate = sum(e[2] for e in self.events) / total if total else 0.0
+        if rate > self.threshold:
+            log.warning(
+                "ensemble fallback rate %.0f%% over the last %d min exceeds MLB_FALLBACK_RATE_THRESHOLD %.0f%%",
+                100 * rate,
+                self.window_minutes,
+                100 * self.threshold,
+            )
+        return rate
+
+
+def prediction_id(game_date: date, pitcher_lookup: str, system_id: str) -> str:
+    """Deterministic key: the same date, pitcher and system always give the same id (dbt uses the same)."""
+    return hashlib.sha256(f"{game_date:%Y-%m-%d}|{pitcher_lookup}|{system_id}".encode()).hexdigest()
+
+
+@dataclass
+class ResolvedModel:
+    system_id: str
+    model_version: str
+    path: Path | None
+    sha256: str | None
+
+
+class Scorer:
+    """Scores dates against the warehouse. Breakers and the IL cache live as long as the Scorer, so a
+    backfill carries a system's failures from one date to the next."""
+
+    def __init__(
+        self,
+        wh: Warehouse,
+        settings: Settings,
+        *,
+        il_cache: InjuredListCache | None = None,
+        breakers: dict[str, CircuitBreaker] | None = None,
+    ) -> None:
+        self.wh = wh
+        self.settings = settings
+        self.store = FeatureStore(wh)
+        self.il_cache = il_cache or InjuredListCache(
+            self.store.injured, ttl_hours=settings.il_cache_ttl_hours
+        )
+        self.breakers = breakers or {
+            s: CircuitBreaker(s, threshold=settings.model_load_failure_threshold) for s in COMPONENT_SYSTEMS
+        }
+        self._boosters: dict[str, object] = {}
+        self.fallbacks = FallbackMonitor(settings.fallback_rate_threshold, settings.fallback_window_minutes)
+
+    # --- models ---------------------------------------------------------------------------------------
+    def resolve_models(self, day: date) -> dict[str, ResolvedModel]:
+        """Newest registered version of each system trained strictly before ``day`` (one query); a pinned
+        path (MLB_V1_MODEL_PATH / MLB_V1_6_MODEL_PATH) overrides a component."""
+        registry = self.wh.relation(MODEL_REGISTRY.layer, MODEL_REGISTRY.name)
+        resolved: dict[str, ResolvedModel] = {}
+        if self.wh.table_exists(MODEL_REGISTRY.layer, MODEL_REGISTRY.name):
+            rows = self.wh.query(
+                f"""
+                select r.system_id, r.model_version, r.model_path, r.model_sha256
+                from {registry} as r
+                where r.trained_through < @game_date
+                qualify row_number() over (partition by r.system_id order by r.trained_through desc) = 1
+                """,
+                {"game_date": day},
+            )
+            for r in rows.itertuples():
+                path = Path(r.model_path) if isinstance(r.model_path, str) and r.model_path else None
+                sha = r.model_sha256 if isinstance(r.model_sha256, str) else None
+                resolved[r.system_id] = ResolvedModel(r.system_id, r.model_version, path, sha)
+        for system_id, pinned in (
+            ("v1_baseline", self.settings.v1_model_path),
+            ("v1_6_rolling", self.settings.v1_6_model_path),
+        ):
+            if pinned:
+                resolved[system_id] = ResolvedModel(system_id, Path(pinned).stem, Path(pinned), None)
+        return resolved
+
+    def _booster(self, model: ResolvedModel) -> object:
+        key = f"{model.model_version}:{model.path}"
+        if key not in self._boosters:
+            if model.path is None:
+                raise ModelLoadError(f"{model.model_version} has no model file registered")
+            self._boosters[key] = ModelStore.load_booster(model.path, model.sha256)
+        return self._boosters[key]
+
+    # --- the job --------------------------------------------------------------------------------------
+    def score(self, day: date, *, pitchers: list[str] | None = None, write: bool = True) -> ScoreReport:
+        settings = self.settings
+        report = ScoreReport(day, new_batch_id("score"))
+        queries_before = self.wh.query_count
+
+        slate = self.store.slate(day)
+        log.info("read slate %s: %d probable starters (one query)", day, len(slate))
+        if pitchers:
+            known = set(slate["pitcher_id"]) | set(slate["pitcher_lookup"])
+            unknown = [p for p in pitchers if p not in known]
+            if unknown:
+                raise UnknownPitcherError(f"not probable starters on {day}: {unknown}; nothing was scored")
+            slate = slate[slate["pitcher_id"].isin(pitchers) | slate["pitcher_lookup"].isin(pitchers)]
+        report.slate_size = len(slate)
+        if slate.empty:
+            log.warning("no probable starters on %s: nothing to score", day)
+            return report
+
+        frame = self._attach_lines_and_flags(day, slate)
+        component_preds, models = self._predict_components(day, frame, report)
+        outputs = [
+            self._component_rows(frame, s, component_preds[s], models[s])
+            for s in component_preds
+            if s in settings.active_systems
+        ]
+        if "ensemble_v1" in settings.active_systems:
+            ensemble = self._ensemble_rows(frame, component_preds, models, report)
+            if ensemble is not None:
+                outputs.append(ensemble)
+        outputs = [self._validated(o, report) for o in outputs]
+        outputs = [o for o in outputs if o is not None and not o.empty]
+        if not outputs:
+            report.queries = self.wh.query_count - queries_before
+            raise ScoringError(
+                f"nothing could be scored for {day}: "
+                + "; ".join(f"{s}: {why}" for s, why in report.failures.items())
+            )
+        batch = self._finalise(pd.concat(outputs, ignore_index=True), report)
+        if write:
+            result = self.wh.merge_batch(
+                PREDICTIONS_LANDING.layer,
+                PREDICTIONS_LANDING.name,
+                batch,
+                PREDICTIONS_LANDING.columns,
+                PREDICTIONS_LANDING.key,
+                batch_id=report.batch_id,
+            )
+            report.rows_written, report.rows_changed = result.rows_inserted, result.rows_updated
+        report.queries = self.wh.query_count - queries_before
+        self._log_summary(report)
+        return report
+
+    def _attach_lines_and_flags(self, day: date, slate: pd.DataFrame) -> pd.DataFrame:
+        lines = self.store.lines(day)
+        frame = (
+            slate.merge(lines, on="pitcher_id", how="left")
+            if not lines.empty
+            else slate.assign(
+                bookmaker=None,
+                strikeouts_line=np.nan,
+                over_odds=np.nan,
+                under_odds=np.nan,
+                line_captured_at=pd.NaT,
+            )
+        )
+        injured = self.il_cache.get(day)
+        flags: list[list[str]] = []
+        for row in frame.itertuples():
+            row_flags = []
+            problems = line_problems(_num(row.strikeouts_line), _num(row.over_odds), _num(row.under_odds))
+            row_flags.extend(problems)
+            if row.pitcher_id in injured:
+                row_flags.append("on_injured_list")
+            flags.append(row_flags)
+        frame["red_flags"] = flags
+        rejected = frame["red_flags"].map(lambda f: any(x.startswith("absurd_") for x in f))
+        if rejected.any():
+            log.warning(
+                "rejected %d absurd line(s); those pitchers are scored without a line", int(rejected.sum())
+            )
+            frame.loc[rejected, ["strikeouts_line", "over_odds", "under_odds"]] = np.nan
+        log.info(
+            "lines for %d/%d pitchers; %d on the injured list",
+            int(frame["strikeouts_line"].notna().sum()),
+            len(frame),
+            sum("on_injured_list" in f for f in flags),
+        )
+        return frame
+
+    def _predict_components(
+        self, day: date, frame: pd.DataFrame, report: ScoreReport
+    ) -> tuple[dict[str, np.ndarray], dict[str, ResolvedModel]]:
+        needed = [
+            s
+            for s in COMPONENT_SYSTEMS
+            if s in self.settings.active_systems or "ensemble_v1" in self.settings.active_systems
+        ]
+        models = self.resolve_models(day)
+        preds: dict[str, np.ndarray] = {}
+        for system_id in needed:
+            breaker = self.breakers[system_id]
+            if not breaker.allow():
+                report.failures[system_id] = f"circuit open ({breaker.last_error})"
+                log.error("%s skipped: circuit open (%s)", system_id, breaker.last_error)
+                continue
+            model = models.get(system_id)
+            if model is None:
+                report.failures[system_id] = f"no model registered with training data before {day}"
+                log.error("%s: %s", system_id, report.failures[system_id])
+                continue
+            try:
+                booster = self._booster(model)
+                features = feature_sets()[SYSTEM_FEATURE_SET[system_id]]
+                values = predict(booster, frame, features)  # type: ignore[arg-type]
+                if not np.all(np.isfinite(values)):
+                    raise ValueError("model returned non-finite predictions")
+            except ModelLoadError as exc:
+                breaker.record_failure(str(exc), fatal=True)
+                report.failures[system_id] = str(exc)
+                log.error("%s failed to load its model: %s", system_id, exc)
+                continue
+            except Exception as exc:
+                breaker.record_failure(f"{type(exc).__name__}: {exc}")
+                report.failures[system_id] = f"scoring error: {type(exc).__name__}: {exc}"
+                log.error("%s failed while scoring: %s", system_id, exc)
+                continue
+            breaker.record_success()
+            preds[system_id] = np.clip(values.astype(float), 0.0, MAX_PREDICTION)
+            log.info("predicted %d starters with %s (%s)", len(values), system_id, model.model_version)
+        return preds, models
+
+    def _base(self, frame: pd.DataFrame, system_id: str, model_version: str) -> pd.DataFrame:
+        out = frame[
+            [
+                "game_date",
+                "game_id",
+                "pitcher_id",
+                "pitcher_lookup",
+                "pitcher_name",
+                "team",
+                "opponent",
+                "bookmaker",
+                "strikeouts_line",
+                "over_odds",
+                "under_odds",
+                "line_captured_at",
+            ]
+        ].copy()
+        out["system_id"] = system_id
+        out["model_version"] = model_version
+        out["red_flags"] = [list(f) for f in frame["red_flags"]]
+        return out
+
+    def _flag_coverage(self, out: pd.DataFrame, frame: pd.DataFrame, features: list[str]) -> None:
+        threshold = self.settings.low_coverage_threshold
+        low = out["feature_coverage_pct"].fillna(0) < threshold
+        for idx in out.index[low]:
+            out.at[idx, "red_flags"] = [*out.at[idx, "red_flags"], "low_coverage"]
+            missing = [f for f in features if pd.isna(frame.at[idx, f])]
+            log.info(
+                "low coverage %.0f%% for %s (%s): missing %s",
+                out.at[idx, "feature_coverage_pct"],
+                out.at[idx, "pitcher_lookup"],
+                out.at[idx, "system_id"],
+                ", ".join(missing) or "-",
+            )
+
+    def _component_rows(
+        self, frame: pd.DataFrame, system_id: str, values: np.ndarray, model: ResolvedModel
+    ) -> pd.DataFrame:
+        out = self._base(frame, system_id, model.model_version)
+        out["predicted_strikeouts"] = values
+        feature_set = SYSTEM_FEATURE_SET[system_id]
+        out["feature_coverage_pct"] = frame[f"{feature_set}_coverage_pct"].astype(float).to_numpy()
+        out["component_systems"] = None
+        self._flag_coverage(out, frame, feature_sets()[feature_set])
+        return decide(out, self.settings)
+
+    def _ensemble_rows(
+        self,
+        frame: pd.DataFrame,
+        preds: dict[str, np.ndarray],
+        models: dict[str, ResolvedModel],
+        report: ScoreReport,
+    ) -> pd.DataFrame | None:
+        if not preds:
+            report.failures["ensemble_v1"] = "no component produced predictions"
+            return None
+        ensemble_model = models.get("ensemble_v1")
+        version = ensemble_model.model_version if ensemble_model else "ensemble_v1_unregistered"
+        comps = pd.DataFrame({s: v for s, v in preds.items()}, index=frame.index)
+        blended = blend(comps, self.settings)
+        out = self._base(frame, "ensemble_v1", version)
+        out["predicted_strikeouts"] = blended["predicted_strikeouts"].to_numpy()
+        coverage = np.column_stack(
+            [frame[f"{SYSTEM_FEATURE_SET[s]}_coverage_pct"].astype(float).to_numpy() for s in preds]
+        )
+        out["feature_coverage_pct"] = np.nanmin(np.where(np.isnan(coverage), 0.0, coverage), axis=1)
+        out["component_systems"] = [json.dumps(c) for c in blended["components_used"]]
+        missing = [s for s in COMPONENT_SYSTEMS if s not in preds]
+        self.fallbacks.record(len(frame), len(frame) if missing else 0)
+        if missing:
+            log.warning("ensemble_v1 falls back to %s (missing: %s)", list(preds), missing)
+            out["red_flags"] = [[*f, *(f"ensemble_fallback:{m}" for m in missing)] for f in out["red_flags"]]
+        used_features = sorted({f for s in preds for f in feature_sets()[SYSTEM_FEATURE_SET[s]]})
+        self._flag_coverage(out, frame, used_features)
+        return decide(out, self.settings, agreement_factor=blended["agreement_factor"].to_numpy())
+
+    def _validated(self, out: pd.DataFrame, report: ScoreReport) -> pd.DataFrame | None:
+        """Reject a system's whole output if any row breaks the contract (never write half-valid data)."""
+        system_id = str(out["system_id"].iloc[0]) if not out.empty else "?"
+        problems = []
+        pred = out["predicted_strikeouts"].to_numpy(dtype=float)
+        if not np.all(np.isfinite(pred)) or np.any((pred < 0) | (pred > MAX_PREDICTION)):
+            problems.append("predictions NaN or outside [0, 20]")
+        conf = out["confidence"].to_numpy(dtype=float)
+        if not np.all(np.isfinite(conf)) or np.any((conf < 0) | (conf > 100)):
+            problems.append("confidence NaN or outside [0, 100]")
+        has_line = out["strikeouts_line"].notna().to_numpy()
+        probs = out.loc[has_line, ["p_over", "p_under", "p_push"]].to_numpy(dtype=float)
+        if probs.size and (
+            not np.all(np.isfinite(probs))
+            or np.any((probs < 0) | (probs > 1))
+            or not np.allclose(probs.sum(axis=1), 1.0, atol=1e-6)
+        ):
+            problems.append("probabilities invalid or not summing to 1")
+        if problems:
+            report.failures[system_id] = "output validation failed: " + "; ".join(problems)
+            if system_id in self.breakers:
+                self.breakers[system_id].record_failure(report.failures[system_id])
+            log.error("%s output rejected: %s", system_id, problems)
+            return None
+        return out
+
+    def _finalise(self, batch: pd.DataFrame, report: ScoreReport) -> pd.DataFrame:
+        batch = batch.copy()
+        batch["game_date"] = pd.to_datetime(batch["game_date"]).dt.date
+        batch["prediction_id"] = [
+            prediction_id(d, p, s)
+            for d, p, s in zip(batch["game_date"], batch["pitcher_lookup"], batch["system_id"], strict=True)
+        ]
+        batch["red_flags"] = batch["red_flags"].map(lambda f: json.dumps(sorted(set(f))))
+        for col in ("predicted_strikeouts", "p_over", "p_under", "p_push", "edge", "ev_over", "ev_under"):
+            batch[col] = batch[col].astype(float)  # unrounded: probabilities must sum to exactly 1
+        batch["batch_id"] = report.batch_id
+        batch["scored_at"] = datetime.now(UTC).replace(tzinfo=None)
+        batch["row_hash"] = row_hashes(batch, PREDICTIONS_LANDING.content_columns())
+        report.per_system = batch.groupby("system_id").size().to_dict()
+        report.picks = batch.groupby("recommendation").size().to_dict()
+        for flags in batch["red_flags"]:
+            for f in json.loads(flags):
+                key = f.split(":")[0]
+                report.flags[key] = report.flags.get(key, 0) + 1
+        low = batch["feature_coverage_pct"].fillna(0) < self.settings.low_coverage_threshold
+        if len(batch) and low.mean() > self.settings.low_coverage_rate_threshold:
+            log.warning(
+                "%.0f%% of predictions have feature coverage below %.0f%% (MLB_LOW_COVERAGE_RATE_THRESHOLD %.0f%%)",
+                100 * low.mean(),
+                self.settings.low_coverage_threshold,
+                100 * self.settings.low_coverage_rate_threshold,
+            )
+        return batch
+
+    @staticmethod
+    def _log_summary(report: ScoreReport) -> None:
+        log.info(
+            "scored %s: %s; picks %s; written %d new, %d changed%s",
+            report.game_date,
+            report.per_system,
+            report.picks,
+            report.rows_written,
+            report.rows_changed,
+            f"; FAILED: {report.failures}" if report.failures else "",
+        )
+
+
+def _num(value: object) -> float | None:
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(f) else f

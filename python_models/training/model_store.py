@@ -1,0 +1,97 @@
+"""Model files (XGBoost JSON) and model cards in a local folder (a `gs://` store is a documented extension).
+
+Layout: <store>/<system_id>/<model_version>.json and <model_version>.card.json. The card records the
+sha256 of the model file; loading verifies it, so a corrupt or swapped file is refused, not scored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import xgboost as xgb
+
+
+class ModelLoadError(RuntimeError):
+    """The model file is missing, unreadable, corrupt or does not match its recorded checksum."""
+
+
+@dataclass
+class ModelCard:
+    model_version: str
+    system_id: str
+    feature_set: str | None
+    features: list[str]
+    trained_through: str
+    training_window: list[str]
+    training_rows: int
+    params: dict[str, Any]
+    metrics: dict[str, dict[str, float]]
+    sha256: str | None = None
+    model_path: str | None = None
+    library_versions: dict[str, str] = field(default_factory=dict)
+    notes: str = ""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
+class ModelStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def paths(self, system_id: str, model_version: str) -> tuple[Path, Path]:
+        folder = self.root / system_id
+        return folder / f"{model_version}.json", folder / f"{model_version}.card.json"
+
+    def save(self, card: ModelCard, booster: xgb.Booster | None) -> ModelCard:
+        model_path, card_path = self.paths(card.system_id, card.model_version)
+        if booster is not None:
+            raw = booster.save_raw(raw_format="json")
+            _atomic_write(model_path, bytes(raw))
+            card.sha256 = sha256_of(model_path)
+            card.model_path = str(model_path)
+        _atomic_write(card_path, json.dumps(asdict(card), indent=2, sort_keys=True).encode())
+        return card
+
+    def load_card(self, system_id: str, model_version: str) -> ModelCard:
+        _, card_path = self.paths(system_id, model_version)
+        try:
+            return ModelCard(**json.loads(card_path.read_text()))
+        except (OSError, ValueError, TypeError) as exc:
+            raise ModelLoadError(f"model card {card_path} unreadable: {exc}") from exc
+
+    @staticmethod
+    def load_booster(path: Path, expected_sha256: str | None) -> xgb.Booster:
+        """Load and verify a model file; any problem is a ModelLoadError naming the file."""
+        path = Path(path)
+        if not path.exists():
+            raise ModelLoadError(f"model file {path} does not exist")
+        if expected_sha256 and sha256_of(path) != expected_sha256:
+            raise ModelLoadError(
+                f"model file {path} does not match its recorded sha256 (corrupt or replaced)"
+            )
+        booster = xgb.Booster()
+        try:
+            booster.load_model(str(path))
+        except (xgb.core.XGBoostError, ValueError, OSError) as exc:
+            raise ModelLoadError(f"model file {path} cannot be loaded: {str(exc).splitlines()[0]}") from exc
+        return booster

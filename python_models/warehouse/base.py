@@ -1,0 +1,282 @@
+"""The one warehouse interface the runner talks to, with the write path shared by every engine.
+
+Every write goes the same way: the batch is loaded into its own staging table (a load, never streaming
+inserts), then ONE ``MERGE`` moves it into the target, then the staging table is dropped. The MERGE only
+updates a row when its ``row_hash`` changed, so re-running a batch changes nothing. Engines differ only in
+the primitives below (quoting, loading a DataFrame, running a statement, listing tables).
+"""
+
+from __future__ import annotations
+
+import abc
+import hashlib
+import logging
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+STAGING_PREFIX = "_stg_batch_"
+PORTABLE_TYPES = ("string", "int64", "float64", "bool", "date", "timestamp")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class WarehouseError(RuntimeError):
+    """A warehouse operation failed; the message says which and what was left behind."""
+
+
+class TransientWarehouseError(WarehouseError):
+    """A failure worth retrying (lock conflict, concurrent update, rate limit)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table the runner owns, in portable types (rendered per engine)."""
+
+    name: str
+    type: str
+    nullable: bool = True
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.type not in PORTABLE_TYPES:
+            raise ValueError(f"column {self.name}: type {self.type!r} not in {PORTABLE_TYPES}")
+        check_identifier(self.name)
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What a MERGE did."""
+
+    table: str
+    batch_id: str
+    rows_in_batch: int
+    rows_inserted: int
+    rows_updated: int
+
+
+def check_identifier(name: str) -> str:
+    """Identifiers cannot be parameters, so they are validated instead (never user data)."""
+    if not _IDENT.match(name) or len(name) > 128:
+        raise ValueError(f"not a safe SQL identifier: {name!r}")
+    return name
+
+
+def new_batch_id(prefix: str = "b") -> str:
+    """Sortable, unique batch id: UTC time plus random suffix."""
+    return f"{prefix}{datetime.now(UTC):%Y%m%dT%H%M%S}_{uuid.uuid4().hex[:8]}"
+
+
+def row_hashes(df: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
+    """sha256 over the content columns, stable across runs and engines."""
+    if df.empty:
+        return pd.Series([], dtype="string", index=df.index)
+    text = df[list(columns)].astype("string").fillna("\x00").agg("\x1f".join, axis=1)
+    return text.map(lambda s: hashlib.sha256(s.encode("utf-8")).hexdigest()).astype("string")
+
+
+class Warehouse(abc.ABC):
+    """A SQL warehouse the runner reads features from and writes batches into.
+
+    SQL given to :meth:`query` and :meth:`execute` uses ``@name`` parameters (BigQuery's style); engines
+    translate. Table references are built with :meth:`relation` from validated identifiers.
+    """
+
+    engine: str = "abstract"
+
+    def __init__(self, schema_prefix: str = "") -> None:
+        self.schema_prefix = schema_prefix
+        self.query_count = 0
+
+    # --- engine primitives ------------------------------------------------------------------------
+    @abc.abstractmethod
+    def relation(self, layer: str, table: str) -> str:
+        """Fully qualified, quoted table reference for a logical layer (schema/dataset) and table."""
+
+    @abc.abstractmethod
+    def render_type(self, portable: str) -> str:
+        """Engine type name for a portable type."""
+
+    @abc.abstractmethod
+    def _run(self, sql: str, params: dict[str, Any] | None) -> pd.DataFrame | None:
+        """Run one statement; return rows for queries."""
+
+    @abc.abstractmethod
+    def _load_frame(self, layer: str, table: str, df: pd.DataFrame, columns: Sequence[Column]) -> None:
+        """Load a DataFrame into an existing (empty) table with a bulk load."""
+
+    @abc.abstractmethod
+    def table_exists(self, layer: str, table: str) -> bool:
+        """Whether the table exists."""
+
+    @abc.abstractmethod
+    def list_tables(self, layer: str) -> list[tuple[str, datetime | None]]:
+        """Tables in a layer with their creation time (UTC) where known."""
+
+    @abc.abstractmethod
+    def ensure_schema(self, layer: str) -> None:
+        """Create the schema/dataset if missing."""
+
+    def close(self) -> None:  # noqa: B027 - optional for engines without a connection
+        """Release the connection."""
+
+    # --- shared behaviour -------------------------------------------------------------------------
+    def schema_name(self, layer: str) -> str:
+        return check_identifier(f"{self.schema_prefix}{check_identifier(layer)}")
+
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a parameterized query and return its rows."""
+        self.query_count += 1
+        result = self._run(sql, params)
+        return result if result is not None else pd.DataFrame()
+
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> None:
+        """Run a parameterized statement."""
+        self.query_count += 1
+        self._run(sql, params)
+
+    def ensure_table(self, layer: str, table: str, columns: Sequence[Column]) -> None:
+        """Create the table if missing; add columns the table lacks (never drops or retypes)."""
+        self.ensure_schema(layer)
+        rel = self.relation(layer, table)
+        cols = ",\n    ".join(f"{c.name} {self.render_type(c.type)}" for c in columns)
+        self.execute(f"create table if not exists {rel} (\n    {cols}\n)")
+        existing = set(self.columns_of(layer, table))
+        for column in columns:
+            if column.name not in existing:
+                log.info("adding column %s to %s", column.name, rel)
+                self.execute(f"alter table {rel} add column {column.name} {self.render_type(column.type)}")
+
+    @abc.abstractmethod
+    def columns_of(self, layer: str, table: str) -> list[str]:
+        """Column names of a table, in order."""
+
+    def merge_sql(
+        self,
+        target: str,
+        staging: str,
+        columns: Sequence[str],
+        key_columns: Sequence[str],
+        hash_column: str | None,
+        target_predicate: str | None = None,
+    ) -> str:
+        """The one MERGE statement, identical on every engine but for quoting of relations."""
+        on = " and ".join(f"t.{k} = s.{k}" for k in key_columns)
+        if target_predicate:
+            on = f"{on} and {target_predicate}"
+        updates = ", ".join(f"{c} = s.{c}" for c in columns if c not in key_columns)
+        changed = f" and (t.{hash_column} is null or t.{hash_column} != s.{hash_column})" if hash_column else ""
+        col_list = ", ".join(columns)
+        values = ", ".join(f"s.{c}" for c in columns)
+        return (
+            f"merge into {target} as t\nusing {staging} as s\non {on}\n"
+            f"when matched{changed} then update set {updates}\n"
+            f"when not matched then insert ({col_list}) values ({values})"
+        )
+
+    def merge_batch(
+        self,
+        layer: str,
+        table: str,
+        df: pd.DataFrame,
+        columns: Sequence[Column],
+        key_columns: Sequence[str],
+        *,
+        batch_id: str | None = None,
+        hash_column: str | None = "row_hash",
+        target_predicate: str | None = None,
+    ) -> MergeResult:
+        """Write a batch: staging table (bulk load) -> ONE MERGE into the target -> drop staging.
+
+        The target is never half-written: the MERGE is one atomic statement. If anything fails the staging
+        table is dropped and the error re-raised as :class:`WarehouseError` naming the batch.
+        """
+        batch_id = batch_id or new_batch_id()
+        names = [c.name for c in columns]
+        missing = [n for n in names if n not in df.columns]
+        if missing:
+            raise WarehouseError(f"batch {batch_id} for {table}: frame lacks columns {missing}")
+        dup = df.duplicated(subset=list(key_columns))
+        if dup.any():
+            raise WarehouseError(
+                f"batch {batch_id} for {table}: {int(dup.sum())} duplicate keys {list(key_columns)} in the batch"
+            )
+        self.ensure_table(layer, table, columns)
+        staging_table = check_identifier(f"{STAGING_PREFIX}{table}_{re.sub(r'[^A-Za-z0-9_]', '_', batch_id)}")
+        target = self.relation(layer, table)
+        staging = self.relation(layer, staging_table)
+        before = self._count(target)
+        try:
+            self.execute(
+                f"create table {staging} ("
+                + ", ".join(f"{c.name} {self.render_type(c.type)}" for c in columns)
+                + ")"
+                + self.staging_options()
+            )
+            self._load_frame(layer, staging_table, df[names], columns)
+            changed_before = self._count_changed(target, staging, key_columns, hash_column)
+            self._merge(self.merge_sql(target, staging, names, key_columns, hash_column, target_predicate))
+        except Exception as exc:
+            self._drop_quietly(staging)
+            kind = type(exc) if isinstance(exc, WarehouseError) else WarehouseError
+            raise kind(f"batch {batch_id} into {target} failed; the target is unchanged: {exc}") from exc
+        self._drop_quietly(staging)
+        after = self._count(target)
+        inserted = after - before
+        result = MergeResult(target, batch_id, len(df), inserted, max(changed_before - inserted, 0))
+        log.info(
+            "merged batch %s into %s: %d rows in batch, %d inserted, %d updated",
+            batch_id,
+            target,
+            result.rows_in_batch,
+            result.rows_inserted,
+            result.rows_updated,
+        )
+        return result
+
+    def staging_options(self) -> str:
+        """DDL suffix for per-batch staging tables (BigQuery: an expiration, so orphans delete themselves)."""
+        return ""
+
+    def _merge(self, sql: str) -> None:
+        """Run the MERGE (engines may wrap it in retries for transient errors)."""
+        self.execute(sql)
+
+    def _count(self, rel: str) -> int:
+        return int(self.query(f"select count(*) as n from {rel}").iloc[0, 0])
+
+    def _count_changed(self, target: str, staging: str, keys: Sequence[str], hash_column: str | None) -> int:
+        """Rows of the batch that are new or differ from the target (what the MERGE will touch)."""
+        on = " and ".join(f"t.{k} = s.{k}" for k in keys)
+        cond = f"t.{keys[0]} is null"
+        if hash_column:
+            cond += f" or t.{hash_column} is null or t.{hash_column} != s.{hash_column}"
+        sql = f"select count(*) as n from {staging} as s left join {target} as t on {on} where {cond}"
+        return int(self.query(sql).iloc[0, 0])
+
+    def _drop_quietly(self, rel: str) -> None:
+        try:
+            self.execute(f"drop table if exists {rel}")
+        except Exception as exc:  # pragma: no cover - best effort; the orphan sweeper cleans up
+            log.warning("could not drop staging table %s: %s", rel, exc)
+
+    def drop_orphan_staging(self, layer: str, older_than_hours: float) -> list[str]:
+        """Remove staging tables left by crashed runs that are older than ``older_than_hours``."""
+        now = datetime.now(UTC)
+        dropped = []
+        for name, created in self.list_tables(layer):
+            if not name.startswith(STAGING_PREFIX):
+                continue
+            age_h = (now - created).total_seconds() / 3600 if created else float("inf")
+            if age_h >= older_than_hours:
+                self.execute(f"drop table if exists {self.relation(layer, name)}")
+                dropped.append(name)
+        if dropped:
+            log.info("dropped %d orphaned staging table(s) in %s: %s", len(dropped), layer, dropped)
+        return dropped

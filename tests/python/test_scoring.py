@@ -1,0 +1,246 @@
+"""The Python runner: train, score, backfill; bad input and faults give clear errors and lose nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from python_models.config import Settings
+from python_models.scoring.backfill import backfill, retrain_point
+from python_models.scoring.daily import UPSTREAM_SELECTOR
+from python_models.scoring.il_cache import InjuredListCache, RetryPolicy
+from python_models.scoring.scorer import Scorer, ScoringError, UnknownPitcherError, prediction_id
+from python_models.training.trainer import TrainingError, train_systems
+from python_models.warehouse import open_warehouse
+from python_models.warehouse.base import WarehouseError
+from python_models.warehouse.tables import PREDICTIONS_LANDING
+
+from .conftest import make_settings
+
+DAY = date(2026, 5, 15)
+THROUGH = date(2026, 4, 30)
+
+
+@pytest.fixture(scope="session")
+def trained_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Path) -> Path:
+    """Demo data, the feature store and staging built, models trained through 2026-04-30 (read-only base)."""
+    from python_models.data.demo_load import load_demo
+    from python_models.dbt_runner import run_dbt
+
+    folder = tmp_path_factory.mktemp("scoring_base")
+    settings = make_settings(folder)
+    wh = open_warehouse(settings)
+    try:
+        load_demo(wh, seed=20260107)
+    finally:
+        wh.close()
+    run_dbt(["build", "--select", *UPSTREAM_SELECTOR.split()], settings, vars={"as_of_date": "2026-09-27"})
+    wh = open_warehouse(settings)
+    try:
+        train_systems(wh, settings, ["v1_baseline", "v1_6_rolling", "ensemble_v1"], THROUGH)
+    finally:
+        wh.close()
+    return folder
+
+
+@pytest.fixture
+def env(trained_warehouse: Path, tmp_path: Path) -> tuple[Settings, object]:
+    """A private copy of the trained warehouse and model store."""
+    shutil.copy(trained_warehouse / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    shutil.copytree(trained_warehouse / "models", tmp_path / "models")
+    settings = make_settings(tmp_path)
+    wh = open_warehouse(settings)
+    # The registry holds the base folder's paths: point them at this copy.
+    reg = wh.relation("scoring", "model_registry")
+    wh.execute(
+        f"update {reg} set model_path = replace(model_path, @old, @new)",
+        {"old": str(trained_warehouse), "new": str(tmp_path)},
+    )
+    yield settings, wh
+    wh.close()
+
+
+def landing(wh) -> pd.DataFrame:
+    rel = wh.relation(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name)
+    if not wh.table_exists(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name):
+        return pd.DataFrame()
+    return wh.query(f"select * from {rel} order by prediction_id")
+
+
+def test_scores_every_system_in_one_feature_query_and_one_merge(env) -> None:
+    settings, wh = env
+    report = Scorer(wh, settings).score(DAY)
+    rows = landing(wh)
+    assert report.slate_size > 20
+    assert report.per_system == {s: report.slate_size for s in settings.active_systems}
+    assert len(rows) == 3 * report.slate_size and rows["prediction_id"].is_unique
+    first = rows.iloc[0]
+    assert first["prediction_id"] == prediction_id(
+        first["game_date"], first["pitcher_lookup"], first["system_id"]
+    )
+    probs = rows[["p_over", "p_under", "p_push"]].dropna()
+    assert ((probs.sum(axis=1) - 1).abs() < 1e-6).all()
+    assert set(rows["recommendation"]) <= {"OVER", "UNDER", "PASS"}
+    assert rows["model_version"].str.endswith("20260430").all()
+
+
+def test_rescoring_ten_times_changes_nothing(env) -> None:
+    settings, wh = env
+    scorer = Scorer(wh, settings)
+    scorer.score(DAY)
+    first = landing(wh)
+    for _ in range(9):
+        report = scorer.score(DAY)
+        assert (report.rows_written, report.rows_changed) == (0, 0)
+    again = landing(wh)
+    assert again["prediction_id"].is_unique
+    pd.testing.assert_frame_equal(first, again)  # identical rows, batch_id and scored_at included
+
+
+def test_corrupt_model_degrades_one_system_and_the_ensemble_says_so(env) -> None:
+    settings, wh = env
+    model = next((settings.model_store / "v1_baseline").glob("*20260430.json"))
+    model.write_text('{"learner": "truncated')
+    scorer = Scorer(wh, settings)
+    report = scorer.score(DAY)
+    assert "v1_baseline" in report.failures and "sha256" in report.failures["v1_baseline"]
+    assert scorer.breakers["v1_baseline"].state == "open"
+    rows = landing(wh)
+    assert set(rows["system_id"]) == {"v1_6_rolling", "ensemble_v1"}
+    ens = rows[rows["system_id"] == "ensemble_v1"]
+    assert ens["red_flags"].map(lambda f: "ensemble_fallback:v1_baseline" in json.loads(f)).all()
+    assert ens["component_systems"].map(lambda c: json.loads(c) == ["v1_6_rolling"]).all()
+
+
+def test_nothing_scorable_raises_naming_each_failure_and_writes_nothing(env) -> None:
+    settings, wh = env
+    for path in settings.model_store.rglob("*.json"):
+        if not path.name.endswith(".card.json"):
+            path.unlink()
+    with pytest.raises(ScoringError, match=r"v1_baseline: model file .* does not exist"):
+        Scorer(wh, settings).score(DAY)
+    assert landing(wh).empty
+
+
+def test_failing_injured_list_query_proceeds_without_flags(env, caplog) -> None:
+    settings, wh = env
+
+    def broken(day: date) -> set[str]:
+        raise ConnectionError("IL service down")
+
+    cache = InjuredListCache(broken, policy=RetryPolicy(first_delay_s=0.0), sleep=lambda s: None)
+    report = Scorer(wh, settings, il_cache=cache).score(DAY)
+    assert sum(report.per_system.values()) == 3 * report.slate_size
+    assert "WITHOUT injury flags" in caplog.text
+
+
+def test_injured_pitcher_is_passed_with_a_reason(env) -> None:
+    settings, wh = env
+    slate = Scorer(wh, settings).store.slate(DAY)
+    hurt = slate["pitcher_id"].iloc[0]
+    cache = InjuredListCache(lambda day: {hurt})
+    Scorer(wh, settings, il_cache=cache).score(DAY)
+    rows = landing(wh)
+    mine = rows[rows["pitcher_id"] == hurt]
+    assert (mine["recommendation"] == "PASS").all()
+    assert mine["red_flags"].map(lambda f: "on_injured_list" in json.loads(f)).all()
+
+
+def test_missing_and_absurd_lines_are_scored_as_pass_with_flags(env) -> None:
+    settings, wh = env
+    slate = Scorer(wh, settings).store.slate(DAY)
+    no_line, absurd = slate["pitcher_id"].iloc[0], slate["pitcher_id"].iloc[1]
+    lines = wh.relation("raw", "strikeout_lines")
+    wh.execute(f"delete from {lines} where game_date = @d and pitcher_id = @p", {"d": DAY, "p": no_line})
+    wh.execute(
+        f"update {lines} set strikeouts_line = 44.5 where game_date = @d and pitcher_id = @p",
+        {"d": DAY, "p": absurd},
+    )  # bypasses the loader's checks on purpose: defence in depth
+    Scorer(wh, settings).score(DAY)
+    rows = landing(wh).set_index(["pitcher_id", "system_id"])
+    a = rows.loc[(no_line, "ensemble_v1")]
+    assert a["recommendation"] == "PASS" and "no_line" in json.loads(a["red_flags"]) and pd.isna(a["p_over"])
+    b = rows.loc[(absurd, "ensemble_v1")]
+    assert b["recommendation"] == "PASS" and any(
+        f.startswith("absurd_line") for f in json.loads(b["red_flags"])
+    )
+    assert pd.isna(b["strikeouts_line"])
+
+
+def test_thin_features_lower_confidence_instead_of_crashing(env) -> None:
+    settings, wh = env
+    fs = wh.relation("features", "ml_feature_store")
+    slate = Scorer(wh, settings).store.slate(DAY)
+    pid = slate["pitcher_id"].iloc[2]
+    wh.execute(
+        f"update {fs} set k_last_3 = null, k_last_5 = null, k_last_10 = null, k_per_bf_last_5 = null, "
+        "season_k_per_bf = null, v1_6_rolling_coverage_pct = 55, feature_coverage_pct = 55 "
+        "where game_date = @d and pitcher_id = @p",
+        {"d": DAY, "p": pid},
+    )
+    Scorer(wh, settings).score(DAY)
+    row = landing(wh).set_index(["pitcher_id", "system_id"]).loc[(pid, "v1_6_rolling")]
+    assert row["feature_coverage_pct"] == 55 and row["recommendation"] == "PASS"
+    assert "low_coverage" in json.loads(row["red_flags"])
+
+
+def test_unknown_pitcher_and_empty_date(env) -> None:
+    settings, wh = env
+    with pytest.raises(UnknownPitcherError, match="nobody_000"):
+        Scorer(wh, settings).score(DAY, pitchers=["nobody_000"])
+    assert landing(wh).empty
+    assert Scorer(wh, settings).score(date(2026, 1, 15)).slate_size == 0
+
+
+def test_warehouse_error_during_merge_leaves_the_target_unchanged(env, monkeypatch) -> None:
+    settings, wh = env
+    Scorer(wh, settings).score(DAY)
+    before = landing(wh)
+    original = wh.merge_sql
+
+    def broken_merge(*args, **kwargs):
+        return original(*args, **kwargs).replace(
+            "when not matched", "when not matched and no_such_column = 1"
+        )
+
+    monkeypatch.setattr(wh, "merge_sql", broken_merge)
+    fs = wh.relation("features", "ml_feature_store")
+    wh.execute(f"update {fs} set days_rest = 99 where game_date = @d", {"d": DAY})  # changes every prediction
+    with pytest.raises(WarehouseError, match="target is unchanged"):
+        Scorer(wh, settings).score(DAY)
+    pd.testing.assert_frame_equal(before, landing(wh))
+    assert not [t for t, _ in wh.list_tables("scoring") if t.startswith("_stg_batch_")]  # staging cleaned
+
+
+def test_training_is_walk_forward_only(env) -> None:
+    settings, wh = env
+    cards = train_systems(wh, settings, ["v1_baseline"], date(2025, 6, 30))
+    assert cards[0].training_window[1] <= "2025-06-30"
+    assert retrain_point(date(2026, 5, 15)) == date(2026, 4, 30)
+    models = Scorer(wh, settings).resolve_models(date(2025, 7, 1))
+    assert models["v1_baseline"].model_version.endswith("20250630")  # trained strictly before the date
+    with pytest.raises(TrainingError, match="need at least"):
+        train_systems(wh, settings, ["v1_baseline"], date(2025, 3, 28))
+
+
+def test_backfill_is_resumable(env) -> None:
+    settings, wh = env
+    first = backfill(wh, settings, date(2026, 5, 10), date(2026, 5, 13))
+    assert first.dates_scored == 4 and not first.dates_failed
+    again = backfill(wh, settings, date(2026, 5, 10), date(2026, 5, 13))
+    assert (again.dates_scored, again.dates_skipped) == (0, 4)
+    forced = backfill(wh, settings, date(2026, 5, 10), date(2026, 5, 13), force=True)
+    assert forced.dates_scored == 4 and forced.predictions == 0  # rescored, nothing changed
+
+
+def test_cli_rejects_malformed_date_and_explains() -> None:
+    from python_models.cli import app
+
+    result = CliRunner().invoke(app, ["score", "--date", "2026-13-45"])
+    assert result.exit_code == 2 and "not a date in YYYY-MM-DD form" in result.output
