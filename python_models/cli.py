@@ -174,6 +174,134 @@ def cleanup_staging(
     out.print(f"dropped {len(dropped)} orphaned staging table(s)")
 
 
+SystemOpt = Annotated[
+    list[str] | None,
+    typer.Option("--system", help="System to train (repeatable; default: all three)."),
+]
+
+
+@app.command("train")
+@friendly_errors
+def train(
+    through: Annotated[
+        date,
+        typer.Option(
+            parser=parse_date, metavar="YYYY-MM-DD", help="Train on starts with game_date <= this date only."
+        ),
+    ],
+    system: SystemOpt = None,
+) -> None:
+    """Train systems on history through a date, write model + card, register the version."""
+    from python_models.training.trainer import train_systems
+    from python_models.warehouse import open_warehouse
+
+    settings = get_settings()
+    systems = system or ["v1_baseline", "v1_6_rolling", "ensemble_v1"]
+    wh = open_warehouse(settings)
+    try:
+        cards = train_systems(wh, settings, systems, through)
+    finally:
+        wh.close()
+    table = Table(title=f"models trained through {through}")
+    for col in ("model_version", "system", "rows", "validation MAE", "in-sample MAE", "file"):
+        table.add_column(col)
+    for c in cards:
+        val, ins = c.metrics.get("validation", {}), c.metrics.get("in_sample", {})
+        table.add_row(
+            c.model_version,
+            c.system_id,
+            f"{c.training_rows:,}",
+            f"{val['mae']:.3f}" if val else "-",
+            f"{ins['mae']:.3f}" if ins else "-",
+            c.model_path or "(weights only)",
+        )
+    out.print(table)
+
+
+@app.command("score")
+@friendly_errors
+def score(
+    date_: Annotated[
+        date, typer.Option("--date", parser=parse_date, metavar="YYYY-MM-DD", help="Slate date.")
+    ],
+    pitcher: Annotated[
+        list[str] | None, typer.Option(help="Only these pitchers (id or lookup; repeatable).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Score and print, write nothing.")] = False,
+) -> None:
+    """Score every active system for a date: one feature query, staging table, one MERGE."""
+    from python_models.scoring.scorer import Scorer, ScoringError, UnknownPitcherError
+    from python_models.warehouse import open_warehouse
+
+    settings = get_settings()
+    wh = open_warehouse(settings)
+    try:
+        report = Scorer(wh, settings).score(date_, pitchers=pitcher, write=not dry_run)
+    except (ScoringError, UnknownPitcherError) as exc:
+        log.error("%s", exc)
+        raise typer.Exit(code=1) from None
+    finally:
+        wh.close()
+    _print_score_report(report)
+
+
+def _print_score_report(report: Any) -> None:
+    table = Table(title=f"scored {report.game_date} (batch {report.batch_id})")
+    table.add_column("system")
+    table.add_column("predictions", justify="right")
+    table.add_column("status")
+    for system in get_settings().active_systems:
+        n = report.per_system.get(system, 0)
+        table.add_row(
+            system, str(n), report.failures.get(system, "ok") if system in report.failures else "ok"
+        )
+    out.print(table)
+    out.print(
+        f"slate {report.slate_size} starters · picks {report.picks} · flags {report.flags} · "
+        f"{report.rows_written} new / {report.rows_changed} changed rows · {report.queries} warehouse queries"
+    )
+
+
+@app.command("backfill")
+@friendly_errors
+def backfill_cmd(
+    start: Annotated[date, typer.Option(parser=parse_date, metavar="YYYY-MM-DD", help="First date.")],
+    end: Annotated[date, typer.Option(parser=parse_date, metavar="YYYY-MM-DD", help="Last date.")],
+    force: Annotated[bool, typer.Option(help="Re-score dates that are already complete.")] = False,
+) -> None:
+    """Walk-forward backfill (monthly retraining), resumable, with a progress bar and a summary."""
+    from python_models.scoring.backfill import backfill
+    from python_models.warehouse import open_warehouse
+
+    if end < start:
+        raise typer.BadParameter("--end is before --start")
+    settings = get_settings()
+    wh = open_warehouse(settings)
+    try:
+        report = backfill(wh, settings, start, end, force=force)
+    finally:
+        wh.close()
+    table = Table(title=f"backfill {start} → {end}")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for label, value in (
+        ("slate dates", report.dates_total),
+        ("scored", report.dates_scored),
+        ("skipped (already complete)", report.dates_skipped),
+        ("failed", len(report.dates_failed)),
+        ("predictions written or changed", f"{report.predictions:,}"),
+        ("models trained", len(report.models_trained)),
+        ("seconds", f"{report.seconds:.1f}"),
+        ("predictions / s", f"{report.predictions_per_second:.0f}"),
+    ):
+        table.add_row(label, str(value))
+    out.print(table)
+    for day, why in report.dates_failed:
+        out.print(f"[red]failed[/] {day}: {why}")
+    if report.dates_failed and not report.dates_scored:
+        raise typer.Exit(code=1)
+
+
 @app.command("demo")
 @friendly_errors
 def demo(
