@@ -302,6 +302,28 @@ def backfill_cmd(
         raise typer.Exit(code=1)
 
 
+@app.command("daily")
+@friendly_errors
+def daily(
+    date_: Annotated[
+        date, typer.Option("--date", parser=parse_date, metavar="YYYY-MM-DD", help="The day to run.")
+    ],
+    skip_migrations: Annotated[bool, typer.Option(help="Do not run the schema migrations first.")] = False,
+) -> None:
+    """The morning job: migrations, dbt build of the features, score, dbt build of predictions + gates."""
+    from python_models.scoring.daily import run_daily
+
+    report = run_daily(get_settings(), date_, run_migrations=not skip_migrations)
+    table = Table(title=f"daily {date_}")
+    table.add_column("phase")
+    table.add_column("seconds", justify="right")
+    for phase, seconds in report.phases.items():
+        table.add_row(phase, f"{seconds:.1f}")
+    out.print(table)
+    if report.score:
+        _print_score_report(report.score)
+
+
 @app.command("demo")
 @friendly_errors
 def demo(

@@ -6,9 +6,10 @@ The original production names (``MLB_*``) are kept with their original defaults;
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -25,6 +26,27 @@ class SettingsError(ValueError):
 
 def _env(name: str) -> AliasChoices:
     return AliasChoices(name)
+
+
+@lru_cache(maxsize=1)
+def _project_vars() -> dict:
+    import yaml
+
+    with open(PROJECT_ROOT / "dbt_project.yml", encoding="utf-8") as fh:
+        return dict(yaml.safe_load(fh).get("vars", {}))
+
+
+def project_var(name: str) -> Callable[[], Any]:
+    """Default taken from dbt_project.yml's vars: thresholds shared by dbt and Python live there once
+    (run_dbt passes the effective values back to dbt, so an env override reaches both sides)."""
+    return lambda: _project_vars()[name]
+
+
+SHARED_DBT_VARS = {
+    "agreement_strong_k": "agreement_strong_k",
+    "agreement_disagree_k": "agreement_disagree_k",
+    "low_coverage_threshold": "low_coverage_threshold_pct",
+}
 
 
 class Settings(BaseSettings):
@@ -166,7 +188,7 @@ class Settings(BaseSettings):
         description="Consecutive model failures that open a system's circuit.",
     )
     low_coverage_threshold: float = Field(
-        80.0,
+        default_factory=project_var("low_coverage_threshold_pct"),
         ge=0,
         le=100,
         validation_alias=_env("MLB_LOW_COVERAGE_THRESHOLD"),

@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from python_models.config import PROJECT_ROOT, Settings, get_settings
+from python_models.config import PROJECT_ROOT, SHARED_DBT_VARS, Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,8 @@ def run_dbt(
     settings = settings or get_settings()
     os.environ.update(dbt_env(settings))
     full = [*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
-    if vars:
-        full += ["--vars", json.dumps(vars, default=str)]
+    shared = {var: getattr(settings, field) for field, var in SHARED_DBT_VARS.items()}
+    full += ["--vars", json.dumps({**shared, **(vars or {})}, default=str)]
     log.info("dbt %s", " ".join(args))
     started = time.perf_counter()
     result = dbtRunner().invoke(full)

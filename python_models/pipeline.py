@@ -10,11 +10,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from rich.console import Console
 from rich.table import Table
 
-from python_models.config import Settings, get_settings
+from python_models.config import PROJECT_ROOT, Settings, get_settings
 from python_models.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
     """Run every step of the demo and print what it built."""
     from python_models.data.demo_load import load_demo
     from python_models.dbt_runner import run_dbt
+    from python_models.scoring.backfill import backfill
+    from python_models.scoring.daily import run_daily
 
     settings = settings or get_settings()
     timings: list[StepTiming] = []
@@ -65,14 +68,42 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
             demo, written = load_demo(wh, seed)
         finally:
             wh.close()
+        state["demo"] = demo
         return f"{sum(demo.summary().values()):,} rows generated, {sum(written.values()):,} newly written"
 
     def build() -> str:
-        outcome = run_dbt(["build"], settings, vars={"as_of_date": "2026-09-27"})
+        outcome = run_dbt(["build"], settings, vars={"as_of_date": str(state["demo"].last_day)})
         return ", ".join(f"{k}: {v}" for k, v in sorted(outcome.statuses.items()))
 
+    def walk_forward() -> str:
+        demo = state["demo"]
+        season_start = min(d for d in demo.game_logs["game_date"] if d.year == demo.last_day.year)
+        wh = open_warehouse(settings)
+        try:
+            report = backfill(wh, settings, season_start, demo.last_day - timedelta(days=1), console=out)
+        finally:
+            wh.close()
+        return (
+            f"{report.dates_scored} dates scored ({report.dates_skipped} already complete), "
+            f"{report.predictions:,} predictions, {len(report.models_trained)} models trained, "
+            f"{report.predictions_per_second:.0f} predictions/s"
+        )
+
+    def morning() -> str:
+        report = run_daily(settings, state["demo"].last_day)
+        score = report.score
+        return f"{score.slate_size} starters, picks {score.picks}" if score else "nothing scored"
+
+    def docs() -> str:
+        run_dbt(["docs", "generate"], settings, vars={"as_of_date": str(state["demo"].last_day)})
+        return f"dbt docs site in {PROJECT_ROOT / 'target'} (serve: make docs-serve)"
+
+    state: dict = {}
     step(f"demo data (synthetic league, seed {seed})", data)
-    step("dbt build (sources, staging, features, predictions, monitoring, tests)", build)
+    step("dbt build (migrations, sources, staging, features, predictions, monitoring, gates)", build)
+    step("walk-forward backfill of the second season (monthly retraining)", walk_forward)
+    step("daily job for the last day: build features, score, build predictions + gates", morning)
+    step("dbt docs generate", docs)
 
     summary = Table(title="what the demo built")
     for col in ("schema", "relation"):
