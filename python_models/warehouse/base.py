@@ -89,6 +89,9 @@ class Warehouse(abc.ABC):
     """
 
     engine: str = "abstract"
+    #: Staging tables older than this are orphans of dead runs and are swept before each write. DuckDB
+    #: overrides it with 0: holding its exclusive write lock proves no other writer is alive.
+    orphan_min_age_hours: float = 6.0
 
     def __init__(self, schema_prefix: str = "") -> None:
         self.schema_prefix = schema_prefix
@@ -171,7 +174,9 @@ class Warehouse(abc.ABC):
         if target_predicate:
             on = f"{on} and {target_predicate}"
         updates = ", ".join(f"{c} = s.{c}" for c in columns if c not in key_columns)
-        changed = f" and (t.{hash_column} is null or t.{hash_column} != s.{hash_column})" if hash_column else ""
+        changed = (
+            f" and (t.{hash_column} is null or t.{hash_column} != s.{hash_column})" if hash_column else ""
+        )
         col_list = ", ".join(columns)
         values = ", ".join(f"s.{c}" for c in columns)
         return (
@@ -208,6 +213,7 @@ class Warehouse(abc.ABC):
                 f"batch {batch_id} for {table}: {int(dup.sum())} duplicate keys {list(key_columns)} in the batch"
             )
         self.ensure_table(layer, table, columns)
+        self.drop_orphan_staging(layer, self.orphan_min_age_hours)
         staging_table = check_identifier(f"{STAGING_PREFIX}{table}_{re.sub(r'[^A-Za-z0-9_]', '_', batch_id)}")
         target = self.relation(layer, table)
         staging = self.relation(layer, staging_table)

@@ -55,6 +55,7 @@ class DuckDBWarehouse(Warehouse):
     """The embedded warehouse: one DuckDB file."""
 
     engine = "duckdb"
+    orphan_min_age_hours = 0.0  # one writer at a time: any staging table we can see is an orphan
 
     def __init__(
         self,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,54 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Pat
         wh.close()
     run_dbt(["build"], settings, vars={"as_of_date": "2026-09-27"})
     return settings
+
+
+DAY = date(2026, 5, 15)
+THROUGH = date(2026, 4, 30)
+
+
+@pytest.fixture(scope="session")
+def trained_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Path) -> Path:
+    """Demo data, the feature store and staging built, models trained through 2026-04-30 (read-only base)."""
+    from python_models.data.demo_load import load_demo
+    from python_models.dbt_runner import run_dbt
+    from python_models.scoring.daily import UPSTREAM_SELECTOR
+    from python_models.training.trainer import train_systems
+    from python_models.warehouse import open_warehouse
+
+    folder = tmp_path_factory.mktemp("scoring_base")
+    settings = make_settings(folder)
+    wh = open_warehouse(settings)
+    try:
+        load_demo(wh, seed=20260107)
+    finally:
+        wh.close()
+    run_dbt(["build", "--select", *UPSTREAM_SELECTOR.split()], settings, vars={"as_of_date": "2026-09-27"})
+    wh = open_warehouse(settings)
+    try:
+        train_systems(wh, settings, ["v1_baseline", "v1_6_rolling", "ensemble_v1"], THROUGH)
+    finally:
+        wh.close()
+    return folder
+
+
+@pytest.fixture
+def env(trained_warehouse: Path, tmp_path: Path) -> tuple[Settings, object]:
+    """A private copy of the trained warehouse and model store."""
+    from python_models.warehouse import open_warehouse
+
+    shutil.copy(trained_warehouse / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    shutil.copytree(trained_warehouse / "models", tmp_path / "models")
+    settings = make_settings(tmp_path)
+    wh = open_warehouse(settings)
+    # The registry holds the base folder's paths: point them at this copy.
+    reg = wh.relation("scoring", "model_registry")
+    wh.execute(
+        f"update {reg} set model_path = replace(model_path, @old, @new)",
+        {"old": str(trained_warehouse), "new": str(tmp_path)},
+    )
+    yield settings, wh
+    wh.close()
 
 
 requires_real_data = pytest.mark.skipif(

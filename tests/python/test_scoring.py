@@ -3,67 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from python_models.config import Settings
 from python_models.scoring.backfill import backfill, retrain_point
-from python_models.scoring.daily import UPSTREAM_SELECTOR
 from python_models.scoring.il_cache import InjuredListCache, RetryPolicy
 from python_models.scoring.scorer import Scorer, ScoringError, UnknownPitcherError, prediction_id
 from python_models.training.trainer import TrainingError, train_systems
-from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import WarehouseError
 from python_models.warehouse.tables import PREDICTIONS_LANDING
 
-from .conftest import make_settings
-
-DAY = date(2026, 5, 15)
-THROUGH = date(2026, 4, 30)
-
-
-@pytest.fixture(scope="session")
-def trained_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Path) -> Path:
-    """Demo data, the feature store and staging built, models trained through 2026-04-30 (read-only base)."""
-    from python_models.data.demo_load import load_demo
-    from python_models.dbt_runner import run_dbt
-
-    folder = tmp_path_factory.mktemp("scoring_base")
-    settings = make_settings(folder)
-    wh = open_warehouse(settings)
-    try:
-        load_demo(wh, seed=20260107)
-    finally:
-        wh.close()
-    run_dbt(["build", "--select", *UPSTREAM_SELECTOR.split()], settings, vars={"as_of_date": "2026-09-27"})
-    wh = open_warehouse(settings)
-    try:
-        train_systems(wh, settings, ["v1_baseline", "v1_6_rolling", "ensemble_v1"], THROUGH)
-    finally:
-        wh.close()
-    return folder
-
-
-@pytest.fixture
-def env(trained_warehouse: Path, tmp_path: Path) -> tuple[Settings, object]:
-    """A private copy of the trained warehouse and model store."""
-    shutil.copy(trained_warehouse / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
-    shutil.copytree(trained_warehouse / "models", tmp_path / "models")
-    settings = make_settings(tmp_path)
-    wh = open_warehouse(settings)
-    # The registry holds the base folder's paths: point them at this copy.
-    reg = wh.relation("scoring", "model_registry")
-    wh.execute(
-        f"update {reg} set model_path = replace(model_path, @old, @new)",
-        {"old": str(trained_warehouse), "new": str(tmp_path)},
-    )
-    yield settings, wh
-    wh.close()
+from .conftest import DAY
 
 
 def landing(wh) -> pd.DataFrame:
