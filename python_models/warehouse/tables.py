@@ -31,9 +31,18 @@ class TableSpec:
 
 
 _AUDIT = (
-    C("row_hash", "string", description="sha256 of the row's content; a reload with equal content is a no-op."),
+    C(
+        "row_hash",
+        "string",
+        description="sha256 of the row's content; a reload with equal content is a no-op.",
+    ),
     C("_source_file", "string", description="File (or generator) the row came from."),
-    C("_loaded_at", "timestamp", False, "UTC time the loader wrote the row (source freshness is measured on it)."),
+    C(
+        "_loaded_at",
+        "timestamp",
+        False,
+        "UTC time the loader wrote the row (source freshness is measured on it).",
+    ),
 )
 
 GAME_LOGS = TableSpec(
@@ -108,7 +117,12 @@ PROBABLE_STARTERS = TableSpec(
         C("opp_lineup_rhb", "int64"),
         C("opp_lineup_swb", "int64"),
         C("opp_lineup_platoon_adv", "int64"),
-        C("first_pitch_at", "timestamp", False, "Scheduled first pitch (UTC); lines captured later are ignored."),
+        C(
+            "first_pitch_at",
+            "timestamp",
+            False,
+            "Scheduled first pitch (UTC); lines captured later are ignored.",
+        ),
         C("announced_at", "timestamp", False),
         *_AUDIT,
     ),
@@ -204,7 +218,7 @@ PREDICTIONS_LANDING = TableSpec(
         C("recommendation", "string", False),
         C("confidence", "float64", False),
         C("feature_coverage_pct", "float64"),
-        C("red_flags", "string", description="JSON array of flags, e.g. [\"no_line\"]."),
+        C("red_flags", "string", description='JSON array of flags, e.g. ["no_line"].'),
         C("component_systems", "string", description="Ensemble only: JSON array of components used."),
         C("batch_id", "string", False),
         C("scored_at", "timestamp", False),
