@@ -215,3 +215,12 @@ def load_file(wh: Warehouse, spec: TableSpec, path: Path) -> MergeResult:
     typed = validate_frame(raw, spec, str(path))
     log.info("%s: %d rows valid for %s", path.name, len(typed), spec.name)
     return load_frame(wh, spec, typed, path.name)
+
+
+def ensure_raw_tables(wh: Warehouse) -> None:
+    """Create every raw landing table (empty) if missing, so the staging views build even where a source
+    has not delivered yet (e.g. real historical data has no probable-starter or injured-list feed)."""
+    from python_models.warehouse.tables import RAW_TABLES
+
+    for spec in RAW_TABLES.values():
+        wh.ensure_table(spec.layer, spec.name, spec.columns)

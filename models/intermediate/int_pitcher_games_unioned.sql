@@ -1,0 +1,120 @@
+{#- The feature store's spine: one row per starter per game date. Played games come from the game logs
+    (for history the probable starter IS the actual starter; real 2021-22 data has no probable-starters
+    table); games without a game log yet (today's slate, tomorrow's announcements) come from the probable
+    starters. Result columns are NULL on those pending rows. -#}
+with
+
+starts as (
+
+    select * from {{ ref('stg_gamelogs__pitcher_starts') }}
+
+),
+
+probables as (
+
+    select * from {{ ref('stg_schedule__probable_starters') }}
+
+),
+
+played as (
+
+    select
+        starts.game_id,
+        starts.pitcher_id,
+        starts.pitcher_name,
+        starts.team,
+        starts.opponent,
+        starts.park_id,
+        starts.pitcher_throws,
+        starts.season,
+        starts.game_number,
+        starts.strikeouts,
+        starts.batters_faced,
+        starts.outs_recorded,
+        starts.walks,
+        starts.hits_allowed,
+        starts.earned_runs,
+        starts.opp_lineup_lhb,
+        starts.opp_lineup_rhb,
+        starts.opp_lineup_swb,
+        starts.opp_lineup_platoon_adv,
+        starts.is_home,
+        starts.is_day_game,
+        true as is_played,
+        starts.game_date,
+        probables.first_pitch_at
+
+    from starts
+    left join probables
+        on
+            starts.game_id = probables.game_id
+            and starts.team = probables.team
+
+),
+
+pending_candidates as (
+
+    select
+        probables.*,
+        row_number() over (
+            partition by probables.pitcher_id, probables.game_date
+            order by probables.announced_at desc, probables.game_id asc
+        ) as announcement_rank
+
+    from probables
+    left join starts as same_game
+        on
+            probables.game_id = same_game.game_id
+            and probables.team = same_game.team
+    left join starts as same_day
+        on
+            probables.pitcher_id = same_day.pitcher_id
+            and probables.game_date = same_day.game_date
+    where
+        same_game.game_id is null
+        and same_day.game_id is null
+
+),
+
+pending as (
+
+    select
+        game_id,
+        pitcher_id,
+        pitcher_name,
+        team,
+        opponent,
+        park_id,
+        pitcher_throws,
+        cast(extract(year from game_date) as {{ dbt.type_int() }}) as season,
+        {{ dbt.safe_cast('right(game_id, 1)', dbt.type_int()) }} as game_number,
+        cast(null as {{ dbt.type_int() }}) as strikeouts,
+        cast(null as {{ dbt.type_int() }}) as batters_faced,
+        cast(null as {{ dbt.type_int() }}) as outs_recorded,
+        cast(null as {{ dbt.type_int() }}) as walks,
+        cast(null as {{ dbt.type_int() }}) as hits_allowed,
+        cast(null as {{ dbt.type_int() }}) as earned_runs,
+        opp_lineup_lhb,
+        opp_lineup_rhb,
+        opp_lineup_swb,
+        opp_lineup_platoon_adv,
+        is_home,
+        is_day_game,
+        false as is_played,
+        game_date,
+        first_pitch_at
+
+    from pending_candidates
+    where announcement_rank = 1
+
+),
+
+unioned as (
+
+    select * from played
+    union all
+    select * from pending
+
+)
+
+select * from unioned

@@ -1,0 +1,174 @@
+{#- The feature store: one row per probable starter per game date (for played games, the actual
+    starter), every feature of every set in vars.feature_sets, and per-set coverage. Features are never
+    imputed: a debut is visibly thin (NULLs, low coverage). Incremental by game_date with a lookback.
+    BigQuery: partitioned by game_date (day), clustered by pitcher_id. dbt-duckdb reads `partition_by` as
+    its own (file partitioning) option and rejects BigQuery's dict, so both are set on BigQuery only. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key='feature_row_id',
+        on_schema_change='append_new_columns',
+        partition_by=(
+            {'field': 'game_date', 'data_type': 'date', 'granularity': 'day'}
+            if target.type == 'bigquery' else none
+        ),
+        cluster_by=(['pitcher_id'] if target.type == 'bigquery' else none),
+        pre_hook="{{ features_delete_orphan_rows(ref('int_pitcher_games_unioned')) }}",
+    )
+}}
+
+{%- set window_days = var('opponent_window_days') | int %}
+
+with
+
+spine as (
+
+    select * from {{ ref('int_pitcher_games_unioned') }}
+    {%- if is_incremental() %}
+        where game_date >= ({{ features_lookback_start(this) }})
+    {%- endif %}
+
+),
+
+pitcher_form as (
+
+    select * from {{ ref('int_pitcher_starts_windowed') }}
+
+),
+
+opponent_form as (
+
+    select * from {{ ref('int_opponent_games_windowed') }}
+
+),
+
+pitchers as (
+
+    select * from {{ ref('dim_pitchers') }}
+
+),
+
+joined as (
+
+    select
+        {{ features_row_id('spine.game_date', 'spine.pitcher_id') }} as feature_row_id,
+        spine.game_id,
+        spine.pitcher_id,
+        pitchers.pitcher_lookup,
+        spine.pitcher_name,
+        spine.team,
+        spine.opponent,
+        spine.park_id,
+        spine.season,
+        spine.game_number,
+        pitcher_form.start_number,
+        pitcher_form.season_starts_before,
+        pitcher_form.career_starts_before,
+        pitcher_form.prior_season_starts,
+        pitcher_form.season_bf_before,
+        pitcher_form.career_bf_before,
+        pitcher_form.prior_season_bf,
+        pitcher_form.starts_in_last_10,
+        opponent_form.opp_starts_{{ window_days }}d,
+        opponent_form.opp_bf_{{ window_days }}d,
+        pitcher_form.season_k_per_start,
+        pitcher_form.season_k_per_bf,
+        pitcher_form.season_bb_per_bf,
+        pitcher_form.season_hits_per_bf,
+        pitcher_form.season_bf_per_start,
+        pitcher_form.season_outs_per_start,
+        pitcher_form.season_era,
+        pitcher_form.career_k_per_start,
+        pitcher_form.career_k_per_bf,
+        pitcher_form.career_bb_per_bf,
+        pitcher_form.career_bf_per_start,
+        pitcher_form.prior_season_k_per_start,
+        pitcher_form.prior_season_k_per_bf,
+        pitcher_form.days_rest,
+        opponent_form.opp_k_per_bf_{{ window_days }}d,
+        spine.opp_lineup_lhb,
+        spine.opp_lineup_rhb,
+        spine.opp_lineup_swb,
+        spine.opp_lineup_platoon_adv,
+        {%- for n in [3, 5, 10] %}
+            pitcher_form.k_last_{{ n }},
+            pitcher_form.bf_last_{{ n }},
+            pitcher_form.outs_last_{{ n }},
+            pitcher_form.bb_last_{{ n }},
+            pitcher_form.k_per_bf_last_{{ n }},
+        {%- endfor %}
+        pitcher_form.k_std_last_10,
+        pitcher_form.last_start_k,
+        pitcher_form.last_start_bf,
+        case when spine.is_home then 1 when not spine.is_home then 0 end as is_home,
+        case when spine.is_day_game then 1 when not spine.is_day_game then 0 end as is_day_game,
+        case when spine.pitcher_throws = 'L' then 1 when spine.pitcher_throws = 'R' then 0 end
+            as pitcher_throws_left,
+        spine.is_played,
+        spine.game_date,
+        pitcher_form.prior_start_date,
+        pitcher_form.last_input_game_date as pitcher_last_input_date,
+        opponent_form.last_input_game_date as opp_last_input_date,
+        spine.first_pitch_at
+
+    from spine
+    inner join pitcher_form
+        on
+            spine.game_date = pitcher_form.game_date
+            and spine.pitcher_id = pitcher_form.pitcher_id
+    left join opponent_form
+        on
+            spine.opponent = opponent_form.opponent
+            and spine.game_date = opponent_form.game_date
+    left join pitchers
+        on spine.pitcher_id = pitchers.pitcher_id
+
+),
+
+selected as (
+
+    select
+        feature_row_id,
+        game_date,
+        game_id,
+        season,
+        game_number,
+        pitcher_id,
+        pitcher_lookup,
+        pitcher_name,
+        team,
+        opponent,
+        park_id,
+        is_played,
+        first_pitch_at,
+        start_number,
+        career_bf_before,
+        season_bf_before,
+        prior_season_bf,
+        starts_in_last_10,
+        opp_starts_{{ window_days }}d,
+        opp_bf_{{ window_days }}d,
+        prior_start_date,
+        pitcher_last_input_date,
+        opp_last_input_date,
+        {%- for feature in features_all_columns() %}
+            {{ feature }},
+        {%- endfor %}
+        {{ features_coverage_columns('joined') }}
+
+    from joined
+
+),
+
+final as (
+
+    select
+        selected.*,
+        {{ features_min_coverage('selected') }} as feature_coverage_pct
+
+    from selected
+
+)
+
+select * from final

@@ -1,0 +1,269 @@
+"""The dbt feature store (models/intermediate, models/marts/features): no leakage, incremental = full.
+
+Every scenario works on a COPY of the session's demo warehouse (the `demo_warehouse` fixture), changes raw
+data or the built table there, rebuilds only the feature-store nodes, and compares tables with EXCEPT both
+ways inside DuckDB.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from python_models.config import PROJECT_ROOT, Settings
+from python_models.dbt_runner import run_dbt
+from python_models.project import all_features, feature_sets
+from tests.python.conftest import REAL_STARTS, make_settings, requires_real_data
+
+STORE = "features.ml_feature_store"
+STORE_NODES = ["dim_pitchers", "ml_feature_store"]
+DEMO_VARS = {"as_of_date": "2026-09-27"}
+CUTOFF = date(2026, 6, 15)  # mid-season: rows before it have long histories and full 60-day opponent windows
+
+
+def copy_warehouse(source: Settings, tmp: Path) -> Settings:
+    """A private copy of a DuckDB warehouse. The file name is kept: dbt-duckdb names the catalog after it."""
+    settings = make_settings(tmp)
+    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source.duckdb_path, settings.duckdb_path)
+    wal = source.duckdb_path.with_name(source.duckdb_path.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, settings.duckdb_path.with_name(wal.name))
+    return settings
+
+
+@contextmanager
+def connect(settings: Settings, attach: Settings | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection (closed before the next dbt run); `attach` is mounted read-only as `other`."""
+    con = duckdb.connect(str(settings.duckdb_path))
+    try:
+        if attach is not None:
+            con.execute(f"attach '{attach.duckdb_path}' as other (read_only)")
+        yield con
+    finally:
+        con.close()
+
+
+def build_store(settings: Settings, *, full_refresh: bool) -> float:
+    """Rebuild only the feature-store tables (intermediates are views); returns seconds taken."""
+    args = ["run", "--select", *STORE_NODES] + (["--full-refresh"] if full_refresh else [])
+    started = time.perf_counter()
+    run_dbt(args, settings, vars=DEMO_VARS)
+    return time.perf_counter() - started
+
+
+def rows_differing(con: duckdb.DuckDBPyConnection, left: str, right: str, where: str = "true") -> int:
+    """Rows of `left` missing from `right` plus rows of `right` missing from `left` (EXCEPT both ways)."""
+    sql = f"""
+        select count(*) from (
+            (select * from {left} where {where} except select * from {right} where {where})
+            union all
+            (select * from {right} where {where} except select * from {left} where {where})
+        )
+    """
+    return int(con.execute(sql).fetchone()[0])
+
+
+def test_features_for_dates_up_to_d_ignore_every_game_on_or_after_d(
+    demo_warehouse: Settings, tmp_path: Path
+) -> None:
+    """Change every game ON the cutoff date D (to absurd lines) and delete every game AFTER it, in a copy:
+    every feature row dated before D, and the rows dated D itself (whose inputs are strictly earlier), must
+    be identical to the original. A window frame ending at `current row` would let D's changed games into
+    D's own rows; a frame or join reaching forward would change earlier rows."""
+    changed = copy_warehouse(demo_warehouse, tmp_path / "changed")
+    with connect(changed) as con:
+        on_d = con.execute(
+            "select count(*) from raw.pitcher_game_logs where game_date = ?", [CUTOFF]
+        ).fetchone()[0]
+        assert on_d > 0, "the cutoff must be a game day for the test to bite"
+        # Absurd but valid lines on D: every batter struck out, nobody walked, no outs recorded otherwise.
+        con.execute(
+            """
+            update raw.pitcher_game_logs
+            set strikeouts = batters_faced, walks = 0, hits_allowed = 0, earned_runs = 0,
+                outs_recorded = batters_faced
+            where game_date = ?
+            """,
+            [CUTOFF],
+        )
+        con.execute("delete from raw.pitcher_game_logs where game_date > ?", [CUTOFF])
+        con.execute("delete from raw.probable_starters where game_date > ?", [CUTOFF])
+    build_store(changed, full_refresh=True)
+
+    with connect(changed, attach=demo_warehouse) as con:
+        after = con.execute(f"select count(*) from {STORE} where game_date > ?", [CUTOFF]).fetchone()[0]
+        assert after == 0, "games after the cutoff were deleted, so no feature rows after it"
+        original_rows = con.execute(
+            f"select count(*) from other.{STORE} where game_date <= ?", [CUTOFF]
+        ).fetchone()[0]
+        assert original_rows > 6000  # a season and a half of starts are compared
+        differing = rows_differing(
+            con, STORE, f"other.{STORE}", where=f"game_date <= date '{CUTOFF:%Y-%m-%d}'"
+        )
+        assert differing == 0, f"{differing} feature rows dated on or before {CUTOFF} changed"
+        # ...while the inputs on D really changed (the comparison above could see a leak).
+        changed_inputs = con.execute(
+            """
+            select count(*) from staging.stg_gamelogs__pitcher_starts as c
+            inner join other.staging.stg_gamelogs__pitcher_starts as o
+                on c.game_id = o.game_id and c.pitcher_id = o.pitcher_id
+            where c.game_date = ? and c.strikeouts != o.strikeouts
+            """,
+            [CUTOFF],
+        ).fetchone()[0]
+        assert changed_inputs >= on_d * 0.9
+
+
+def test_incremental_runs_equal_a_full_refresh(demo_warehouse: Settings, tmp_path: Path) -> None:
+    """A new day of results, a scratched probable starter, and lost recent rows: after each incremental
+    run the table equals a full refresh of the same data (EXCEPT both ways)."""
+    wh = copy_warehouse(demo_warehouse, tmp_path / "incremental")
+    newest_played = date(2026, 9, 26)
+    today = date(2026, 9, 27)
+    with connect(wh) as con:
+        # Yesterday's results are "not in yet": hold them back, and build the store as of that morning.
+        con.execute(
+            "create table raw.held_back as select * from raw.pitcher_game_logs where game_date = ?",
+            [newest_played],
+        )
+        con.execute("delete from raw.pitcher_game_logs where game_date = ?", [newest_played])
+    build_store(wh, full_refresh=True)
+    with connect(wh) as con:
+        pending = con.execute(
+            f"select count(*) from {STORE} where game_date = ? and not is_played", [newest_played]
+        ).fetchone()[0]
+        assert pending > 0
+        # Today's starter of one game is scratched for a teammate who has no start today.
+        scratched, team = con.execute(
+            "select pitcher_id, team from raw.probable_starters where game_date = ? order by pitcher_id limit 1",
+            [today],
+        ).fetchone()
+        replacement, replacement_name = con.execute(
+            """
+            select pitcher_id, max(pitcher_name) from raw.pitcher_game_logs
+            where team = ? and pitcher_id != ?
+                and pitcher_id not in (select pitcher_id from raw.probable_starters where game_date = ?)
+            group by 1 order by 1 limit 1
+            """,
+            [team, scratched, today],
+        ).fetchone()
+        con.execute(
+            "update raw.probable_starters set pitcher_id = ?, pitcher_name = ? where game_date = ? and pitcher_id = ?",
+            [replacement, replacement_name, today, scratched],
+        )
+        # The morning after: yesterday's results arrive.
+        con.execute("insert into raw.pitcher_game_logs select * from raw.held_back")
+
+    seconds_one_day = build_store(wh, full_refresh=False)
+    with connect(wh) as con:
+        con.execute(f"create table features.after_incremental as select * from {STORE}")
+        today_ids = {
+            r[0]
+            for r in con.execute(f"select pitcher_id from {STORE} where game_date = ?", [today]).fetchall()
+        }
+        assert scratched not in today_ids, (
+            "the scratched starter's row must be deleted by the incremental run"
+        )
+        assert replacement in today_ids
+        assert (
+            con.execute(
+                f"select count(*) from {STORE} where game_date = ? and not is_played", [newest_played]
+            )
+        ).fetchone()[0] == 0
+    build_store(wh, full_refresh=True)
+    with connect(wh) as con:
+        assert rows_differing(con, STORE, "features.after_incremental") == 0
+        # Lost rows: the newest five days vanish from the table; an incremental run restores them exactly.
+        con.execute(f"create table features.full_refresh as select * from {STORE}")
+        con.execute(f"delete from {STORE} where game_date > date '{today:%Y-%m-%d}' - interval 5 day")
+    build_store(wh, full_refresh=False)
+    with connect(wh) as con:
+        assert rows_differing(con, STORE, "features.full_refresh") == 0
+        assert (
+            con.execute(f"select count(*) from {STORE}").fetchone()[0]
+            == con.execute("select count(*) from features.full_refresh").fetchone()[0]
+        )
+    assert seconds_one_day < 120
+
+
+def test_store_carries_every_listed_feature_and_honest_coverage(demo_warehouse: Settings) -> None:
+    """Every feature of vars.feature_sets is a documented column; coverage counts the non-null features of
+    each set; a debut is visibly thin (NULL history), never imputed."""
+    documented = yaml.safe_load(
+        (PROJECT_ROOT / "models" / "marts" / "features" / "_features__models.yml").read_text(encoding="utf-8")
+    )
+    store_doc = next(m for m in documented["models"] if m["name"] == "ml_feature_store")
+    doc_columns = [c["name"] for c in store_doc["columns"]]
+    with connect(demo_warehouse) as con:
+        frame = con.execute(f"select * from {STORE}").df()
+    assert set(all_features()) <= set(frame.columns)
+    assert set(frame.columns) == set(doc_columns), (
+        "every column documented, nothing documented that is absent"
+    )
+    assert frame["feature_row_id"].is_unique
+    assert not frame.duplicated(["game_date", "pitcher_id"]).any()
+    for name, columns in feature_sets().items():
+        count = frame[columns].notna().sum(axis=1)
+        assert (frame[f"{name}_feature_count"] == count).all()
+        assert ((frame[f"{name}_coverage_pct"] - (100 * count / len(columns)).round(1)).abs() < 1e-9).all()
+    coverage = frame[[f"{name}_coverage_pct" for name in feature_sets()]].min(axis=1)
+    assert ((frame["feature_coverage_pct"] - coverage).abs() < 1e-9).all()
+    debuts = frame[frame["career_starts_before"] == 0]
+    assert len(debuts) >= 150
+    assert debuts[["k_last_3", "season_k_per_bf", "career_k_per_bf", "last_start_k"]].isna().all().all()
+    assert (debuts["feature_coverage_pct"] < 70).all()
+    # today's slate (no results yet) is in the store with full history features
+    today = frame[frame["game_date"] == frame["game_date"].max()]
+    assert len(today) > 0 and not today["is_played"].any()
+    assert today["first_pitch_at"].notna().all()
+
+
+@requires_real_data
+def test_real_data_spine_without_probable_starters_and_renamed_pitchers(tmp_path: Path) -> None:
+    """Real 2021-22 game logs (no probable-starters table): the spine is the actual starters, every dbt
+    test of the feature store passes, and a renamed pitcher gets ONE lookup, the slug of his latest name."""
+    from python_models.data.loaders import load_file
+    from python_models.warehouse import open_warehouse
+    from python_models.warehouse.tables import GAME_LOGS, RAW_TABLES
+
+    settings = make_settings(tmp_path)
+    wh = open_warehouse(settings)
+    try:
+        for spec in RAW_TABLES.values():  # the other raw tables exist, empty, as in production
+            wh.ensure_table(spec.layer, spec.name, spec.columns)
+        load_file(wh, GAME_LOGS, REAL_STARTS)
+    finally:
+        wh.close()
+    run_dbt(["build", "--select", "+ml_feature_store", "+dim_pitchers"], settings)
+    with connect(settings) as con:
+        starts = con.execute("select count(*) from raw.pitcher_game_logs").fetchone()[0]
+        assert con.execute(f"select count(*) from {STORE}").fetchone()[0] == starts
+        names = dict(
+            con.execute(
+                "select pitcher_id, pitcher_lookup from features.dim_pitchers where pitcher_id in ('longs002', 'heasj001')"
+            ).fetchall()
+        )
+        latest = dict(
+            con.execute(
+                """
+                select pitcher_id, arg_max(pitcher_name, game_date) from raw.pitcher_game_logs
+                where pitcher_id in ('longs002', 'heasj001') group by 1
+                """
+            ).fetchall()
+        )
+        assert names == {pid: name.lower().replace(" ", "_") for pid, name in latest.items()}
+        lookups = con.execute(
+            f"select count(distinct pitcher_lookup) from {STORE} where pitcher_id in ('longs002', 'heasj001')"
+        ).fetchone()[0]
+        assert lookups == 2
+        assert (
+            con.execute(f"select count(*) from {STORE} where first_pitch_at is not null").fetchone()[0] == 0
+        )
