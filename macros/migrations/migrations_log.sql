@@ -1,0 +1,53 @@
+{#- The migrations log: ops.schema_migrations, one row per applied migration (id, description,
+    applied_at, rows_affected). A migration recorded here is never run again. -#}
+{% macro migrations_log_relation() -%}
+    {%- set schema = env_var('KZONE_DATASET_PREFIX', '') ~ 'ops' -%}
+    {{ return(api.Relation.create(database=target.database, schema=schema, identifier='schema_migrations')) }}
+{%- endmacro %}
+
+{% macro ensure_migrations_log() -%}
+    {%- set log_relation = migrations_log_relation() -%}
+    {%- do adapter.create_schema(api.Relation.create(database=log_relation.database, schema=log_relation.schema)) -%}
+    {%- call statement('create_migrations_log') -%}
+        create table if not exists {{ log_relation }} (
+            migration_id {{ dbt.type_string() }},
+            description {{ dbt.type_string() }},
+            applied_at {{ dbt.type_timestamp() }},
+            rows_affected {{ type_int64() }}
+        )
+    {%- endcall -%}
+    {{ return(log_relation) }}
+{%- endmacro %}
+
+{% macro applied_migrations() -%}
+    {%- set result = run_query('select migration_id from ' ~ migrations_log_relation()) -%}
+    {{ return(result.columns[0].values() | list) }}
+{%- endmacro %}
+
+{% macro record_migration(migration_id, description, rows_affected) -%}
+    {%- call statement('record_migration') -%}
+        insert into {{ migrations_log_relation() }} (migration_id, description, applied_at, rows_affected)
+        values ('{{ migration_id }}', '{{ description | replace("'", "") }}', {{ dbt.current_timestamp() }},
+            {{ rows_affected | int }})
+    {%- endcall -%}
+    {{ log('migration ' ~ migration_id ~ ' applied: ' ~ description ~ ' (' ~ rows_affected ~ ' rows)', info=true) }}
+{%- endmacro %}
+
+{#- The legacy table as a relation, or none when this warehouse never had one. -#}
+{% macro legacy_predictions_relation() -%}
+    {%- set relation = source('legacy', 'pitcher_strikeouts_legacy') -%}
+    {{ return(adapter.get_relation(database=relation.database, schema=relation.schema,
+        identifier=relation.identifier)) }}
+{%- endmacro %}
+
+{% macro migration_scalar(sql) -%}
+    {%- set result = run_query(sql) -%}
+    {{ return(result.columns[0].values()[0]) }}
+{%- endmacro %}
+
+{#- `dbt run-operation` does not commit on its own (DuckDB rolls the migration back at exit), so
+    run_migrations commits after each migration there; inside a model's pre-hook (commit=false) the
+    model's own transaction commits. -#}
+{% macro migrations_commit() -%}
+    {%- do adapter.commit() -%}
+{%- endmacro %}

@@ -1,0 +1,74 @@
+{#- Per game date: how far the component systems are apart per pitcher (spread = |v1_6_rolling -
+    v1_baseline|), the share of pitchers where they agree strongly (spread < var agreement_strong_k),
+    moderately (between the two thresholds, inclusive) or disagree (> var agreement_disagree_k), and
+    whether agreement goes with accuracy (the ensemble's MAE on strong-agreement pitchers vs the rest).
+    Only pitcher-days with both components (landing era). -#}
+with
+
+comparison as (
+
+    select * from {{ ref('system_comparison') }}
+    where v1_baseline_predicted is not null and v1_6_rolling_predicted is not null
+
+),
+
+classified as (
+
+    select
+        game_date,
+        pitcher_lookup,
+        component_spread,
+        ensemble_v1_absolute_error,
+        case
+            when component_spread < {{ var('agreement_strong_k') }} then 'strong'
+            when component_spread > {{ var('agreement_disagree_k') }} then 'disagree'
+            else 'moderate'
+        end as agreement_level
+
+    from comparison
+
+),
+
+per_date as (
+
+    select
+        game_date,
+        count(*) as n_pitchers_compared,
+        avg(component_spread) as avg_component_spread,
+        sum(case when agreement_level = 'strong' then 1 else 0 end) as n_strong,
+        sum(case when agreement_level = 'moderate' then 1 else 0 end) as n_moderate,
+        sum(case when agreement_level = 'disagree' then 1 else 0 end) as n_disagree,
+        avg(case when agreement_level = 'strong' then ensemble_v1_absolute_error end) as ensemble_mae_strong,
+        avg(case when agreement_level != 'strong' then ensemble_v1_absolute_error end) as ensemble_mae_not_strong,
+        sum(case when ensemble_v1_absolute_error is not null then 1 else 0 end) as n_graded
+
+    from classified
+    group by 1
+
+),
+
+final as (
+
+    select
+        game_date,
+        n_pitchers_compared,
+        n_strong,
+        n_moderate,
+        n_disagree,
+        n_graded,
+        avg_component_spread,
+        1.0 * n_strong / n_pitchers_compared as share_strong,
+        1.0 * n_moderate / n_pitchers_compared as share_moderate,
+        1.0 * n_disagree / n_pitchers_compared as share_disagree,
+        ensemble_mae_strong,
+        ensemble_mae_not_strong,
+        case
+            when ensemble_mae_strong is null or ensemble_mae_not_strong is null then null
+            else ensemble_mae_strong <= ensemble_mae_not_strong
+        end as is_agreement_more_accurate
+
+    from per_date
+
+)
+
+select * from final

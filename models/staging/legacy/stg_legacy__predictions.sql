@@ -1,0 +1,43 @@
+{#- The migrations run first (pre-hook, idempotent: a no-op once logged), after the seed they read. -#}
+{{ config(pre_hook="{{ run_migrations(commit=false) }}") }}
+
+-- depends_on: {{ ref('model_version_systems') }}
+-- depends_on: {{ source('scoring', 'model_registry') }}
+
+with
+
+source as (
+
+    {{ source_if_exists('legacy', 'pitcher_strikeouts_legacy', [
+        'pitcher_lookup:string', 'pitcher_name:string', 'game_date:date',
+        'predicted_strikeouts:float64', 'strikeouts_line:float64', 'over_odds:int64',
+        'under_odds:int64', 'edge:float64', 'confidence:float64', 'recommendation:string',
+        'model_version:string', 'created_at:timestamp', 'system_id:string',
+        'feature_coverage_pct:float64']) }}
+
+),
+
+renamed as (
+
+    select
+        {{ slugify('source.pitcher_lookup') }} as pitcher_lookup,
+        source.pitcher_lookup as legacy_pitcher_lookup,
+        trim(source.pitcher_name) as pitcher_name,
+        source.system_id,
+        source.model_version,
+        upper(source.recommendation) as recommendation,
+        cast(source.predicted_strikeouts as {{ type_double() }}) as predicted_strikeouts,
+        cast(source.strikeouts_line as {{ type_double() }}) as strikeouts_line,
+        cast(source.over_odds as {{ type_int64() }}) as over_odds,
+        cast(source.under_odds as {{ type_int64() }}) as under_odds,
+        cast(source.edge as {{ type_double() }}) as edge,
+        cast(source.confidence as {{ type_double() }}) as confidence,
+        cast(source.feature_coverage_pct as {{ type_double() }}) as feature_coverage_pct,
+        cast(source.game_date as date) as game_date,
+        source.created_at
+
+    from source
+
+)
+
+select * from renamed

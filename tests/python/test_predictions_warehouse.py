@@ -1,0 +1,335 @@
+"""dbt owns the predictions warehouse: migrations of the legacy table, the incremental pitcher_strikeouts
+table, grading, the monitoring views and the gates — proven on the demo league plus landing rows written
+the way the scorer writes them (tests/python/landing_fixture.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from python_models.config import Settings
+from python_models.data.demo_load import load_demo, write_legacy
+from python_models.dbt_runner import dbt_env, run_dbt
+from python_models.warehouse import open_warehouse
+from python_models.warehouse.base import new_batch_id, row_hashes
+from python_models.warehouse.tables import LEGACY_PREDICTIONS, PREDICTIONS_LANDING
+from tests.python.conftest import make_settings
+from tests.python.landing_fixture import landing_rows, prediction_id, write_landing, write_registry
+
+AS_OF = date(2026, 9, 27)
+VARS = {"as_of_date": f"{AS_OF:%Y-%m-%d}"}
+FIRST_RUN_DAYS = [date(2026, 9, 12) + timedelta(days=i) for i in range(15)]  # 09-12 .. 09-26
+HELD_BACK_DAY = date(2026, 9, 26)  # "today" of the first build: its game logs arrive later
+FIRST_VARS = {"as_of_date": f"{HELD_BACK_DAY:%Y-%m-%d}"}
+LATE_LINE_DAY = date(2026, 9, 25)  # one of its lines is re-captured after the first build
+SELECT = ["+fct_pitcher_strikeouts+", "+prediction_coverage", "stg_scoring__registered_models"]
+VIEWS = (
+    "todays_picks",
+    "system_comparison",
+    "system_performance",
+    "daily_coverage",
+    "system_agreement",
+    "feature_coverage_monitoring",
+    "prediction_coverage",
+)
+
+
+@dataclass
+class Built:
+    settings: Settings
+    legacy_before: int
+    log_after_first: pd.DataFrame
+    first: pd.DataFrame
+    second: pd.DataFrame
+    late_line_id: str
+    late_line: float
+
+
+def _query(settings: Settings, sql: str) -> pd.DataFrame:
+    wh = open_warehouse(settings)
+    try:
+        frame = wh.query(sql)
+    finally:
+        wh.close()
+    for column in frame.columns:  # DATE columns come back as datetime64: compare them as dates
+        if column.endswith("date") and pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.date
+    return frame
+
+
+def _table(settings: Settings) -> pd.DataFrame:
+    frame = _query(settings, "select * from mlb_predictions.pitcher_strikeouts")
+    return frame.sort_values("prediction_id").reset_index(drop=True)
+
+
+def _invoke(args: list[str], settings: Settings) -> tuple[bool, str]:
+    """dbt with every event message captured (run-operation errors are only reported as events)."""
+    from dbt.cli.main import dbtRunner
+
+    from python_models.config import PROJECT_ROOT
+
+    messages: list[str] = []
+    os.environ.update(dbt_env(settings))
+    full = [*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+    result = dbtRunner(callbacks=[lambda event: messages.append(event.info.msg)]).invoke(full)
+    return result.success, "\n".join(str(m) for m in messages) + str(result.exception or "")
+
+
+def _copy(settings: Settings, tmp: Path) -> Settings:
+    copied = make_settings(tmp)
+    copied.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(settings.duckdb_path, copied.duckdb_path)
+    return copied
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Path) -> Iterator[Built]:
+    """Day 1 (as of 09-26): demo league, landing rows for 15 days, today's results not in; build.
+    Day 2 (as of 09-27): a new slate, 09-26's results arrive, a 09-25 line is re-captured; build again."""
+    settings = make_settings(tmp_path_factory.mktemp("predictions_wh"))
+    wh = open_warehouse(settings)
+    try:
+        load_demo(wh, seed=20260107)
+        legacy_before = int(
+            wh.query("select count(*) from mlb_predictions.pitcher_strikeouts_legacy").iloc[0, 0]
+        )
+        held = f"date '{HELD_BACK_DAY:%Y-%m-%d}'"
+        wh.execute(
+            f"create table raw.held_back_logs as select * from raw.pitcher_game_logs where game_date = {held}"
+        )
+        wh.execute(f"delete from raw.pitcher_game_logs where game_date = {held}")
+        write_registry(wh)
+        write_landing(wh, landing_rows(wh, FIRST_RUN_DAYS))
+    finally:
+        wh.close()
+
+    run_dbt(["seed", "--select", "model_version_systems"], settings, vars=FIRST_VARS)
+    run_dbt(["run-operation", "run_migrations"], settings, vars=FIRST_VARS)
+    log_after_first = _query(settings, "select * from ops.schema_migrations order by migration_id")
+    run_dbt(["build", "--select", *SELECT], settings, vars=FIRST_VARS)
+    first = _table(settings)
+
+    wh = open_warehouse(settings)
+    try:
+        wh.execute("insert into raw.pitcher_game_logs select * from raw.held_back_logs")
+        wh.execute("drop table raw.held_back_logs")
+        write_landing(wh, landing_rows(wh, [AS_OF], seed=8))
+        late = wh.query(
+            "select * from scoring.predictions_landing where game_date = date '2026-09-25' "
+            "and system_id = 'v1_baseline' and strikeouts_line is not null order by prediction_id limit 1"
+        )
+        late["strikeouts_line"] = late["strikeouts_line"] + 1.0
+        late["scored_at"] = pd.Timestamp.now(tz="UTC").tz_localize(None)
+        late["row_hash"] = row_hashes(late, PREDICTIONS_LANDING.content_columns())
+        spec = PREDICTIONS_LANDING
+        wh.merge_batch(spec.layer, spec.name, late, spec.columns, spec.key, batch_id=new_batch_id("late"))
+    finally:
+        wh.close()
+    run_dbt(["build", "--select", *SELECT], settings, vars=VARS)
+    second = _table(settings)
+    yield Built(
+        settings,
+        legacy_before,
+        log_after_first,
+        first,
+        second,
+        str(late["prediction_id"].iloc[0]),
+        float(late["strikeouts_line"].iloc[0]),
+    )
+
+
+# --- migrations --------------------------------------------------------------------------------------------
+def test_migration_backfills_system_id_for_every_legacy_row(built: Built) -> None:
+    legacy = _query(built.settings, "select * from mlb_predictions.pitcher_strikeouts_legacy")
+    assert len(legacy) == built.legacy_before, "rows lost or duplicated by the migration"
+    assert not legacy.duplicated(["game_date", "pitcher_lookup"]).any()
+    assert legacy["system_id"].isna().sum() == 0
+    assert {"system_id", "feature_coverage_pct"} <= set(legacy.columns)
+    by_system = legacy.groupby("system_id")["game_date"].agg(["count", "min", "max"])
+    assert set(by_system.index) == {"v1_baseline", "v1_6_rolling"}
+    assert by_system.loc["v1_baseline", "max"] < date(2025, 7, 1) <= by_system.loc["v1_6_rolling", "min"]
+    assert by_system["count"].sum() == built.legacy_before
+    assert list(built.log_after_first["migration_id"]) == [
+        "M001_add_system_id",
+        "M002_backfill_system_id",
+        "M003_add_feature_coverage_pct",
+    ]
+    backfill = built.log_after_first.set_index("migration_id").loc["M002_backfill_system_id", "rows_affected"]
+    assert int(backfill) == built.legacy_before
+
+
+def test_running_the_migrations_again_changes_nothing(built: Built) -> None:
+    before = _query(
+        built.settings,
+        "select system_id, count(*) as n from mlb_predictions.pitcher_strikeouts_legacy group by 1",
+    )
+    run_dbt(["run-operation", "run_migrations"], built.settings, vars=VARS)
+    ok, output = _invoke(["run-operation", "verify_migrations", "--vars", str(VARS)], built.settings)
+    assert ok, output
+    assert "NULL system_id: 0   unknown system_id: 0" in output
+    log = _query(built.settings, "select * from ops.schema_migrations order by migration_id")
+    pd.testing.assert_frame_equal(log, built.log_after_first)
+    after = _query(
+        built.settings,
+        "select system_id, count(*) as n from mlb_predictions.pitcher_strikeouts_legacy group by 1",
+    )
+    pd.testing.assert_frame_equal(before.sort_values("system_id"), after.sort_values("system_id"))
+
+
+def test_unknown_model_version_stops_the_migration_and_names_it(tmp_path: Path, dbt_target_dir: Path) -> None:
+    settings = make_settings(tmp_path)
+    frame = pd.DataFrame(
+        {
+            "pitcher_lookup": ["ann_ace", "bo_arm", "cy_young"],
+            "pitcher_name": ["Ann Ace", "Bo Arm", "Cy Young"],
+            "game_date": [date(2025, 5, 1)] * 3,
+            "predicted_strikeouts": [5.0, 6.0, 4.0],
+            "strikeouts_line": [5.5, 5.5, 4.5],
+            "over_odds": [-110] * 3,
+            "under_odds": [-110] * 3,
+            "edge": [-0.5, 0.5, -0.5],
+            "confidence": [60.0] * 3,
+            "recommendation": ["UNDER", "OVER", "UNDER"],
+            "model_version": ["mlb_pitcher_strikeouts_v1_20260107", "mystery_model_v0", "mystery_model_v0"],
+            "created_at": [pd.Timestamp("2025-05-01 10:00")] * 3,
+        }
+    )
+    wh = open_warehouse(settings)
+    try:
+        write_legacy(wh, frame, LEGACY_PREDICTIONS)
+    finally:
+        wh.close()
+    run_dbt(["seed", "--select", "model_version_systems"], settings, vars=VARS)
+    ok, output = _invoke(["run-operation", "run_migrations", "--vars", str(VARS)], settings)
+    assert not ok
+    assert "mystery_model_v0 (2 rows)" in output
+    log = _query(settings, "select migration_id from ops.schema_migrations")
+    assert "M002_backfill_system_id" not in set(log["migration_id"])
+    columns = _query(settings, "select * from mlb_predictions.pitcher_strikeouts_legacy")
+    if "system_id" in columns:
+        assert columns["system_id"].isna().all(), "a stopped migration must write nothing"
+
+
+# --- predictions, grading, views -------------------------------------------------------------------------
+def test_predictions_build_with_every_system_and_are_graded(built: Built) -> None:
+    table = built.second
+    assert not table["prediction_id"].duplicated().any()
+    landing = table[table["prediction_source"] == "landing"]
+    per_pitcher = landing.groupby(["game_date", "pitcher_lookup"])["system_id"].nunique()
+    assert (per_pitcher == 3).all()
+    assert set(landing["game_date"]) == {*FIRST_RUN_DAYS, AS_OF}
+    assert (table["prediction_source"] == "legacy").sum() == built.legacy_before
+    past = landing[landing["game_date"] < AS_OF]
+    assert set(past["result"]) <= {"win", "loss", "push", "no_bet", "void"}
+    assert {"win", "loss", "no_bet"} <= set(past["result"])
+    assert set(landing.loc[landing["game_date"] == AS_OF, "result"]) == {"pending"}
+    graded = table[table["is_graded"]]
+    assert graded["absolute_error"].notna().all()
+    assert (
+        graded["absolute_error"] - (graded["predicted_strikeouts"] - graded["actual_strikeouts"]).abs()
+    ).abs().max() < 1e-9
+    void = table[table["result"] == "void"]
+    assert (void["outs_recorded"].isna() | (void["outs_recorded"] <= 6)).all()
+
+
+def test_legacy_prediction_ids_use_the_scorers_formula(built: Built) -> None:
+    legacy = built.second[built.second["prediction_source"] == "legacy"].head(50)
+    expected = [
+        hashlib.sha256(f"{d:%Y-%m-%d}|{p}|{s}".encode()).hexdigest()
+        for d, p, s in zip(legacy["game_date"], legacy["pitcher_lookup"], legacy["system_id"], strict=True)
+    ]
+    assert list(legacy["prediction_id"]) == expected
+    assert prediction_id(date(2025, 5, 1), "a", "b") == hashlib.sha256(b"2025-05-01|a|b").hexdigest()
+
+
+def test_monitoring_views_are_not_empty(built: Built) -> None:
+    for view in VIEWS:
+        n = int(_query(built.settings, f"select count(*) from mlb_predictions.{view}").iloc[0, 0])
+        assert n > 0, f"{view} is empty"
+    picks = _query(built.settings, "select * from mlb_predictions.todays_picks")
+    assert set(picks["game_date"]) == {AS_OF}
+    assert (picks["p_side"].dropna().between(0, 1)).all()
+    perf = _query(
+        built.settings, "select * from mlb_predictions.system_performance where period_grain = 'all'"
+    )
+    assert set(perf["system_id"]) == {"v1_baseline", "v1_6_rolling", "ensemble_v1"}
+    decided = perf[perf["n_decided_picks"] > 0]
+    assert (decided["hit_rate_ci_low"] <= decided["hit_rate"]).all()
+    assert (decided["hit_rate"] <= decided["hit_rate_ci_high"]).all()
+
+
+def test_late_results_and_lines_update_rows_never_duplicate_them(built: Built) -> None:
+    first, second = built.first, built.second
+    assert set(first.loc[first["game_date"] == HELD_BACK_DAY, "result"]) == {"pending"}
+    held_first = set(first.loc[first["game_date"] == HELD_BACK_DAY, "prediction_id"])
+    held_second = second[second["game_date"] == HELD_BACK_DAY]
+    assert set(held_second["prediction_id"]) == held_first
+    assert "pending" not in set(held_second["result"])
+    assert not second["prediction_id"].duplicated().any()
+    assert len(second) == len(first) + int((second["game_date"] == AS_OF).sum())
+    late = second.set_index("prediction_id").loc[built.late_line_id]
+    assert late["strikeouts_line"] == built.late_line
+
+
+def test_full_refresh_gives_the_same_rows_as_the_incremental_path(built: Built, tmp_path: Path) -> None:
+    copied = _copy(built.settings, tmp_path)
+    run_dbt(["run", "--full-refresh", "--select", "fct_pitcher_strikeouts"], copied, vars=VARS)
+    refreshed = _table(copied)
+    pd.testing.assert_frame_equal(refreshed, built.second, check_dtype=False)
+
+
+# --- gates -------------------------------------------------------------------------------------------------
+GATE_SELECTION = ["fct_pitcher_strikeouts+", "stg_legacy__predictions", "stg_scoring__predictions"]
+
+
+def test_a_good_day_passes_every_gate(built: Built, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KZONE_TEST_SEVERITY", "error")
+    outcome = run_dbt(["test", "--select", *GATE_SELECTION], built.settings, vars=VARS, raise_on_error=False)
+    assert not outcome.failures, outcome.failures
+    assert outcome.statuses.get("pass", 0) >= 20
+
+
+def test_bad_rows_fail_the_named_gates(built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copied = _copy(built.settings, tmp_path)
+    wh = open_warehouse(copied)
+    try:
+        ghost = wh.query(
+            "select * from scoring.predictions_landing where game_date = date '2026-09-27' "
+            "and system_id = 'ensemble_v1' order by prediction_id limit 1"
+        )
+        ghost["system_id"] = "v1_baseline"  # a pitcher with one system while the others have three
+        ghost["model_version"] = "v9_never_registered"
+        ghost["pitcher_id"] = "ghost001"
+        ghost["pitcher_lookup"] = "ghost_pitcher"
+        ghost["component_systems"] = None
+        ghost["prediction_id"] = [prediction_id(AS_OF, "ghost_pitcher", "v1_baseline")]
+        ghost["row_hash"] = row_hashes(ghost, PREDICTIONS_LANDING.content_columns())
+        write_landing(wh, ghost)
+    finally:
+        wh.close()
+    run_dbt(["run", "--select", "fct_pitcher_strikeouts+"], copied, vars=VARS)
+    wh = open_warehouse(copied)
+    try:  # a duplicated key, as a broken MERGE or a manual insert would leave it
+        wh.execute(
+            "insert into mlb_predictions.pitcher_strikeouts "
+            "select * from mlb_predictions.pitcher_strikeouts where game_date = date '2026-09-20' limit 1"
+        )
+    finally:
+        wh.close()
+    monkeypatch.setenv("KZONE_TEST_SEVERITY", "error")
+    outcome = run_dbt(["test", "--select", *GATE_SELECTION], copied, vars=VARS, raise_on_error=False)
+    failed = " ".join(outcome.failures)
+    for gate in (
+        "predictions_prediction_id_unique",
+        "assert_predictions_model_versions_registered",
+        "coverage_every_pitcher_every_system",
+    ):
+        assert gate in failed, f"gate {gate} did not fail: {outcome.failures}"

@@ -1,0 +1,36 @@
+{#- Gate monitoring_ensemble_vs_best_component (always warn): over the trailing window, on pitcher-days all
+    three systems graded, the ensemble's MAE is not worse than its best component's by more than
+    var('ensemble_mae_tolerance') K (0.10: a blend may trail its best part a little on a short window; more
+    means the weights no longer fit). Needs var('min_graded_for_mae_gate') common pitcher-days. -#}
+{{ config(severity='warn') }}
+
+with
+
+comparison as (
+
+    select * from {{ ref('system_comparison') }}
+    where
+        game_date <= {{ as_of_date() }}
+        and game_date > {{ dbt.dateadd('day', -1 * (var('trailing_mae_days') | int), as_of_date()) }}
+        and v1_baseline_absolute_error is not null
+        and v1_6_rolling_absolute_error is not null
+        and ensemble_v1_absolute_error is not null
+
+),
+
+maes as (
+
+    select
+        count(*) as n_common,
+        avg(ensemble_v1_absolute_error) as ensemble_mae,
+        avg(v1_baseline_absolute_error) as v1_baseline_mae,
+        avg(v1_6_rolling_absolute_error) as v1_6_rolling_mae
+
+    from comparison
+
+)
+
+select * from maes
+where
+    n_common >= {{ var('min_graded_for_mae_gate') }}
+    and ensemble_mae > least(v1_baseline_mae, v1_6_rolling_mae) + {{ var('ensemble_mae_tolerance') }}
