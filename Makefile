@@ -28,7 +28,7 @@ install: $(STAMP) ## Create .venv with the pinned dependency set
 demo: $(STAMP) ## Run the main job end to end on the embedded DuckDB warehouse
 	$(BIN)/kzone demo
 
-test: $(STAMP) lint pytest ## Run the whole test suite (lint, BigQuery compile, pytest + dbt)
+test: $(STAMP) lint bq-compile pytest ## Run the whole test suite (lint, BigQuery compile, pytest + dbt)
 
 lint: $(STAMP) ## ruff + sqlfluff
 	$(BIN)/ruff check python_models tests benchmarks
