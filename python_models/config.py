@@ -140,7 +140,10 @@ class Settings(BaseSettings):
 
     # --- recommendation rules ---------------------------------------------------------------------
     min_edge: float = Field(
-        0.5, ge=0, validation_alias=_env("MLB_MIN_EDGE"), description="Minimum |edge| in K."
+        0.5,
+        ge=0,
+        validation_alias=_env("MLB_MIN_EDGE"),
+        description="Minimum absolute edge (prediction - line, in K).",
     )
     min_confidence: float = Field(
         60.0,
@@ -268,3 +271,23 @@ def load_settings(**overrides: object) -> Settings:
 def get_settings() -> Settings:
     """Process-wide settings (tests build their own with ``load_settings``)."""
     return load_settings()
+
+
+def settings_table() -> str:
+    """The README's configuration table, generated from the settings object (a test keeps them in sync)."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        env = _env_name(Settings, name)
+        default = field.default_factory() if field.default_factory is not None else field.default  # type: ignore[call-arg]
+        if isinstance(default, Path):
+            default = default.relative_to(PROJECT_ROOT) if default.is_relative_to(PROJECT_ROOT) else default
+        if isinstance(default, tuple):
+            default = ",".join(default)
+        lines.append(f"| `{env}` | `{default}` | {field.description or ''} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    sys.stdout.write(settings_table() + "\n")

@@ -89,7 +89,7 @@ def prepare(settings: Settings, data_dir: Path, start: date, end: date) -> None:
 
 
 def _graded(settings: Settings, start: date, end: date) -> pd.DataFrame:
-    wh = open_warehouse(settings, read_only=True)
+    wh = open_warehouse(settings)  # same config as dbt's in-process connection
     try:
         preds = wh.relation("mlb_predictions", "pitcher_strikeouts")
         features = wh.relation("features", "ml_feature_store")
@@ -109,7 +109,7 @@ def _graded(settings: Settings, start: date, end: date) -> pd.DataFrame:
 
 
 def _performance_view(settings: Settings) -> pd.DataFrame:
-    wh = open_warehouse(settings, read_only=True)
+    wh = open_warehouse(settings)  # same config as dbt's in-process connection
     try:
         view = wh.relation("mlb_predictions", "system_performance")
         return wh.query(f"select * from {view} where period_grain = 'all' order by system_id")
@@ -178,7 +178,13 @@ def evaluate(
     finally:
         wh.close()
     log.info("step: dbt build of predictions and monitoring")
-    run_dbt(["build", "--select", "source:scoring+"], settings, vars=dbt_vars, raise_on_error=False)
+    merge_window = {"predictions_merge_window_days": (end - start).days + 1}  # cover every backfilled date
+    run_dbt(
+        ["build", "--select", "source:scoring+"],
+        settings,
+        vars={**dbt_vars, **merge_window},
+        raise_on_error=False,
+    )
 
     graded = _graded(settings, start, end)
     view = _performance_view(settings)

@@ -90,7 +90,9 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
         )
 
     def morning() -> str:
-        report = run_daily(settings, state["demo"].last_day)
+        demo = state["demo"]
+        season_days = (demo.last_day - demo.first_day).days + 1  # the backfill's rows must merge too
+        report = run_daily(settings, demo.last_day, merge_window_days=season_days)
         score = report.score
         return f"{score.slate_size} starters, picks {score.picks}" if score else "nothing scored"
 

@@ -25,7 +25,7 @@ from python_models.warehouse import open_warehouse
 log = logging.getLogger(__name__)
 
 UPSTREAM_SELECTOR = "+ml_feature_store +stg_sportsbook__strikeout_lines +stg_injuries__injured_list_entries"  # the scorer also reads lines and the IL
-DOWNSTREAM_SELECTOR = "source:scoring+ snapshots/* dim_pitchers+"
+DOWNSTREAM_SELECTOR = "source:scoring+ resource_type:snapshot"
 
 
 @dataclass
@@ -38,7 +38,12 @@ class DailyReport:
 
 
 def run_daily(
-    settings: Settings, day: date, *, run_migrations: bool = True, downstream: bool = True
+    settings: Settings,
+    day: date,
+    *,
+    run_migrations: bool = True,
+    downstream: bool = True,
+    merge_window_days: int | None = None,
 ) -> DailyReport:
     report = DailyReport(day)
     dbt_vars = {"as_of_date": day.isoformat()}
@@ -68,6 +73,8 @@ def run_daily(
     if not downstream:
         return report
     started = time.perf_counter()
+    if merge_window_days:  # after a backfill: merge every newly scored date, not just the default window
+        dbt_vars["predictions_merge_window_days"] = merge_window_days
     report.dbt["downstream"] = run_dbt(
         ["build", "--select", *DOWNSTREAM_SELECTOR.split()], settings, vars=dbt_vars
     )

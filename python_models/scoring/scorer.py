@@ -94,9 +94,11 @@ class FallbackMonitor:
         return rate
 
 
-def prediction_id(game_date: date, pitcher_lookup: str, system_id: str) -> str:
-    """Deterministic key: the same date, pitcher and system always give the same id (dbt uses the same)."""
-    return hashlib.sha256(f"{game_date:%Y-%m-%d}|{pitcher_lookup}|{system_id}".encode()).hexdigest()
+def prediction_id(game_date: date, pitcher_id: str, system_id: str) -> str:
+    """Deterministic key: the same date, pitcher and system always give the same id. Keyed on the
+    pitcher_id (stable forever), not the lookup (a renamed pitcher's lookup changes). Legacy rows, which
+    only have a lookup, get sha256 of date|lookup|system in dbt: the two key spaces cannot collide."""
+    return hashlib.sha256(f"{game_date:%Y-%m-%d}|{pitcher_id}|{system_id}".encode()).hexdigest()
 
 
 @dataclass
@@ -407,7 +409,7 @@ class Scorer:
         batch["game_date"] = pd.to_datetime(batch["game_date"]).dt.date
         batch["prediction_id"] = [
             prediction_id(d, p, s)
-            for d, p, s in zip(batch["game_date"], batch["pitcher_lookup"], batch["system_id"], strict=True)
+            for d, p, s in zip(batch["game_date"], batch["pitcher_id"], batch["system_id"], strict=True)
         ]
         batch["red_flags"] = batch["red_flags"].map(lambda f: json.dumps(sorted(set(f))))
         for col in ("predicted_strikeouts", "p_over", "p_under", "p_push", "edge", "ev_over", "ev_under"):

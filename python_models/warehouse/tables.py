@@ -193,7 +193,12 @@ PREDICTIONS_LANDING = TableSpec(
     key=("prediction_id",),
     description="Every prediction the scorer wrote; one row per system per pitcher per game date.",
     columns=(
-        C("prediction_id", "string", False, "sha256 of game_date|pitcher_lookup|system_id (deterministic)."),
+        C(
+            "prediction_id",
+            "string",
+            False,
+            "sha256 of game_date|pitcher_id|system_id (deterministic; legacy rows: date|lookup|system).",
+        ),
         C("system_id", "string", False),
         C("model_version", "string", False),
         C("game_date", "date", False),

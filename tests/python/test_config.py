@@ -36,3 +36,13 @@ def test_bad_value_fails_naming_the_variable(monkeypatch: pytest.MonkeyPatch, va
     monkeypatch.setenv(var, value)
     with pytest.raises(SettingsError, match=var):
         load_settings()
+
+
+def test_readme_documents_every_setting() -> None:
+    from python_models.config import PROJECT_ROOT, Settings, _env_name
+
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    missing = [
+        _env_name(Settings, f) for f in Settings.model_fields if f"`{_env_name(Settings, f)}`" not in readme
+    ]
+    assert not missing, f"README lacks {missing}: paste `python -m python_models.config` into it"

@@ -35,7 +35,7 @@ def test_scores_every_system_in_one_feature_query_and_one_merge(env) -> None:
     assert len(rows) == 3 * report.slate_size and rows["prediction_id"].is_unique
     first = rows.iloc[0]
     assert first["prediction_id"] == prediction_id(
-        first["game_date"], first["pitcher_lookup"], first["system_id"]
+        first["game_date"], first["pitcher_id"], first["system_id"]
     )
     probs = rows[["p_over", "p_under", "p_push"]].dropna()
     assert ((probs.sum(axis=1) - 1).abs() < 1e-6).all()
