@@ -35,7 +35,7 @@
         {%- endset %}
         ({{ non_null }}) as {{ set_name }}_feature_count,
         round(
-            cast(100 * ({{ non_null }}) as {{ features_type_double() }}) / {{ columns | length }}, 1
+            cast(100 * ({{ non_null }}) as {{ type_double() }}) / {{ columns | length }}, 1
         ) as {{ set_name }}_coverage_pct
         {%- if not loop.last %},{% endif %}
     {%- endfor %}

@@ -13,7 +13,7 @@ renamed as (
         source.pitcher_id,
         trim(source.pitcher_name) as pitcher_name,
         lower(source.bookmaker) as bookmaker,
-        cast(source.strikeouts_line as {{ dbt.type_float() }}) as strikeouts_line,
+        cast(source.strikeouts_line as {{ type_double() }}) as strikeouts_line,
         cast(source.over_odds as {{ dbt.type_int() }}) as over_odds,
         cast(source.under_odds as {{ dbt.type_int() }}) as under_odds,
         cast(source.game_date as date) as game_date,
