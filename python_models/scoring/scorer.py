@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from python_models.config import COMPONENT_SYSTEMS, Settings
-from python_models.features.store import FeatureStore
+from python_models.features.store import ID_COLUMNS, FeatureStore
 from python_models.predictors.decision import decide
 from python_models.predictors.ensemble import blend
 from python_models.predictors.markets import line_problems
@@ -40,6 +40,7 @@ from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING
 log = logging.getLogger(__name__)
 
 MAX_PREDICTION = 20.0
+LINE_COLUMNS = ("bookmaker", "strikeouts_line", "over_odds", "under_odds", "line_captured_at")
 
 
 class ScoringError(RuntimeError):
@@ -302,22 +303,7 @@ class Scorer:
         return preds, models
 
     def _base(self, frame: pd.DataFrame, system_id: str, model_version: str) -> pd.DataFrame:
-        out = frame[
-            [
-                "game_date",
-                "game_id",
-                "pitcher_id",
-                "pitcher_lookup",
-                "pitcher_name",
-                "team",
-                "opponent",
-                "bookmaker",
-                "strikeouts_line",
-                "over_odds",
-                "under_odds",
-                "line_captured_at",
-            ]
-        ].copy()
+        out = frame[[*ID_COLUMNS, *LINE_COLUMNS]].copy()
         out["system_id"] = system_id
         out["model_version"] = model_version
         out["red_flags"] = [list(f) for f in frame["red_flags"]]
