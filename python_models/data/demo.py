@@ -272,7 +272,7 @@ def _pitchers(rng: np.random.Generator) -> list[Pitcher]:
                     name=f"{first} {last}",
                     throws="L" if rng.random() < 0.28 else "R",
                     team=team,
-                    k_rate=float(np.clip(rng.normal(0.222, 0.042), 0.12, 0.36)),
+                    k_rate=float(np.clip(rng.normal(0.222, 0.040), 0.12, 0.31)),
                     bf_mean=float(np.clip(rng.normal(23.0, 2.2), 16, 28)),
                     bb_rate=float(np.clip(rng.normal(0.080, 0.015), 0.04, 0.14)),
                     season_drift={s: float(rng.normal(0, 0.015)) for s in range(2015, 2036)},
@@ -290,7 +290,8 @@ def _schedule(rng: np.random.Generator, start: date, end: date) -> list[tuple[da
         day = start + timedelta(days=d)
         days_left = days - d
         order = sorted(TEAMS, key=lambda t: (-remaining[t], rng.random()))
-        playing = [t for t in order if remaining[t] > 0 and (remaining[t] >= days_left or rng.random() < 0.9)]
+        # each team plays at the pace its remaining games need, so slates stay full to the last day
+        playing = [t for t in order if remaining[t] > 0 and rng.random() < remaining[t] / days_left]
         playing = playing[: len(playing) - len(playing) % 2]
         rng.shuffle(playing)
         for i in range(0, len(playing), 2):
@@ -306,7 +307,7 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
     rng = np.random.default_rng(seed)
     pitchers = _pitchers(rng)
     by_team: dict[str, list[Pitcher]] = {t: [p for p in pitchers if p.team == t] for t in TEAMS}
-    opp_k = {t: float(np.clip(rng.normal(1.0, 0.07), 0.82, 1.2)) for t in TEAMS}
+    opp_k = {t: float(np.clip(rng.normal(1.0, 0.06), 0.9, 1.1)) for t in TEAMS}
     lineup_lefty_share = {t: float(np.clip(rng.normal(0.38, 0.1), 0.1, 0.7)) for t in TEAMS}
     park_k = {t: float(np.clip(rng.normal(1.0, 0.03), 0.93, 1.07)) for t in TEAMS}
 
@@ -361,12 +362,12 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                 platoon = (rhb if starter.throws == "L" else lhb) + swb
                 platoon_mult = 1 + 0.012 * ((9 - platoon) - 4.5)
                 p_k = starter.k_rate_in(season) * opp_k[opp] * park_k[home] * platoon_mult
-                p_k = float(np.clip(p_k * rng.lognormal(0, 0.12), 0.03, 0.6))
+                p_k = float(np.clip(p_k * rng.lognormal(0, 0.10), 0.03, 0.38))
                 short = rng.random() < 0.05
                 bf = (
                     int(rng.integers(3, 11))
                     if short
-                    else int(np.clip(round(rng.normal(starter.bf_mean, 3.8)), 6, 33))
+                    else int(np.clip(round(rng.normal(starter.bf_mean, 3.8)), 6, 31))
                 )
                 k = int(rng.binomial(bf, p_k))
                 bb = int(rng.binomial(bf - k, starter.bb_rate / (1 - p_k)))
