@@ -12,7 +12,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help demo test lint format sql-lint pytest bq-compile docs docs-serve bench evaluate clean install
+.PHONY: help demo test lint format sql-lint pytest bq-compile docs docs-serve bench evaluate clean install browser
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,7 +28,11 @@ install: $(STAMP) ## Create .venv with the pinned dependency set
 demo: $(STAMP) ## Run the main job end to end on the embedded DuckDB warehouse
 	$(BIN)/kzone demo
 
-test: $(STAMP) lint bq-compile pytest ## Run the whole test suite (lint, BigQuery compile, pytest + dbt)
+test: $(STAMP) browser lint bq-compile pytest ## Run the whole test suite (lint, BigQuery compile, pytest + dbt)
+
+browser: ## Install Debian's chromium for the browser tests if missing (never fails: without it they skip)
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "chromium unavailable: browser tests will skip"
 
 lint: $(STAMP) ## ruff + sqlfluff
 	$(BIN)/ruff check python_models tests benchmarks

@@ -396,5 +396,54 @@ def demo(
     run_demo(seed, out)
 
 
+@app.command("report")
+@friendly_errors
+def report_cmd(
+    start: Annotated[date, typer.Option(parser=parse_date, metavar="YYYY-MM-DD", help="First date.")],
+    end: Annotated[date, typer.Option(parser=parse_date, metavar="YYYY-MM-DD", help="Last date.")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default: artifacts/report/).")
+    ] = None,
+    provenance: Annotated[
+        str, typer.Option(help="auto (from raw.pitcher_game_logs._source_file), synthetic or retrosheet.")
+    ] = "auto",
+) -> None:
+    """Static HTML performance report with PNG plots (MAE, calibration, hit rate, coverage, agreement, picks)."""
+    from python_models.monitoring.report import write_report
+
+    if provenance not in {"auto", "synthetic", "retrosheet"}:
+        raise typer.BadParameter("--provenance must be auto, synthetic or retrosheet")
+    result = write_report(start, end, out_dir, provenance=provenance)  # type: ignore[arg-type]
+    for message in result.messages:
+        out.print(f"[yellow]note:[/] {message}")
+    out.print(
+        f"report {start} → {end}: {result.n_predictions:,} predictions, {result.n_graded:,} graded, "
+        f"{len(result.pngs)} plots, data: {result.provenance.kind}"
+    )
+    out.print(f"[bold]{result.path}[/]")
+
+
+@app.command("docs")
+@friendly_errors
+def docs_cmd(
+    as_of_date: Annotated[
+        date | None,
+        typer.Option(parser=parse_date, metavar="YYYY-MM-DD", help="as_of_date var (default: today)."),
+    ] = None,
+) -> None:
+    """Run `dbt docs generate`, check the lineage, and say where the site is and how to serve it."""
+    from python_models.monitoring.docs import SERVE_HINT, generate_docs
+
+    result = generate_docs(get_settings(), as_of_date)
+    table = Table(title="lineage in the docs site")
+    table.add_column("link")
+    table.add_column("present")
+    for description, passed in result.checks:
+        table.add_row(description, "[green]yes[/]" if passed else "[red]MISSING[/]")
+    out.print(table)
+    out.print(f"docs site: [bold]{result.index}[/]")
+    out.print(f"serve it: {SERVE_HINT}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -7,10 +7,12 @@ Each later stage of the product (training, scoring, monitoring, docs, report) ad
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -20,6 +22,7 @@ from python_models.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
 
+REPORT_START = date(2026, 3, 26)  # the demo's second season (its last day, 2026-09-27, is the report's end)
 LAYERS = ("raw", "reference", "staging", "features", "scoring", "mlb_predictions", "ops", "snapshots")
 
 
@@ -50,6 +53,7 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
     """Run every step of the demo and print what it built."""
     from python_models.data.demo_load import load_demo
     from python_models.dbt_runner import run_dbt
+    from python_models.monitoring.docs import SERVE_HINT, target_dir
     from python_models.scoring.backfill import backfill
     from python_models.scoring.daily import run_daily
 
@@ -98,7 +102,15 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
 
     def docs() -> str:
         run_dbt(["docs", "generate"], settings, vars={"as_of_date": str(state["demo"].last_day)})
-        return f"dbt docs site in {PROJECT_ROOT / 'target'} (serve: make docs-serve)"
+        site = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_ROOT / "target")) / "index.html"
+        return f"dbt docs site {site} (serve: make docs-serve)"
+
+    def report() -> str:
+        from python_models.monitoring.report import write_report
+
+        result = write_report(REPORT_START, state["demo"].last_day, settings=settings)
+        state["report"] = result.path
+        return f"{result.n_graded:,} graded predictions, {len(result.pngs)} plots ({result.provenance.kind} data)"
 
     state: dict = {}
     step(f"demo data (synthetic league, seed {seed})", data)
@@ -106,6 +118,7 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
     step("walk-forward backfill of the second season (monthly retraining)", walk_forward)
     step("daily job for the last day: build features, score, build predictions + gates", morning)
     step("dbt docs generate", docs)
+    step("performance report (HTML + PNG) for the second season", report)
 
     summary = Table(title="what the demo built")
     for col in ("schema", "relation"):
@@ -122,4 +135,6 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
         steps.add_row(t.name, f"{t.seconds:.1f}", t.detail)
     out.print(steps)
     out.print(f"warehouse: {settings.duckdb_path}")
+    out.print(f"report: {state['report']}")
+    out.print(f"docs site: {target_dir() / 'index.html'} (serve: {SERVE_HINT})")
     return timings
