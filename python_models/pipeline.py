@@ -7,17 +7,16 @@ Each later stage of the product (training, scoring, monitoring, docs, report) ad
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from python_models.config import PROJECT_ROOT, Settings, get_settings
+from python_models.config import Settings, get_settings
 from python_models.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
@@ -47,6 +46,40 @@ def row_counts(settings: Settings) -> list[tuple[str, str, int]]:
     finally:
         wh.close()
     return rows
+
+
+def performance_table(settings: Settings) -> Table:
+    """Per-system accuracy per season from the project's own system_performance view (2025 = the migrated
+    legacy predictions, 2026 = the walk-forward backfill)."""
+    table = Table(title="system performance (graded predictions, from mlb_predictions.system_performance)")
+    for col in ("system", "season", "graded", "MAE", "RMSE", "bias", "hit rate [95% CI]"):
+        table.add_column(col, justify="left" if col in ("system", "season") else "right")
+    wh = open_warehouse(settings)
+    try:
+        view = wh.relation("mlb_predictions", "system_performance")
+        rows = wh.query(
+            f"select * from {view} where period_grain = 'season' order by period_label, system_id"
+        )
+    finally:
+        wh.close()
+    for r in rows.itertuples():
+        hit = (
+            "-"
+            if pd.isna(r.hit_rate)
+            else (
+                f"{r.hit_rate:.3f} [{r.hit_rate_ci_low:.3f}, {r.hit_rate_ci_high:.3f}] n={int(r.n_decided_picks)}"
+            )
+        )
+        table.add_row(
+            str(r.system_id),
+            f"{int(r.n_graded):,}",
+            f"{r.mae:.3f}",
+            f"{r.rmse:.3f}",
+            f"{r.bias:+.3f}",
+            hit,
+            f"{r.first_game_date} → {r.last_game_date}",
+        )
+    return table
 
 
 def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[StepTiming]:
@@ -102,8 +135,7 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
 
     def docs() -> str:
         run_dbt(["docs", "generate"], settings, vars={"as_of_date": str(state["demo"].last_day)})
-        site = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_ROOT / "target")) / "index.html"
-        return f"dbt docs site {site} (serve: make docs-serve)"
+        return f"dbt docs site {target_dir() / 'index.html'}"
 
     def report() -> str:
         from python_models.monitoring.report import write_report
@@ -134,6 +166,7 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
     for t in timings:
         steps.add_row(t.name, f"{t.seconds:.1f}", t.detail)
     out.print(steps)
+    out.print(performance_table(settings))
     out.print(f"warehouse: {settings.duckdb_path}")
     out.print(f"report: {state['report']}")
     out.print(f"docs site: {target_dir() / 'index.html'} (serve: {SERVE_HINT})")
