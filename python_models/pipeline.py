@@ -72,12 +72,12 @@ def performance_table(settings: Settings) -> Table:
         )
         table.add_row(
             str(r.system_id),
+            str(r.period_label),
             f"{int(r.n_graded):,}",
             f"{r.mae:.3f}",
             f"{r.rmse:.3f}",
             f"{r.bias:+.3f}",
             hit,
-            f"{r.first_game_date} → {r.last_game_date}",
         )
     return table
 
