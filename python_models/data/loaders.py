@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from python_models.predictors.markets import LINE_RANGE, ODDS_ABS_RANGE  # one definition of 'absurd'
 from python_models.warehouse.base import MergeResult, Warehouse, new_batch_id, row_hashes
 from python_models.warehouse.tables import (
     GAME_LOGS,
@@ -29,8 +30,6 @@ log = logging.getLogger(__name__)
 
 MAX_REPORTED_PROBLEMS = 20
 IL_STATUSES = ("IL7", "IL10", "IL15", "IL60")
-LINE_RANGE = (0.5, 15.5)
-ODDS_ABS_RANGE = (100, 1000)
 
 
 class DataValidationError(ValueError):
