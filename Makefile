@@ -60,11 +60,11 @@ docs: $(STAMP) ## Generate the dbt docs site into target/
 docs-serve: docs ## Serve the docs site on http://127.0.0.1:8080
 	$(BIN)/dbt docs serve --port 8080 --host 127.0.0.1 --no-browser
 
-bench: $(STAMP) ## Print the benchmark table
-	$(BIN)/python benchmarks/run.py
+bench: $(STAMP) ## Run the benchmarks; record the figures and rewrite the README's bench block
+	$(BIN)/python benchmarks/run.py --update-readme
 
-evaluate: $(STAMP) ## Real-data evaluation (needs ../shared/data/retrosheet_starters)
-	$(BIN)/kzone evaluate
+evaluate: $(STAMP) ## Real-data evaluation (needs ../shared/data/retrosheet_starters); rewrites the README's block
+	$(BIN)/kzone evaluate --update-readme
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf target logs warehouse artifacts dbt_packages

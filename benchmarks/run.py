@@ -59,7 +59,7 @@ def prepare(folder: Path, seasons: tuple[int, ...] = (2025, 2026), hold_back: da
     from python_models.data.loaders import load_frame, validate_frame
     from python_models.dbt_runner import run_dbt
     from python_models.scoring.backfill import ensure_models, registered_versions, retrain_point
-    from python_models.scoring.daily import UPSTREAM_SELECTOR
+    from python_models.scoring.daily import UPSTREAM_BUILD
     from python_models.warehouse import open_warehouse
     from python_models.warehouse.tables import GAME_LOGS, INJURED_LIST, PROBABLE_STARTERS, STRIKEOUT_LINES
 
@@ -81,9 +81,7 @@ def prepare(folder: Path, seasons: tuple[int, ...] = (2025, 2026), hold_back: da
             load_frame(wh, spec, validate_frame(_as_text(frame), spec, spec.name), "bench")
     finally:
         wh.close()
-    run_dbt(
-        ["build", "--select", *UPSTREAM_SELECTOR.split()], settings, vars={"as_of_date": str(demo.last_day)}
-    )
+    run_dbt(UPSTREAM_BUILD, settings, vars={"as_of_date": str(demo.last_day)})
     wh = open_warehouse(settings)
     try:
         ensure_models(wh, settings, retrain_point(SLATE_DAY), registered_versions(wh))
@@ -289,6 +287,11 @@ def main() -> None:
         "--skip-scaling", action="store_true", help="Skip the 1 vs 4 seasons benchmark (slow)."
     )
     parser.add_argument("--json", type=Path, help="Also write the figures as JSON here.")
+    parser.add_argument(
+        "--update-readme",
+        action="store_true",
+        help="Record the figures in docs/figures/bench.json and rewrite the README's block (make bench).",
+    )
     args = parser.parse_args()
     from rich.console import Console
     from rich.table import Table
@@ -337,22 +340,32 @@ def main() -> None:
             f"{f['peak_rss_mb']:.0f}",
         )
     console.print(table)
+    summary = []
     batch, orig = figures.get("slate (batch)", {}), figures.get("slate (per-pitcher, original)", {})
     if "wall_s" in batch and "wall_s" in orig:
-        console.print(
-            f"batch path is {orig['wall_s'] / batch['wall_s']:.1f}x faster than the per-pitcher path "
-            f"({orig['queries']} vs {batch['queries']} warehouse queries)"
+        summary.append(
+            f"The batch path is {orig['wall_s'] / batch['wall_s']:.1f}x faster than the per-pitcher path "
+            f"({orig['queries']} vs {batch['queries']} warehouse queries)."
         )
     one, four = (
         figures.get("daily increment, 1 season of history", {}),
         figures.get("daily increment, 4 seasons of history", {}),
     )
     if "wall_s" in one and "wall_s" in four:
-        console.print(
-            f"daily cost with 4 seasons = {four['wall_s'] / one['wall_s']:.2f}x the cost with 1 season"
+        summary.append(
+            f"The daily increment with 4 seasons of history costs {four['wall_s'] / one['wall_s']:.2f}x "
+            "the one with 1 season."
         )
+    for line in summary:
+        console.print(line)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, default=str))
+    if args.update_readme:
+        from python_models.monitoring import figures as readme_figures
+
+        path = readme_figures.record("bench", {"benchmarks": figures, "summary": summary})
+        readme_figures.update_readme("bench", readme_figures.render_bench)
+        console.print(f"figures recorded in {path} and the README's bench block")
 
 
 if __name__ == "__main__":

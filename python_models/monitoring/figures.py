@@ -1,0 +1,177 @@
+"""Figures in the README come from the scripts that measure them, never from a hand.
+
+`make evaluate` and `make bench` record what they measured in `docs/figures/<name>.json` (with the date and
+the machine) and rewrite the README block between `<!-- figures:<name>:start -->` and
+`<!-- figures:<name>:end -->` from that file. A test renders every recorded file again and compares it
+with the README, so a hand-edited figure fails CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from python_models.config import PROJECT_ROOT
+
+FIGURES_DIR = PROJECT_ROOT / "docs" / "figures"
+README = PROJECT_ROOT / "README.md"
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    memory_gib = None
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        match = re.search(r"MemTotal:\s+(\d+) kB", meminfo.read_text())
+        memory_gib = round(int(match.group(1)) / 1024**2, 1) if match else None
+    return {
+        "machine": platform.machine(),
+        "cores": os.cpu_count(),
+        "memory_gib": memory_gib,
+        "python": platform.python_version(),
+    }
+
+
+def record(name: str, figures: dict[str, Any], *, folder: Path = FIGURES_DIR) -> Path:
+    """Write the measured figures with the date and the machine; returns the file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "name": name,
+        "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "figures": figures,
+    }
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+    return path
+
+
+def markers(name: str) -> tuple[str, str]:
+    return f"<!-- figures:{name}:start -->", f"<!-- figures:{name}:end -->"
+
+
+def block(name: str, text: str) -> str:
+    start, end = markers(name)
+    return f"{start}\n{text.strip()}\n{end}"
+
+
+def replace_block(readme_text: str, name: str, text: str) -> str:
+    """The README with block ``name`` replaced (it must exist: the README decides where figures go)."""
+    start, end = markers(name)
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
+    if not pattern.search(readme_text):
+        raise ValueError(f"README has no {start} … {end} block")
+    return pattern.sub(lambda _: block(name, text), readme_text, count=1)
+
+
+def current_block(readme_text: str, name: str) -> str | None:
+    start, end = markers(name)
+    match = re.search(re.escape(start) + r"\n(.*?)\n" + re.escape(end), readme_text, re.DOTALL)
+    return match.group(1) if match else None
+
+
+def update_readme(name: str, render: Callable[[dict[str, Any]], str], *, folder: Path = FIGURES_DIR) -> str:
+    """Rewrite README block ``name`` from ``docs/figures/<name>.json`` through ``render``."""
+    payload = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    text = render(payload)
+    README.write_text(replace_block(README.read_text(encoding="utf-8"), name, text), encoding="utf-8")
+    return text
+
+
+def measured_line(payload: dict[str, Any]) -> str:
+    m = payload["machine"]
+    memory = f", {m['memory_gib']:g} GiB" if m.get("memory_gib") else ""
+    return (
+        f"Measured {payload['measured_at']} on {m['cores']} cores ({m['machine']}{memory}, Python "
+        f"{m['python']}), written by the script into `docs/figures/{payload['name']}.json` and this block."
+    )
+
+
+# --- the blocks ------------------------------------------------------------------------------------------
+def _num(value: Any, fmt: str) -> str:
+    return "–" if value is None or value != value else format(value, fmt)
+
+
+def render_evaluate(payload: dict[str, Any]) -> str:
+    """The README's real-data evaluation block from `kzone evaluate`'s JSON."""
+    f = payload["figures"]
+    lines = [
+        "### Real-data evaluation (`make evaluate`)",
+        "",
+        measured_line(payload),
+        "",
+        f"Walk-forward on the real Retrosheet starts: models trained on history before "
+        f"{f['window'][0]} only, then {f['window'][0]} → {f['window'][1]} scored with monthly retraining. "
+        "**Every start with action counts** (the pitcher started, however short the outing — graded the "
+        "way a sportsbook settles the prop), read from the project's own `system_performance` view; the "
+        "naive reference is scored on exactly the same starts.",
+        "",
+        "| model | starts | MAE | RMSE | bias | Poisson log loss | Brier P(over) | hit rate [95% CI], picks |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in f["rows"]:
+        ci = r.get("hit_rate_ci") or (None, None)
+        hit = (
+            f"{r['hit_rate']:.3f} [{ci[0]:.3f}, {ci[1]:.3f}], {r['picks']:,}"
+            if r.get("hit_rate") is not None
+            else "–"
+        )
+        lines.append(
+            f"| `{r['model']}` | {r['n']:,} | {_num(r['mae'], '.3f')} | {_num(r['rmse'], '.3f')} | "
+            f"{_num(r['bias'], '+.3f')} | {_num(r.get('poisson_log_loss'), '.4f')} | "
+            f"{_num(r.get('brier_over'), '.4f')} | {hit} |"
+        )
+    before = [r for r in f["rows"] if r.get("without_short_starts")]
+    if before:
+        lines += [
+            "",
+            "Graded the old way — a start of 6 outs or fewer voided and left out of every metric, which no "
+            "sportsbook does — the same predictions read better than they are:",
+            "",
+            "| model | starts, old rule | MAE, old rule | MAE, every start | hit rate, old rule | hit rate, every start |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in before:
+            old = r["without_short_starts"]
+            lines.append(
+                f"| `{r['model']}` | {old['n']:,} | {old['mae']:.3f} | {r['mae']:.3f} | "
+                f"{_num(old['hit_rate'], '.3f')} | {_num(r.get('hit_rate'), '.3f')} |"
+            )
+    for warning in f.get("warnings", []):
+        lines += ["", f"- {warning}"]
+    lines += ["", f"The whole evaluation took {f['seconds']:.0f} s."]
+    return "\n".join(lines)
+
+
+def render_bench(payload: dict[str, Any]) -> str:
+    """The README's benchmark block from `benchmarks/run.py`'s JSON."""
+    f = payload["figures"]
+    lines = [
+        "### Benchmarks (`make bench`)",
+        "",
+        measured_line(payload),
+        " Each benchmark runs in its own process; figures are printed and recorded, never asserted by tests.",
+        "",
+        "| benchmark | wall s | warehouse queries | predictions | pred/s | peak RSS MB |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, r in f["benchmarks"].items():
+        if "error" in r:
+            lines.append(f"| {name} | failed: {r['error']} | | | | |")
+            continue
+        lines.append(
+            f"| {name} | {r['wall_s']:.3f} | {r.get('queries') or '–'} | {r['predictions']:,} | "
+            f"{r['pred_per_s']:,.0f} | {r['peak_rss_mb']:.0f} |"
+        )
+    for line in f.get("summary", []):
+        lines += ["", line]
+    return "\n".join(lines)
+
+
+RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {"evaluate": render_evaluate, "bench": render_bench}
