@@ -147,12 +147,25 @@ def demo_data(
 def build(
     select: Annotated[str | None, typer.Option(help="dbt selector (default: everything).")] = None,
     full_refresh: Annotated[bool, typer.Option(help="Rebuild incremental models from scratch.")] = False,
+    as_of: Annotated[
+        date | None,
+        typer.Option(
+            parser=parse_date,
+            metavar="YYYY-MM-DD",
+            help="The monitoring views' 'today' (var as_of_date; default: the warehouse's current date).",
+        ),
+    ] = None,
 ) -> None:
-    """Run `dbt seed` + `dbt build` on the configured target."""
+    """Run `dbt build` (seeds, models, snapshots, gates) on the configured target. Every landing row the
+    scorer wrote is merged into pitcher_strikeouts whatever its date; a row that cannot be merged fails the
+    build naming it."""
     from python_models.dbt_runner import run_dbt
 
     args = ["build"] + (["--select", select] if select else []) + (["--full-refresh"] if full_refresh else [])
-    run_dbt(args)
+    outcome = run_dbt(args, vars={"as_of_date": as_of.isoformat()} if as_of else None)
+    out.print(f"dbt build: {', '.join(f'{k} {v}' for k, v in sorted(outcome.statuses.items()))}")
+    for warning in outcome.warnings:
+        out.print(f"[yellow]warning:[/] {warning}")
 
 
 @app.command("cleanup-staging")
@@ -248,17 +261,20 @@ def score(
 
 def _print_score_report(report: Any) -> None:
     table = Table(title=f"scored {report.game_date} (batch {report.batch_id})")
-    table.add_column("system")
-    table.add_column("predictions", justify="right")
-    table.add_column("status")
+    for col in ("system", "predictions", "OVER", "UNDER", "PASS", "clipped", "status"):
+        table.add_column(col, justify="left" if col in ("system", "status") else "right")
     for system in get_settings().active_systems:
-        n = report.per_system.get(system, 0)
+        picks = report.picks.get(system, {})
         table.add_row(
-            system, str(n), report.failures.get(system, "ok") if system in report.failures else "ok"
+            system,
+            str(report.per_system.get(system, 0)),
+            *(str(picks.get(side, 0)) for side in ("OVER", "UNDER", "PASS")),
+            str(report.clipped.get(system, 0)),
+            report.failures.get(system, "ok"),
         )
     out.print(table)
     out.print(
-        f"slate {report.slate_size} starters · picks {report.picks} · flags {report.flags} · "
+        f"slate {report.slate_size} starters · flags {report.flags} · "
         f"{report.rows_written} new / {report.rows_changed} changed rows · {report.queries} warehouse queries"
     )
 
@@ -269,17 +285,27 @@ def backfill_cmd(
     start: Annotated[date, typer.Option(parser=parse_date, metavar="YYYY-MM-DD", help="First date.")],
     end: Annotated[date, typer.Option(parser=parse_date, metavar="YYYY-MM-DD", help="Last date.")],
     force: Annotated[bool, typer.Option(help="Re-score dates that are already complete.")] = False,
+    retrain: Annotated[
+        str,
+        typer.Option(
+            help="monthly: walk-forward, train models through the end of each previous month as needed; "
+            "never: score only with models already registered (e.g. yours from `kzone train --through`)."
+        ),
+    ] = "monthly",
 ) -> None:
-    """Walk-forward backfill (monthly retraining), resumable, with a progress bar and a summary."""
-    from python_models.scoring.backfill import backfill
+    """Walk-forward backfill, resumable, with a progress bar, a summary and the models it used (and why).
+    Then run `kzone build` to merge the new predictions into pitcher_strikeouts and the monitoring views."""
+    from python_models.scoring.backfill import RETRAIN_POLICIES, backfill
     from python_models.warehouse import open_warehouse
 
     if end < start:
         raise typer.BadParameter("--end is before --start")
+    if retrain not in RETRAIN_POLICIES:
+        raise typer.BadParameter(f"--retrain must be one of {', '.join(RETRAIN_POLICIES)}")
     settings = get_settings()
     wh = open_warehouse(settings)
     try:
-        report = backfill(wh, settings, start, end, force=force)
+        report = backfill(wh, settings, start, end, force=force, retrain=retrain)
     finally:
         wh.close()
     table = Table(title=f"backfill {start} → {end}")
@@ -297,6 +323,26 @@ def backfill_cmd(
     ):
         table.add_row(label, str(value))
     out.print(table)
+    if report.models_used:
+        models = Table(title=f"models used (--retrain {report.retrain})")
+        for col in ("model_version", "system", "dates", "from", "to", "why"):
+            models.add_column(col, justify="right" if col == "dates" else "left")
+        for use in report.models_used:
+            models.add_row(
+                use.model_version,
+                use.system_id,
+                str(use.dates),
+                str(use.first_date),
+                str(use.last_date),
+                use.why,
+            )
+        out.print(models)
+    if report.models_not_used and report.retrain == "monthly":
+        shown = ", ".join(report.models_not_used[:6]) + (" …" if len(report.models_not_used) > 6 else "")
+        out.print(
+            f"registered versions this backfill did not use ({len(report.models_not_used)}; newer walk-forward "
+            f"versions took precedence): {shown}. To score only with registered models: --retrain never"
+        )
     for day, why in report.dates_failed:
         out.print(f"[red]failed[/] {day}: {why}")
     if report.dates_failed and not report.dates_scored:
@@ -310,11 +356,22 @@ def daily(
         date, typer.Option("--date", parser=parse_date, metavar="YYYY-MM-DD", help="The day to run.")
     ],
     skip_migrations: Annotated[bool, typer.Option(help="Do not run the schema migrations first.")] = False,
+    live: Annotated[
+        bool,
+        typer.Option(
+            "--live",
+            help="A live morning run: also enforce the game-date recency gates (or KZONE_LIVE=true).",
+        ),
+    ] = False,
 ) -> None:
-    """The morning job: migrations, dbt build of the features, score, dbt build of predictions + gates."""
+    """The morning job: migrations, source freshness (stops on a stale source), dbt build of the features,
+    score, dbt build of predictions + monitoring + gates."""
     from python_models.scoring.daily import run_daily
 
-    report = run_daily(get_settings(), date_, run_migrations=not skip_migrations)
+    settings = get_settings()
+    if live:
+        settings = settings.model_copy(update={"live": True})
+    report = run_daily(settings, date_, run_migrations=not skip_migrations)
     table = Table(title=f"daily {date_}")
     table.add_column("phase")
     table.add_column("seconds", justify="right")
@@ -323,17 +380,36 @@ def daily(
     out.print(table)
     if report.score:
         _print_score_report(report.score)
+    for note in report.freshness:
+        out.print(f"[yellow]source freshness:[/] {note}")
+    for warning in report.warnings:
+        out.print(f"[yellow]gate warning:[/] {warning}")
 
 
 @app.command("evaluate")
 @friendly_errors
 def evaluate_cmd(
     workdir: Annotated[Path | None, typer.Option(help="Where the evaluation warehouse goes.")] = None,
+    update_readme: Annotated[
+        bool,
+        typer.Option(
+            help="Record the figures in docs/figures/evaluate.json and rewrite the README's block (make evaluate)."
+        ),
+    ] = False,
 ) -> None:
-    """Real-data evaluation: 2021 → walk-forward 2022 on the Retrosheet starts, vs two naive references."""
+    """Real-data walk-forward evaluation on the Retrosheet starts, every start with action, vs the naive
+    reference on the same starts."""
     from python_models.evaluation import evaluate
 
     result = evaluate(workdir)
+    if update_readme:
+        from dataclasses import asdict
+
+        from python_models.monitoring import figures
+
+        path = figures.record("evaluate", asdict(result))
+        figures.update_readme("evaluate", figures.render_evaluate)
+        out.print(f"figures recorded in {path} and the README's evaluate block")
     table = Table(title=f"real-data evaluation {result.window[0]} → {result.window[1]} (Retrosheet starts)")
     for col in (
         "model",
@@ -360,7 +436,7 @@ def evaluate_cmd(
             f"{r['mae']:.3f}",
             f"{r['rmse']:.3f}",
             f"{r['bias']:+.3f}",
-            f"{r['poisson_log_loss']:.4f}",
+            "-" if r.get("poisson_log_loss") is None else f"{r['poisson_log_loss']:.4f}",
             brier,
             hit,
         )

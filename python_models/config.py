@@ -42,10 +42,15 @@ def project_var(name: str) -> Callable[[], Any]:
     return lambda: _project_vars()[name]
 
 
+#: Settings dbt needs too: Settings field -> dbt var. The default lives in dbt_project.yml's vars (read
+#: through ``project_var``); the runner passes the effective value back to every dbt call.
 SHARED_DBT_VARS = {
     "agreement_strong_k": "agreement_strong_k",
     "agreement_disagree_k": "agreement_disagree_k",
     "low_coverage_threshold": "low_coverage_threshold_pct",
+    "active_systems": "active_systems",
+    "picks_system": "picks_system_id",
+    "live": "enforce_live_recency",
 }
 
 
@@ -91,6 +96,11 @@ class Settings(BaseSettings):
         validation_alias=_env("MLB_ACTIVE_SYSTEMS"),
         description="Comma-separated systems to score.",
     )
+    picks_system: str = Field(
+        default_factory=project_var("picks_system_id"),
+        validation_alias=_env("KZONE_PICKS_SYSTEM"),
+        description="The system whose predictions feed todays_picks (must be active).",
+    )
     v1_model_path: Path | None = Field(
         None,
         validation_alias=_env("MLB_V1_MODEL_PATH"),
@@ -112,13 +122,13 @@ class Settings(BaseSettings):
         description="Ensemble weight of v1.6.",
     )
     agreement_strong_k: float = Field(
-        1.0,
+        default_factory=project_var("agreement_strong_k"),
         gt=0,
         validation_alias=_env("KZONE_AGREEMENT_STRONG_K"),
         description="Systems agree within this many K.",
     )
     agreement_disagree_k: float = Field(
-        2.0,
+        default_factory=project_var("agreement_disagree_k"),
         gt=0,
         validation_alias=_env("KZONE_AGREEMENT_DISAGREE_K"),
         description="Systems disagree beyond this.",
@@ -146,7 +156,7 @@ class Settings(BaseSettings):
         description="Minimum absolute edge (prediction - line, in K).",
     )
     min_confidence: float = Field(
-        60.0,
+        50.0,
         ge=0,
         le=100,
         validation_alias=_env("MLB_MIN_CONFIDENCE"),
@@ -165,6 +175,24 @@ class Settings(BaseSettings):
         le=100,
         validation_alias=_env("KZONE_MIN_COVERAGE_PCT"),
         description="Below this feature coverage a prediction is PASS.",
+    )
+    preferred_books: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        validation_alias=_env("KZONE_PREFERRED_BOOKS"),
+        description="Comma-separated sportsbooks whose line counts first, in order (default: the median of the books).",
+    )
+    line_cutoff_hour_utc: int = Field(
+        15,
+        ge=0,
+        le=23,
+        validation_alias=_env("KZONE_LINE_CUTOFF_HOUR_UTC"),
+        description="Scoring date D uses line captures before D at this hour (UTC) and before first pitch: the morning's market, also in backfills.",
+    )
+    market_prior_rows: int = Field(
+        400,
+        ge=0,
+        validation_alias=_env("KZONE_MARKET_PRIOR_ROWS"),
+        description="Strength of the prior that trusts the book's price, in graded starts with a line.",
     )
     il_cache_ttl_hours: float = Field(
         3.0, gt=0, validation_alias=_env("MLB_IL_CACHE_TTL_HOURS"), description="Injured-list cache lifetime."
@@ -205,18 +233,29 @@ class Settings(BaseSettings):
         description="Alert when the share of low-coverage predictions exceeds this.",
     )
 
+    live: bool = Field(
+        False,
+        validation_alias=_env("KZONE_LIVE"),
+        description="A live morning run: switch on the game-date recency gates (`kzone daily --live`).",
+    )
+
     # --- runner -----------------------------------------------------------------------------------
     warehouse_retries: int = Field(
         5, ge=0, validation_alias=_env("KZONE_WAREHOUSE_RETRIES"), description="Retries for transient errors."
     )
     log_level: str = Field("INFO", validation_alias=_env("KZONE_LOG_LEVEL"), description="Logging level.")
 
-    @field_validator("active_systems", mode="before")
+    @field_validator("active_systems", "preferred_books", mode="before")
     @classmethod
     def _split_systems(cls, value: object) -> object:
         if isinstance(value, str):
             value = tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("preferred_books")
+    @classmethod
+    def _lowercase_books(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(book.lower() for book in value)  # bookmakers are staged lower-case
 
     @field_validator("active_systems")
     @classmethod
@@ -240,6 +279,11 @@ class Settings(BaseSettings):
     def _thresholds_ordered(self) -> Settings:
         if self.agreement_disagree_k < self.agreement_strong_k:
             raise ValueError("KZONE_AGREEMENT_DISAGREE_K must be >= KZONE_AGREEMENT_STRONG_K")
+        if self.picks_system not in self.active_systems:
+            raise ValueError(
+                f"KZONE_PICKS_SYSTEM {self.picks_system!r} is not an active system "
+                f"(MLB_ACTIVE_SYSTEMS: {list(self.active_systems)})"
+            )
         return self
 
     def schema(self, name: str) -> str:
@@ -261,7 +305,10 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            field = str(err["loc"][0]) if err["loc"] else "?"
+            if not err["loc"]:  # a rule across settings: its message names the variables
+                problems.append(str(err["msg"]).removeprefix("Value error, "))
+                continue
+            field = str(err["loc"][0])
             name = _env_name(Settings, field) if field in Settings.model_fields else field
             problems.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
         raise SettingsError("invalid configuration: " + "; ".join(problems)) from None

@@ -6,7 +6,7 @@ import logging
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from python_models.config import PROJECT_ROOT, SHARED_DBT_VARS, Settings, get_settings
 
@@ -23,6 +23,9 @@ class DbtOutcome:
     seconds: float
     statuses: dict[str, int]
     failures: list[str]
+    warnings: list[str] = field(default_factory=list)
+    #: Per node: unique_id, status, message and (source freshness) max_loaded_at / age in seconds.
+    nodes: list[dict] = field(default_factory=list)
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
@@ -38,6 +41,37 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     if settings.bq_api_endpoint:
         env["KZONE_BQ_API_ENDPOINT"] = settings.bq_api_endpoint
     return env
+
+
+def earliest_unmerged_date(settings: Settings) -> str:
+    """The earliest game_date of a landing row not yet in pitcher_strikeouts with its latest content
+    ('' when none). On BigQuery the table's MERGE is pruned to partitions on or after var
+    predictions_merge_start; passing this date makes it reach every backfilled row (one query)."""
+    from python_models.warehouse import open_warehouse
+    from python_models.warehouse.tables import PREDICTIONS_LANDING
+
+    wh = open_warehouse(settings)
+    try:
+        if not (
+            wh.table_exists(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name)
+            and wh.table_exists("mlb_predictions", "pitcher_strikeouts")
+        ):
+            return ""
+        landing = wh.relation(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name)
+        merged = wh.relation("mlb_predictions", "pitcher_strikeouts")
+        frame = wh.query(
+            f"""
+            select min(landing.game_date) as earliest
+            from {landing} as landing
+            left join {merged} as merged
+                on landing.prediction_id = merged.prediction_id and landing.scored_at = merged.scored_at
+            where merged.prediction_id is null
+            """
+        )
+    finally:
+        wh.close()
+    value = frame["earliest"].iloc[0] if not frame.empty else None
+    return "" if value is None or value != value else str(value)[:10]
 
 
 def run_dbt(
@@ -56,23 +90,48 @@ def run_dbt(
     os.environ.update(dbt_env(settings))
     full = [*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
     shared = {var: getattr(settings, field) for field, var in SHARED_DBT_VARS.items()}
-    full += ["--vars", json.dumps({**shared, **(vars or {})}, default=str)]
+    extra = dict(vars or {})
+    if args and args[0] in {"build", "run"} and settings.target != "local":
+        extra.setdefault("predictions_merge_start", earliest_unmerged_date(settings))
+    full += ["--vars", json.dumps({**shared, **extra}, default=str)]
     log.info("dbt %s", " ".join(args))
     started = time.perf_counter()
-    result = dbtRunner().invoke(full)
+    errors: list[str] = []  # error-level events: run-operation reports its failure only as an event
+
+    def collect(event: object) -> None:
+        info = getattr(event, "info", None)
+        if getattr(info, "level", "") == "error" and getattr(info, "msg", ""):
+            errors.append(str(info.msg).strip())
+
+    result = dbtRunner(callbacks=[collect]).invoke(full)
     seconds = time.perf_counter() - started
     statuses: dict[str, int] = {}
     failures: list[str] = []
+    warnings: list[str] = []
+    nodes: list[dict] = []
     results = getattr(result.result, "results", None) or []
     for r in results:
         status = str(getattr(r, "status", "unknown"))
         statuses[status] = statuses.get(status, 0) + 1
+        uid = getattr(getattr(r, "node", None), "unique_id", "?")
+        message = getattr(r, "message", "") or ""
+        nodes.append(
+            {
+                "unique_id": uid,
+                "status": status,
+                "message": message,
+                "max_loaded_at": getattr(r, "max_loaded_at", None),
+                "age": getattr(r, "age", None),
+            }
+        )
         if status in {"error", "fail", "runtime error"}:
-            node = getattr(r, "node", None)
-            failures.append(f"{getattr(node, 'unique_id', '?')}: {getattr(r, 'message', '')}")
-    outcome = DbtOutcome(args[0], seconds, statuses, failures)
+            failures.append(f"{uid}: {message}" if message else uid)
+        elif status == "warn":
+            warnings.append(f"{uid}: {message}")
+    outcome = DbtOutcome(args[0], seconds, statuses, failures, warnings, nodes)
     log.info("dbt %s finished in %.1fs: %s", args[0], seconds, statuses or "ok")
     if raise_on_error and not result.success:
-        detail = "; ".join(failures) or str(result.exception or "see dbt log above")
+        detail = "; ".join(failures) if any(": " in f for f in failures) else ""
+        detail = detail or " | ".join(errors[-3:]) or str(result.exception or "see dbt log above")
         raise DbtError(f"dbt {' '.join(args)} failed: {detail}")
     return outcome

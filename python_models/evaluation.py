@@ -5,9 +5,9 @@
 2. `dbt build` (features, predictions, monitoring, gates);
 3. walk-forward backfill of 2022: the first models see 2021 only; monthly retraining after that;
 4. `dbt build` of the predictions and monitoring again, then read the project's own `system_performance`
-   view per system, and compute the SAME metrics for two naive references on the same graded starts:
-   season-to-date strikeouts per start and the last-5-starts average (falling back to the prior season,
-   then the league mean of earlier starts, when a pitcher has no history);
+   view per system — every start with action, graded like a sportsbook (short starts included) — with the
+   naive reference (int_naive_reference: season-to-date K per start, then prior season, career, league)
+   on exactly the same rows;
 5. calibration of P(over) by decile per system.
 An MAE far below the noise floor (≈1.7 K per start: a Poisson with mean ≈4.8 has SD ≈2.2) would mean a
 leak; the command flags it instead of celebrating.
@@ -23,15 +23,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from scipy.stats import poisson
 
 from python_models.config import PROJECT_ROOT, Settings, load_settings
 from python_models.data.loaders import ensure_raw_tables, load_file, load_frame, validate_frame
 from python_models.data.market import market_lines
 from python_models.dbt_runner import run_dbt
 from python_models.scoring.backfill import backfill
+from python_models.scoring.daily import DOWNSTREAM_BUILD
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.tables import GAME_LOGS, STRIKEOUT_LINES
 
@@ -39,7 +38,7 @@ log = logging.getLogger(__name__)
 
 REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "retrosheet_starters"
 NOISE_FLOOR_MAE = 1.6
-METRICS = ("n", "mae", "rmse", "bias", "poisson_log_loss")
+REFERENCE_NAME = "reference: season-to-date K/start (then prior season, career, league)"
 
 
 @dataclass
@@ -52,18 +51,6 @@ class Evaluation:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, default=str)
-
-
-def _metrics(actual: np.ndarray, pred: np.ndarray) -> dict[str, float]:
-    err = pred - actual
-    mean = np.clip(pred, 0.05, None)
-    return {
-        "n": len(actual),
-        "mae": float(np.mean(np.abs(err))),
-        "rmse": float(np.sqrt(np.mean(err**2))),
-        "bias": float(np.mean(err)),
-        "poisson_log_loss": float(-np.mean(poisson.logpmf(actual, mean))),
-    }
 
 
 def evaluation_settings(workdir: Path) -> Settings:
@@ -92,14 +79,10 @@ def _graded(settings: Settings, start: date, end: date) -> pd.DataFrame:
     wh = open_warehouse(settings)  # same config as dbt's in-process connection
     try:
         preds = wh.relation("mlb_predictions", "pitcher_strikeouts")
-        features = wh.relation("features", "ml_feature_store")
         return wh.query(
             f"""
-            select
-                p.system_id, p.game_date, p.pitcher_id, p.predicted_strikeouts, p.actual_strikeouts, p.p_over,
-                p.strikeouts_line, f.season_k_per_start, f.k_last_5, f.prior_season_k_per_start
+            select p.system_id, p.game_date, p.pitcher_id, p.actual_strikeouts, p.p_over, p.strikeouts_line
             from {preds} as p
-            inner join {features} as f on p.game_date = f.game_date and p.pitcher_id = f.pitcher_id
             where p.game_date between @start and @end and p.is_graded  -- the rows system_performance grades
             """,
             {"start": start, "end": end},
@@ -112,25 +95,11 @@ def _performance_view(settings: Settings) -> pd.DataFrame:
     wh = open_warehouse(settings)  # same config as dbt's in-process connection
     try:
         view = wh.relation("mlb_predictions", "system_performance")
-        return wh.query(f"select * from {view} where period_grain = 'all' order by system_id")
+        return wh.query(
+            f"select * from {view} where period_grain in ('all', 'start_length') order by system_id"
+        )
     finally:
         wh.close()
-
-
-def references(graded: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The naive references on the ensemble's graded starts, with a history fallback chain."""
-    g = graded.sort_values(["game_date", "pitcher_id"])
-    league = g["actual_strikeouts"].expanding().mean().shift(1).fillna(4.8).to_numpy()
-    prior = g["prior_season_k_per_start"].to_numpy(dtype=float)
-    out = {}
-    for name, column in (
-        ("reference: season-to-date K/start", "season_k_per_start"),
-        ("reference: last-5 average", "k_last_5"),
-    ):
-        value = g[column].to_numpy(dtype=float)
-        value = np.where(np.isnan(value), prior, value)
-        out[name] = np.where(np.isnan(value), league, value)
-    return out
 
 
 def calibration(graded: pd.DataFrame) -> list[dict]:
@@ -178,19 +147,24 @@ def evaluate(
     finally:
         wh.close()
     log.info("step: dbt build of predictions and monitoring")
-    merge_window = {"predictions_merge_window_days": (end - start).days + 1}  # cover every backfilled date
-    run_dbt(
-        ["build", "--select", "source:scoring+"],
-        settings,
-        vars={**dbt_vars, **merge_window},
-        raise_on_error=False,
-    )
+    run_dbt(DOWNSTREAM_BUILD, settings, vars=dbt_vars, raise_on_error=False)
 
     graded = _graded(settings, start, end)
-    view = _performance_view(settings)
+    periods = _performance_view(settings)
+    view = periods[periods["period_grain"] == "all"]
+    # The old rule voided short starts: the same predictions without them, for the before/after in the README.
+    regular = periods[periods["period_label"] == "regular_start"].set_index("system_id")
     result = Evaluation(window=(str(start), str(end)))
     for r in view.itertuples():
         row = {"model": r.system_id, "source": "system_performance view"}
+        if r.system_id in regular.index:
+            old = regular.loc[r.system_id]
+            row["without_short_starts"] = {
+                "n": int(old["n_graded"]),
+                "mae": float(old["mae"]),
+                "hit_rate": None if pd.isna(old["hit_rate"]) else float(old["hit_rate"]),
+                "picks": int(old["n_decided_picks"]),
+            }
         row.update(
             {
                 "n": int(r.n_graded),
@@ -205,10 +179,19 @@ def evaluate(
             }
         )
         result.rows.append(row)
-    base = graded[graded["system_id"] == "ensemble_v1"].reset_index(drop=True)
-    actual = base.sort_values(["game_date", "pitcher_id"])["actual_strikeouts"].to_numpy(dtype=float)
-    for name, pred in references(base).items():
-        result.rows.append({"model": name, "source": "same graded starts", **_metrics(actual, pred)})
+    reference = view[view["system_id"] == "ensemble_v1"]
+    for r in reference.itertuples():  # the same starts as every system: each one predicts every starter
+        result.rows.append(
+            {
+                "model": REFERENCE_NAME,
+                "source": "system_performance view (reference_*) on the ensemble's graded starts",
+                "n": int(r.n_with_reference),
+                "mae": r.reference_mae,
+                "rmse": r.reference_rmse,
+                "bias": r.reference_bias,
+                "poisson_log_loss": None,
+            }
+        )
     result.calibration = calibration(graded)
     ref_mae = min(r["mae"] for r in result.rows if r["model"].startswith("reference"))
     for r in result.rows:

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from python_models.config import Settings, get_settings
+from python_models.data.demo import LEGACY_SEASON
 from python_models.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
@@ -50,9 +51,12 @@ def row_counts(settings: Settings) -> list[tuple[str, str, int]]:
 
 def performance_table(settings: Settings) -> Table:
     """Per-system accuracy per season from the project's own system_performance view (2025 = the migrated
-    legacy predictions, 2026 = the walk-forward backfill)."""
-    table = Table(title="system performance (graded predictions, from mlb_predictions.system_performance)")
-    for col in ("system", "season", "graded", "MAE", "RMSE", "bias", "hit rate [95% CI]"):
+    legacy predictions, 2026 = the walk-forward backfill), every start with action, beside the naive
+    reference on the same rows."""
+    table = Table(
+        title="system performance (every start with action, from mlb_predictions.system_performance)"
+    )
+    for col in ("system", "season", "graded", "MAE", "reference MAE", "RMSE", "bias", "hit rate [95% CI]"):
         table.add_column(col, justify="left" if col in ("system", "season") else "right")
     wh = open_warehouse(settings)
     try:
@@ -70,11 +74,17 @@ def performance_table(settings: Settings) -> Table:
                 f"{r.hit_rate:.3f} [{r.hit_rate_ci_low:.3f}, {r.hit_rate_ci_high:.3f}] n={int(r.n_decided_picks)}"
             )
         )
+        season = (
+            f"{r.period_label} (legacy rows)"
+            if str(r.period_label) == str(LEGACY_SEASON)
+            else str(r.period_label)
+        )
         table.add_row(
             str(r.system_id),
-            str(r.period_label),
+            season,
             f"{int(r.n_graded):,}",
             f"{r.mae:.3f}",
+            "-" if pd.isna(r.reference_mae) else f"{r.reference_mae:.3f}",
             f"{r.rmse:.3f}",
             f"{r.bias:+.3f}",
             hit,
@@ -127,11 +137,15 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
         )
 
     def morning() -> str:
-        demo = state["demo"]
-        season_days = (demo.last_day - demo.first_day).days + 1  # the backfill's rows must merge too
-        report = run_daily(settings, demo.last_day, merge_window_days=season_days)
+        report = run_daily(settings, state["demo"].last_day)
+        state["gate_warnings"] = report.warnings
         score = report.score
-        return f"{score.slate_size} starters, picks {score.picks}" if score else "nothing scored"
+        if not score:
+            return "nothing scored"
+        picks = score.picks.get(settings.picks_system, {})
+        sides = ", ".join(f"{side} {picks.get(side, 0)}" for side in ("OVER", "UNDER", "PASS"))
+        warned = f"; {len(report.warnings)} gate warning(s)" if report.warnings else "; every gate passed"
+        return f"{score.slate_size} starters; {settings.picks_system}: {sides}{warned}"
 
     def docs() -> str:
         run_dbt(["docs", "generate"], settings, vars={"as_of_date": str(state["demo"].last_day)})
@@ -167,6 +181,8 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
         steps.add_row(t.name, f"{t.seconds:.1f}", t.detail)
     out.print(steps)
     out.print(performance_table(settings))
+    for warning in state.get("gate_warnings", []):
+        out.print(f"[yellow]gate warning:[/] {warning}")
     out.print(f"warehouse: {settings.duckdb_path}")
     out.print(f"report: {state['report']}")
     out.print(f"docs site: {target_dir() / 'index.html'} (serve: {SERVE_HINT})")

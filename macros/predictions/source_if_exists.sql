@@ -1,11 +1,12 @@
-{#- `select * from source(...)` when the table exists, else an empty, typed relation with the given
-    columns. The scorer's landing table and the model registry only appear once the Python side has
-    written them, and the legacy table only exists where production had it: a fresh warehouse must still
-    build (and its gates then say "empty" instead of crashing). The source() call is always made, so the
-    lineage is the same either way. Offline BigQuery compiles (target bigquery_offline) never ask the
-    warehouse: the table is assumed to exist.
-    columns: list of "name:portable_type" (string, int64, float64, bool, date, timestamp). -#}
-{% macro source_if_exists(source_name, table_name, columns) -%}
+{#- `select * from source(...)` when the table exists, else an empty relation typed from the columns the
+    source declares in its YAML (`data_type`: string, int64, float64, bool, date, timestamp — the same
+    contract python_models/warehouse/tables.py writes; tests/python/test_contracts.py keeps them equal).
+    The scorer's landing table and the model registry only appear once the Python side has written them,
+    and the legacy table only exists where production had it: a fresh warehouse must still build (and its
+    gates then say "empty" instead of crashing). The source() call is always made, so the lineage is the
+    same either way. Offline BigQuery compiles (target bigquery_offline) never ask the warehouse: the
+    table is assumed to exist. -#}
+{% macro source_if_exists(source_name, table_name) -%}
     {%- set relation = source(source_name, table_name) -%}
     {%- set exists = true -%}
     {%- if execute and target.name != 'bigquery_offline' -%}
@@ -19,10 +20,16 @@
         {%- set types = {
             'string': dbt.type_string(), 'int64': type_int64(), 'float64': type_double(),
             'bool': dbt.type_boolean(), 'date': 'date', 'timestamp': dbt.type_timestamp()} -%}
+        {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', source_name)
+            | selectattr('name', 'equalto', table_name) | first -%}
+        {%- set columns = node.columns.values() | list -%}
+        {%- if columns | length == 0 -%}
+            {{ exceptions.raise_compiler_error('source ' ~ source_name ~ '.' ~ table_name
+                ~ ' declares no columns: source_if_exists types its empty fallback from them') }}
+        {%- endif -%}
         select
         {%- for column in columns %}
-            {%- set parts = column.split(':') %}
-            cast(null as {{ types[parts[1]] }}) as {{ parts[0] }}{{ ',' if not loop.last }}
+            cast(null as {{ types[column.data_type] }}) as {{ column.name }}{{ ',' if not loop.last }}
         {%- endfor %}
         from (select 1 as one) as empty_source
         where 1 = 0

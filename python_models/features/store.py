@@ -6,7 +6,7 @@ union of the feature sets listed once in dbt_project.yml (python_models.project)
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -47,8 +47,10 @@ class FeatureStore:
         sql = f"select {self._select_list()} from {self.features} as f where f.game_date = @game_date order by f.pitcher_id"
         return self.wh.query(sql, {"game_date": day})
 
-    def lines(self, day: date) -> pd.DataFrame:
-        """The line that counts per pitcher: the latest capture before first pitch (any book)."""
+    def line_captures(self, day: date, cutoff_at: datetime) -> pd.DataFrame:
+        """Every book's latest capture per probable starter of ``day`` that a morning run could have seen:
+        captured before ``cutoff_at`` (the scoring cut-off) and before first pitch (when the schedule
+        gives it). One row per pitcher and book; `consensus_lines` picks the one line that counts."""
         sql = f"""
             select
                 l.pitcher_id,
@@ -56,16 +58,19 @@ class FeatureStore:
                 l.strikeouts_line,
                 l.over_odds,
                 l.under_odds,
-                l.captured_at as line_captured_at
+                l.captured_at
             from {self.lines_rel} as l
             inner join {self.features} as f
                 on l.pitcher_id = f.pitcher_id and l.game_date = f.game_date
             where
                 l.game_date = @game_date
-                and l.captured_at < coalesce(f.first_pitch_at, cast(l.game_date as timestamp))
-            qualify row_number() over (partition by l.pitcher_id order by l.captured_at desc, l.bookmaker) = 1
+                and l.captured_at < @cutoff_at
+                and (f.first_pitch_at is null or l.captured_at < f.first_pitch_at)
+            qualify row_number() over (
+                partition by l.pitcher_id, l.bookmaker order by l.captured_at desc
+            ) = 1
         """
-        return self.wh.query(sql, {"game_date": day})
+        return self.wh.query(sql, {"game_date": day, "cutoff_at": cutoff_at})
 
     def injured(self, day: date) -> set[str]:
         """Pitchers listed on the injured list in the scrape of ``day`` or the day before."""
@@ -93,6 +98,33 @@ class FeatureStore:
         if since:
             params["since"] = since
         return self.wh.query(sql, params)
+
+    def market_history(self, through: date) -> pd.DataFrame:
+        """Every system's graded predictions that had a line, for games on or before ``through`` (nothing
+        later): its own P(over | no push), the book's no-vig P(over | no push) and whether the start went
+        over (pushes excluded). What a market blend trained through ``through`` may learn from."""
+        landing = self.wh.relation("scoring", "predictions_landing")
+        if not self.wh.table_exists("scoring", "predictions_landing") or "market_p_over" not in set(
+            self.wh.columns_of("scoring", "predictions_landing")
+        ):
+            return pd.DataFrame(columns=["system_id", "p_system", "p_market", "went_over"])
+        sql = f"""
+            select
+                p.system_id,
+                p.p_over / (p.p_over + p.p_under) as p_system,
+                p.market_p_over as p_market,
+                case when s.strikeouts > p.strikeouts_line then 1 else 0 end as went_over
+            from {landing} as p
+            inner join {self.starts} as s
+                on p.game_id = s.game_id and p.pitcher_id = s.pitcher_id
+            where
+                p.game_date <= @through
+                and p.strikeouts_line is not null
+                and p.market_p_over is not null
+                and p.p_over + p.p_under > 0
+                and s.strikeouts != p.strikeouts_line
+        """
+        return self.wh.query(sql, {"through": through})
 
     def slate_dates(self, start: date, end: date) -> list[date]:
         sql = f"""

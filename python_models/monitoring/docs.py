@@ -31,6 +31,7 @@ MONITORING_VIEWS = (
     "system_agreement",
     "feature_coverage_monitoring",
     "prediction_coverage",
+    "market_comparison",
 )
 SERVE_HINT = (
     "make docs-serve  (= dbt docs serve --port 8080 --host 127.0.0.1), then open http://127.0.0.1:8080"

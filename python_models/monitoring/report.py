@@ -699,7 +699,7 @@ def render_html(
         parts.append(
             f'<p id="empty-window" class="empty">No predictions between {start} and {end} in '
             "mlb_predictions.pitcher_strikeouts. Score the window first (kzone backfill --start … --end …, "
-            "then dbt build --select source:scoring+), or choose another window.</p>"
+            "then kzone build), or choose another window.</p>"
         )
     else:
         parts += ["<h2>Summary of the window</h2>", _table(summary, "summary")]

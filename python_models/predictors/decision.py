@@ -1,8 +1,12 @@
 """From a predicted mean to a pick: probabilities, expected value, recommendation and confidence.
 
 Rules (thresholds from Settings):
-- The side is the one whose probability (pushes excluded) beats the book's no-vig implied probability by at
-  least ``min_prob_margin``; the edge (prediction - line) must point the same way by at least ``min_edge``.
+- The probability that decides is market-aware (python_models.predictors.market_blend): the book's no-vig
+  price moved toward the system's own probability by the weight graded history has earned it (none yet: the
+  book's price, so no pick).
+- The side is the one whose market-aware probability (pushes excluded) beats the book's no-vig implied
+  probability by at least ``min_prob_margin``; the edge (prediction - line) must point the same way by at
+  least ``min_edge``.
   A symmetric ±edge rule alone is biased toward OVER under a Poisson, which is why the probability decides.
 - Confidence (0-100) is the probability of the chosen side (pushes excluded) × 100, then multiplied by the
   ensemble's agreement factor (+10% agree / -15% disagree), then reduced by the coverage penalty
@@ -17,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from python_models.config import Settings
+from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.markets import expected_value, no_vig_probabilities, poisson_side_probabilities
 
 SKIP_FLAGS = ("on_injured_list",)
@@ -33,22 +38,32 @@ def coverage_penalty(coverage_pct: np.ndarray) -> np.ndarray:
 
 
 def decide(
-    frame: pd.DataFrame, settings: Settings, agreement_factor: np.ndarray | None = None
+    frame: pd.DataFrame,
+    settings: Settings,
+    agreement_factor: np.ndarray | None = None,
+    blend: MarketBlend | None = None,
 ) -> pd.DataFrame:
     """Add probabilities, EV, recommendation and confidence to ``frame``.
 
     ``frame`` needs: predicted_strikeouts, strikeouts_line, over_odds, under_odds, feature_coverage_pct,
-    red_flags (list per row). Lines already judged unusable must be NaN with a flag.
+    red_flags (list per row). Lines already judged unusable must be NaN with a flag. ``blend`` is the
+    system's learned market blend (default: none learned yet, so the pick probability is the book's price).
+    The system's own P(over/under/push) are kept as they are; the recommendation, the EV and the confidence
+    use the market-aware pick probability.
     """
     out = frame.copy()
+    blend = blend or MarketBlend()
     mean = out["predicted_strikeouts"].to_numpy(dtype=float)
     line = out["strikeouts_line"].to_numpy(dtype=float)
     over_odds = out["over_odds"].to_numpy(dtype=float)
     under_odds = out["under_odds"].to_numpy(dtype=float)
     p_over, p_under, p_push = poisson_side_probabilities(mean, line)
     decided = 1.0 - np.nan_to_num(p_push)
-    p_over_c, p_under_c = p_over / decided, p_under / decided  # probabilities given no push
+    p_over_c = p_over / decided  # the system's probability given no push
     fair_over, fair_under = no_vig_probabilities(over_odds, under_odds)
+    pick_over = blend.combine(p_over_c, fair_over)
+    pick_under = 1.0 - pick_over
+    p_over_c, p_under_c = pick_over, pick_under  # what the recommendation and the EV believe
     margin_over, margin_under = p_over_c - fair_over, p_under_c - fair_under
 
     edge = mean - line
@@ -77,9 +92,13 @@ def decide(
     rec = np.where(blocked, "PASS", rec)
 
     out["p_over"], out["p_under"], out["p_push"] = p_over, p_under, p_push
+    out["market_p_over"] = fair_over
+    out["pick_p_over"] = pick_over
+    out["market_weight"] = blend.weight
     out["edge"] = edge
-    out["ev_over"] = expected_value(p_over, p_under, over_odds)
-    out["ev_under"] = expected_value(p_under, p_over, under_odds)
+    # a push returns the stake: the sides' probabilities given no push, times the chance of no push
+    out["ev_over"] = expected_value(pick_over * decided, pick_under * decided, over_odds)
+    out["ev_under"] = expected_value(pick_under * decided, pick_over * decided, under_odds)
     out["confidence"] = np.round(confidence, 2)
     out["recommendation"] = rec
     return out

@@ -69,3 +69,82 @@ def line_problems(line: float | None, over_odds: float | None, under_odds: float
         if odds is None or np.isnan(odds) or not ODDS_ABS_RANGE[0] <= abs(odds) <= ODDS_ABS_RANGE[1]:
             problems.append(f"absurd_{side}_odds:{odds}")
     return problems
+
+
+DISAGREEMENT_K = 1.0  # books whose latest lines differ by this much (K) or more disagree: a red flag
+
+
+def consensus_lines(captures: pd.DataFrame, preferred_books: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One line per pitcher from every book's latest usable capture, by a documented rule:
+
+    1. each book's latest capture (``captures`` holds one row per pitcher and book: the latest before the
+       scoring cut-off and first pitch); captures with an absurd line or odds are not candidates;
+    2. the first book of ``preferred_books`` (KZONE_PREFERRED_BOOKS, in order) that has a line, else
+    3. the median of the books' lines, priced by the book whose line is closest to it (ties: the latest
+       capture, then the book name) — a line and its prices always come from the same book;
+    4. ``books_disagree`` when the books' latest lines span ``DISAGREEMENT_K`` or more;
+    5. ``books_seen``: every book's latest line, as JSON, stored with the prediction.
+    A pitcher whose every capture is absurd keeps one (the scorer flags it and scores without a line).
+    Returns pitcher_id, bookmaker, strikeouts_line, over_odds, under_odds, line_captured_at, books_seen,
+    books_disagree, line_spread.
+    """
+    import json
+
+    columns = [
+        "pitcher_id",
+        "bookmaker",
+        "strikeouts_line",
+        "over_odds",
+        "under_odds",
+        "line_captured_at",
+        "books_seen",
+        "books_disagree",
+        "line_spread",
+    ]
+    if captures.empty:
+        return pd.DataFrame(columns=columns)
+    frame = captures.copy()
+    frame["usable"] = [
+        not line_problems(_float(line), _float(o), _float(u))
+        for line, o, u in zip(frame["strikeouts_line"], frame["over_odds"], frame["under_odds"], strict=True)
+    ]
+    preference = {book: rank for rank, book in enumerate(preferred_books)}
+    rows = []
+    for pitcher_id, books in frame.groupby("pitcher_id", sort=True):
+        usable = books[books["usable"]]
+        pool = usable if not usable.empty else books
+        lines = pool["strikeouts_line"].astype(float)
+        median = float(np.median(lines))
+        ranked = pool.assign(
+            preferred=pool["bookmaker"].map(lambda b: preference.get(b, len(preference))),
+            distance=(lines - median).abs(),
+            recency=-pd.to_datetime(pool["captured_at"]).astype("int64"),
+        ).sort_values(["preferred", "distance", "recency", "bookmaker"])
+        chosen = ranked.iloc[0]
+        spread = float(lines.max() - lines.min()) if len(usable) else 0.0
+        seen = [
+            {"book": str(b.bookmaker), "line": float(b.strikeouts_line)}
+            for b in books.sort_values("bookmaker").itertuples()
+        ]
+        rows.append(
+            {
+                "pitcher_id": pitcher_id,
+                "bookmaker": chosen["bookmaker"],
+                "strikeouts_line": float(chosen["strikeouts_line"]),
+                "over_odds": chosen["over_odds"],
+                "under_odds": chosen["under_odds"],
+                "line_captured_at": chosen["captured_at"],
+                "books_seen": json.dumps(seen),
+                "books_disagree": bool(len(usable) > 1 and spread >= DISAGREEMENT_K),
+                "line_spread": spread,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _float(value: object) -> float | None:
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(f) else f

@@ -1,9 +1,15 @@
-"""Walk-forward backfill: sequential by date, resumable, honest.
+"""Walk-forward backfill: sequential by date, resumable, honest, and it says which models it used.
 
-Retraining policy (walk-forward, monthly): a date D in month M is scored by models trained through the last
-day of month M-1, so every prediction comes from a model that saw only games before it. Models are trained
-on first need and registered; `Scorer.resolve_models` picks the newest version trained strictly before D.
-A date whose every active system already has a row for every probable starter is skipped unless --force.
+Retraining policy (``--retrain``):
+- ``monthly`` (default, walk-forward): a date D in month M is scored by models trained through the last day
+  of month M-1, trained on first need and registered, so every prediction comes from a model that saw only
+  games before it;
+- ``never``: no training; every date is scored by the newest model already registered with training data
+  strictly before it (e.g. yours, from ``kzone train --through``). A date no registered model may score fails.
+Either way `Scorer.resolve_models` picks the newest version trained strictly before D, and the report lists
+every version used with its dates and why it was used.
+A date is complete (skipped unless --force) when every CURRENT starter of the date (the feature store's)
+has a prediction from every active system: a replaced starter's old rows do not count.
 """
 
 from __future__ import annotations
@@ -38,14 +44,32 @@ def retrain_point(day: date) -> date:
     return day.replace(day=1) - timedelta(days=1)
 
 
+RETRAIN_POLICIES = ("monthly", "never")
+
+
+@dataclass
+class ModelUse:
+    """One model version's part in a backfill."""
+
+    model_version: str
+    system_id: str
+    first_date: date
+    last_date: date
+    dates: int
+    why: str
+
+
 @dataclass
 class BackfillReport:
+    retrain: str = "monthly"
     dates_total: int = 0
     dates_scored: int = 0
     dates_skipped: int = 0
     dates_failed: list[tuple[date, str]] = field(default_factory=list)
     predictions: int = 0
     models_trained: list[str] = field(default_factory=list)
+    models_used: list[ModelUse] = field(default_factory=list)
+    models_not_used: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -73,7 +97,8 @@ def ensure_models(wh: Warehouse, settings: Settings, through: date, known: set[s
 
 
 def completed_dates(wh: Warehouse, settings: Settings, start: date, end: date) -> set[date]:
-    """Dates where every active system has a prediction for every probable starter (one query)."""
+    """Dates where every current starter (the feature store's pitcher of each team-game) has a landing row
+    from every active system, matched by pitcher id (one query). Rows of a replaced starter do not count."""
     if not wh.table_exists(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name):
         return set()
     landing = wh.relation(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name)
@@ -81,23 +106,25 @@ def completed_dates(wh: Warehouse, settings: Settings, start: date, end: date) -
     frame = wh.query(
         f"""
         with slate as (
-            select f.game_date, count(*) as starters
+            select f.game_date, f.pitcher_id
             from {features} as f
             where f.game_date between @start and @end
-            group by f.game_date
         ),
         scored as (
-            select p.game_date, p.system_id, count(*) as rows_scored
+            select distinct p.game_date, p.pitcher_id, p.system_id
             from {landing} as p
             where p.game_date between @start and @end and p.system_id in (select * from unnest(@systems))
-            group by p.game_date, p.system_id
+        ),
+        per_starter as (
+            select slate.game_date, slate.pitcher_id, count(scored.system_id) as n_systems
+            from slate
+            left join scored on slate.game_date = scored.game_date and slate.pitcher_id = scored.pitcher_id
+            group by slate.game_date, slate.pitcher_id
         )
-        select slate.game_date
-        from slate
-        inner join scored on slate.game_date = scored.game_date
-        where scored.rows_scored >= slate.starters
-        group by slate.game_date
-        having count(*) = @n_systems
+        select game_date
+        from per_starter
+        group by game_date
+        having min(n_systems) = @n_systems
         """,
         {
             "start": start,
@@ -109,6 +136,19 @@ def completed_dates(wh: Warehouse, settings: Settings, start: date, end: date) -
     return {d.date() if hasattr(d, "date") else d for d in frame["game_date"]} if not frame.empty else set()
 
 
+def _model_uses(used: dict[str, list[date]], systems: dict[str, str], trained: set[str]) -> list[ModelUse]:
+    uses = []
+    for version, days in sorted(used.items(), key=lambda kv: (min(kv[1]), kv[0])):
+        why = (
+            "trained by this backfill (monthly walk-forward: data through the last day of the month before)"
+            if version in trained
+            else "registered before this backfill (e.g. kzone train --through): the newest version trained "
+            "before these dates"
+        )
+        uses.append(ModelUse(version, systems[version], min(days), max(days), len(days), why))
+    return uses
+
+
 def backfill(
     wh: Warehouse,
     settings: Settings,
@@ -116,21 +156,30 @@ def backfill(
     end: date,
     *,
     force: bool = False,
+    retrain: str = "monthly",
     console: Console | None = None,
 ) -> BackfillReport:
-    report = BackfillReport()
+    if retrain not in RETRAIN_POLICIES:
+        raise ValueError(f"--retrain must be one of {RETRAIN_POLICIES}, not {retrain!r}")
+    report = BackfillReport(retrain=retrain)
     started = time.perf_counter()
     dates = FeatureStore(wh).slate_dates(start, end)
     report.dates_total = len(dates)
     done = set() if force else completed_dates(wh, settings, start, end)
     known = registered_versions(wh)
+    registered_before = set(known)
     scorer = Scorer(wh, settings)
+    used: dict[str, list[date]] = {}
+    systems: dict[str, str] = {}
     log.info(
-        "backfill %s → %s: %d slate dates, %d already complete",
+        "backfill %s → %s: %d slate dates, %d already complete; models: %s",
         start,
         end,
         len(dates),
         len(done & set(dates)),
+        "monthly walk-forward retraining"
+        if retrain == "monthly"
+        else "registered models only (no retraining)",
     )
     columns = (
         TextColumn("[bold]backfill[/] {task.fields[day]}"),
@@ -148,14 +197,30 @@ def backfill(
                 progress.advance(task)
                 continue
             try:
-                report.models_trained += ensure_models(wh, settings, retrain_point(day), known)
+                if retrain == "monthly":
+                    report.models_trained += ensure_models(wh, settings, retrain_point(day), known)
                 result = scorer.score(day)
                 report.predictions += result.rows_written + result.rows_changed
                 report.dates_scored += 1
+                for system_id, version in result.models_used.items():
+                    used.setdefault(version, []).append(day)
+                    systems[version] = system_id
             except ScoringError as exc:
                 report.dates_failed.append((day, str(exc)))
                 log.error("%s: %s", day, exc)
             progress.advance(task)
+    report.models_used = _model_uses(used, systems, set(report.models_trained))
+    if report.dates_scored:
+        report.models_not_used = sorted(registered_before - set(used))
+    for use in report.models_used:
+        log.info(
+            "%s scored %d date(s) %s → %s: %s",
+            use.model_version,
+            use.dates,
+            use.first_date,
+            use.last_date,
+            use.why,
+        )
     report.seconds = time.perf_counter() - started
     log.info(
         "backfill done in %.1fs: %d scored, %d skipped, %d failed, %d predictions (%.0f/s), %d models trained",

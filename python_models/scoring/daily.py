@@ -1,12 +1,15 @@
-"""The morning job, `kzone daily --date D`: four phases, dbt invoked once per phase.
+"""The morning job, `kzone daily --date D`: five phases, dbt invoked once per phase.
 
-1. migrate + build upstream: `dbt run-operation run_migrations`, then `dbt build` of everything the feature
-   store depends on (sources' staging, intermediate features, ml_feature_store) with their tests;
-2. models: make sure this month's walk-forward models exist (train + register if not);
-3. score D: one feature query, every active system, staging table + one MERGE into the landing table;
-4. build downstream: `dbt build` of the predictions table, snapshots, monitoring views and their gates.
-A phase that fails stops the job with a message naming the phase; scoring failures of one system degrade
-it (the others land) and are reported.
+1. migrate + check: `dbt seed` and `dbt run-operation run_migrations`, then `dbt source freshness` of the raw sources —
+   a source past its error threshold stops the job before anything is scored on stale data (a source that
+   has never delivered any row is reported, not fatal: real history has no lines or injured-list feed);
+2. build upstream: `dbt build` of everything the feature store and the scorer read, with their tests;
+3. models: make sure this month's walk-forward models exist (train + register if not);
+4. score D: one feature query, every active system, staging table + one MERGE into the landing table;
+5. build downstream: `dbt build` of the predictions table, snapshots, monitoring views and their gates.
+A live run (`--live`, KZONE_LIVE) also switches on the game-date recency gates. A phase that fails stops the
+job with a message naming the phase; scoring failures of one system degrade it (the others land) and are
+reported; gate warnings are collected for the summary.
 """
 
 from __future__ import annotations
@@ -17,15 +20,34 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from python_models.config import Settings
-from python_models.dbt_runner import DbtOutcome, run_dbt
+from python_models.dbt_runner import DbtError, DbtOutcome, run_dbt
+from python_models.project import dbt_vars as dbt_project_vars
 from python_models.scoring.backfill import ensure_models, registered_versions, retrain_point
 from python_models.scoring.scorer import Scorer, ScoreReport
 from python_models.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
 
-UPSTREAM_SELECTOR = "+ml_feature_store +stg_sportsbook__strikeout_lines +stg_injuries__injured_list_entries"  # the scorer also reads lines and the IL
-DOWNSTREAM_SELECTOR = "source:scoring+ resource_type:snapshot"
+# What the scorer reads (the feature store, lines, injured list), and everything the monitoring views need
+# that is not upstream of the scorer (the predictions, the naive reference, closing lines, the views, the
+# snapshots). Tests run with a selection once every node they read is built (project flag
+# indirect_selection: buildable).
+_UPSTREAM = ("+ml_feature_store", "+stg_sportsbook__strikeout_lines", "+stg_injuries__injured_list_entries")
+UPSTREAM_BUILD = ("build", "--select", *_UPSTREAM)
+DOWNSTREAM_BUILD = (
+    "build",
+    "--select",
+    "+exposure:picks_consumers",
+    "resource_type:snapshot",
+    "--exclude",
+    *_UPSTREAM,
+)
+FRESHNESS_SELECTOR = ("--select", "source:*", "--exclude", "source:scoring source:legacy")
+NEVER_LOADED = "0001-01-01"  # dbt's max_loaded_at for a source table without rows
+
+
+class StaleSourceError(DbtError):
+    """A raw source is past its error-level freshness threshold: the job stops before scoring."""
 
 
 @dataclass
@@ -35,6 +57,40 @@ class DailyReport:
     dbt: dict[str, DbtOutcome] = field(default_factory=dict)
     score: ScoreReport | None = None
     models_trained: list[str] = field(default_factory=list)
+    freshness: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_freshness(settings: Settings, dbt_vars: dict) -> tuple[DbtOutcome, list[str]]:
+    """`dbt source freshness` of the raw sources: returns the outcome and one line per source that is not
+    fresh; raises StaleSourceError naming every source past its error threshold that has data."""
+    outcome = run_dbt(
+        ["source", "freshness", *FRESHNESS_SELECTOR], settings, vars=dbt_vars, raise_on_error=False
+    )
+    notes, stale = [], []
+    for node in outcome.nodes:
+        name = node["unique_id"].removeprefix("source.kzone.")
+        loaded = str(node.get("max_loaded_at") or "")
+        age_h = (node.get("age") or 0) / 3600
+        if node["status"] == "pass":
+            continue
+        if loaded.startswith(NEVER_LOADED):
+            notes.append(f"{name}: never loaded (no rows yet)")
+        elif node["status"] == "warn":
+            notes.append(f"{name}: stale (warn), last loaded {age_h:.0f} h ago at {loaded[:19]}")
+        elif node["status"] == "error":
+            stale.append(f"{name}: last loaded {age_h:.0f} h ago at {loaded[:19]}")
+        else:
+            notes.append(f"{name}: {node['status']}: {node['message']}")
+    for note in notes:
+        log.warning("source freshness: %s", note)
+    if stale:
+        raise StaleSourceError(
+            "stale source(s), nothing was scored: "
+            + "; ".join(stale)
+            + f" (error after {dbt_project_vars()['freshness_error_hours']} h): load fresh data first"
+        )
+    return outcome, notes
 
 
 def run_daily(
@@ -42,8 +98,8 @@ def run_daily(
     day: date,
     *,
     run_migrations: bool = True,
+    check_sources: bool = True,
     downstream: bool = True,
-    merge_window_days: int | None = None,
 ) -> DailyReport:
     report = DailyReport(day)
     dbt_vars = {"as_of_date": day.isoformat()}
@@ -52,32 +108,32 @@ def run_daily(
         report.phases[name] = time.perf_counter() - started
 
     started = time.perf_counter()
-    if run_migrations:
+    if run_migrations:  # the seeds first: migration M002 maps model versions through one
+        report.dbt["seeds"] = run_dbt(["seed"], settings, vars=dbt_vars)
         report.dbt["migrations"] = run_dbt(["run-operation", "run_migrations"], settings, vars=dbt_vars)
-    report.dbt["upstream"] = run_dbt(
-        ["build", "--select", *UPSTREAM_SELECTOR.split()], settings, vars=dbt_vars
-    )
-    timed("1 migrate + build features", started)
+    if check_sources:
+        report.dbt["freshness"], report.freshness = check_freshness(settings, dbt_vars)
+    timed("1 migrate + source freshness", started)
+
+    started = time.perf_counter()
+    report.dbt["upstream"] = run_dbt(UPSTREAM_BUILD, settings, vars=dbt_vars)
+    timed("2 build features", started)
 
     started = time.perf_counter()
     wh = open_warehouse(settings)
     try:
         report.models_trained = ensure_models(wh, settings, retrain_point(day), registered_versions(wh))
-        timed("2 models", started)
+        timed("3 models", started)
         started = time.perf_counter()
         report.score = Scorer(wh, settings).score(day)
     finally:
         wh.close()
-    timed("3 score", started)
+    timed("4 score", started)
 
-    if not downstream:
-        return report
-    started = time.perf_counter()
-    if merge_window_days:  # after a backfill: merge every newly scored date, not just the default window
-        dbt_vars["predictions_merge_window_days"] = merge_window_days
-    report.dbt["downstream"] = run_dbt(
-        ["build", "--select", *DOWNSTREAM_SELECTOR.split()], settings, vars=dbt_vars
-    )
-    timed("4 build predictions + monitoring + gates", started)
+    if downstream:
+        started = time.perf_counter()
+        report.dbt["downstream"] = run_dbt(DOWNSTREAM_BUILD, settings, vars=dbt_vars)
+        timed("5 build predictions + monitoring + gates", started)
+    report.warnings = [w for outcome in report.dbt.values() for w in outcome.warnings]
     log.info("daily %s done: %s", day, {k: round(v, 1) for k, v in report.phases.items()})
     return report

@@ -19,6 +19,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from datetime import time as clock_time
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +28,9 @@ import pandas as pd
 from python_models.config import COMPONENT_SYSTEMS, Settings
 from python_models.features.store import ID_COLUMNS, FeatureStore
 from python_models.predictors.decision import decide
-from python_models.predictors.ensemble import blend
-from python_models.predictors.markets import line_problems
+from python_models.predictors.ensemble import blend as blend_components
+from python_models.predictors.market_blend import MarketBlend
+from python_models.predictors.markets import consensus_lines, line_problems
 from python_models.project import feature_sets
 from python_models.scoring.circuit import CircuitBreaker
 from python_models.scoring.il_cache import InjuredListCache
@@ -40,7 +42,7 @@ from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING
 log = logging.getLogger(__name__)
 
 MAX_PREDICTION = 20.0
-LINE_COLUMNS = ("bookmaker", "strikeouts_line", "over_odds", "under_odds", "line_captured_at")
+LINE_COLUMNS = ("bookmaker", "strikeouts_line", "over_odds", "under_odds", "line_captured_at", "books_seen")
 
 
 class ScoringError(RuntimeError):
@@ -60,8 +62,10 @@ class ScoreReport:
     rows_changed: int = 0
     per_system: dict[str, int] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
-    picks: dict[str, int] = field(default_factory=dict)
+    picks: dict[str, dict[str, int]] = field(default_factory=dict)  # system -> recommendation -> n
     flags: dict[str, int] = field(default_factory=dict)
+    clipped: dict[str, int] = field(default_factory=dict)
+    models_used: dict[str, str] = field(default_factory=dict)
     queries: int = 0
 
     @property
@@ -108,6 +112,7 @@ class ResolvedModel:
     model_version: str
     path: Path | None
     sha256: str | None
+    blend: MarketBlend = field(default_factory=MarketBlend)
 
 
 class Scorer:
@@ -141,9 +146,14 @@ class Scorer:
         registry = self.wh.relation(MODEL_REGISTRY.layer, MODEL_REGISTRY.name)
         resolved: dict[str, ResolvedModel] = {}
         if self.wh.table_exists(MODEL_REGISTRY.layer, MODEL_REGISTRY.name):
+            blend_columns = (
+                "r.market_weight, r.market_intercept, r.market_blend_rows"
+                if "market_weight" in set(self.wh.columns_of(MODEL_REGISTRY.layer, MODEL_REGISTRY.name))
+                else "0.0 as market_weight, 0.0 as market_intercept, 0 as market_blend_rows"
+            )
             rows = self.wh.query(
                 f"""
-                select r.system_id, r.model_version, r.model_path, r.model_sha256
+                select r.system_id, r.model_version, r.model_path, r.model_sha256, {blend_columns}
                 from {registry} as r
                 where r.trained_through < @game_date
                 qualify row_number() over (partition by r.system_id order by r.trained_through desc) = 1
@@ -153,7 +163,12 @@ class Scorer:
             for r in rows.itertuples():
                 path = Path(r.model_path) if isinstance(r.model_path, str) and r.model_path else None
                 sha = r.model_sha256 if isinstance(r.model_sha256, str) else None
-                resolved[r.system_id] = ResolvedModel(r.system_id, r.model_version, path, sha)
+                blend = MarketBlend(
+                    float(np.nan_to_num(r.market_weight)),
+                    float(np.nan_to_num(r.market_intercept)),
+                    int(np.nan_to_num(r.market_blend_rows)),
+                )
+                resolved[r.system_id] = ResolvedModel(r.system_id, r.model_version, path, sha, blend)
         for system_id, pinned in (
             ("v1_baseline", self.settings.v1_model_path),
             ("v1_6_rolling", self.settings.v1_6_model_path),
@@ -190,14 +205,14 @@ class Scorer:
             return report
 
         frame = self._attach_lines_and_flags(day, slate)
-        component_preds, models = self._predict_components(day, frame, report)
+        component_preds, clipped, models = self._predict_components(day, frame, report)
         outputs = [
-            self._component_rows(frame, s, component_preds[s], models[s])
+            self._component_rows(frame, s, component_preds[s], clipped[s], models[s])
             for s in component_preds
             if s in settings.active_systems
         ]
         if "ensemble_v1" in settings.active_systems:
-            ensemble = self._ensemble_rows(frame, component_preds, models, report)
+            ensemble = self._ensemble_rows(frame, component_preds, clipped, models, report)
             if ensemble is not None:
                 outputs.append(ensemble)
         outputs = [self._validated(o, report) for o in outputs]
@@ -224,18 +239,12 @@ class Scorer:
         return report
 
     def _attach_lines_and_flags(self, day: date, slate: pd.DataFrame) -> pd.DataFrame:
-        lines = self.store.lines(day)
-        frame = (
-            slate.merge(lines, on="pitcher_id", how="left")
-            if not lines.empty
-            else slate.assign(
-                bookmaker=None,
-                strikeouts_line=np.nan,
-                over_odds=np.nan,
-                under_odds=np.nan,
-                line_captured_at=pd.NaT,
-            )
-        )
+        cutoff_at = datetime.combine(day, clock_time(self.settings.line_cutoff_hour_utc))
+        captures = self.store.line_captures(day, cutoff_at)
+        lines = consensus_lines(captures, self.settings.preferred_books)
+        frame = slate.merge(lines, on="pitcher_id", how="left")
+        frame["strikeouts_line"] = frame["strikeouts_line"].astype(float)
+        frame["books_disagree"] = frame["books_disagree"].astype("boolean").fillna(False).astype(bool)
         injured = self.il_cache.get(day)
         flags: list[list[str]] = []
         for row in frame.itertuples():
@@ -244,6 +253,8 @@ class Scorer:
             row_flags.extend(problems)
             if row.pitcher_id in injured:
                 row_flags.append("on_injured_list")
+            if row.books_disagree:
+                row_flags.append(f"books_disagree:{row.line_spread:g}")
             flags.append(row_flags)
         frame["red_flags"] = flags
         rejected = frame["red_flags"].map(lambda f: any(x.startswith("absurd_") for x in f))
@@ -262,7 +273,9 @@ class Scorer:
 
     def _predict_components(
         self, day: date, frame: pd.DataFrame, report: ScoreReport
-    ) -> tuple[dict[str, np.ndarray], dict[str, ResolvedModel]]:
+    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, ResolvedModel]]:
+        """Each component's predictions (clipped to [0, MAX_PREDICTION]), the mask of the values it had to
+        clip (flagged and counted, never silent), and the models used."""
         needed = [
             s
             for s in COMPONENT_SYSTEMS
@@ -270,6 +283,7 @@ class Scorer:
         ]
         models = self.resolve_models(day)
         preds: dict[str, np.ndarray] = {}
+        clipped: dict[str, np.ndarray] = {}
         for system_id in needed:
             breaker = self.breakers[system_id]
             if not breaker.allow():
@@ -298,9 +312,21 @@ class Scorer:
                 log.error("%s failed while scoring: %s", system_id, exc)
                 continue
             breaker.record_success()
-            preds[system_id] = np.clip(values.astype(float), 0.0, MAX_PREDICTION)
+            values = values.astype(float)
+            outside = (values < 0.0) | (values > MAX_PREDICTION)
+            if outside.any():
+                report.clipped[system_id] = int(outside.sum())
+                log.warning(
+                    "%s: %d prediction(s) outside [0, %g] clipped and flagged clipped_prediction: %s",
+                    system_id,
+                    int(outside.sum()),
+                    MAX_PREDICTION,
+                    ", ".join(f"{v:.2f}" for v in values[outside][:5]),
+                )
+            preds[system_id] = np.clip(values, 0.0, MAX_PREDICTION)
+            clipped[system_id] = outside
             log.info("predicted %d starters with %s (%s)", len(values), system_id, model.model_version)
-        return preds, models
+        return preds, clipped, models
 
     def _base(self, frame: pd.DataFrame, system_id: str, model_version: str) -> pd.DataFrame:
         out = frame[[*ID_COLUMNS, *LINE_COLUMNS]].copy()
@@ -315,7 +341,7 @@ class Scorer:
         for idx in out.index[low]:
             out.at[idx, "red_flags"] = [*out.at[idx, "red_flags"], "low_coverage"]
             missing = [f for f in features if pd.isna(frame.at[idx, f])]
-            log.info(
+            log.debug(
                 "low coverage %.0f%% for %s (%s): missing %s",
                 out.at[idx, "feature_coverage_pct"],
                 out.at[idx, "pitcher_lookup"],
@@ -324,20 +350,27 @@ class Scorer:
             )
 
     def _component_rows(
-        self, frame: pd.DataFrame, system_id: str, values: np.ndarray, model: ResolvedModel
+        self,
+        frame: pd.DataFrame,
+        system_id: str,
+        values: np.ndarray,
+        clipped: np.ndarray,
+        model: ResolvedModel,
     ) -> pd.DataFrame:
         out = self._base(frame, system_id, model.model_version)
         out["predicted_strikeouts"] = values
+        _flag_clipped(out, clipped)
         feature_set = SYSTEM_FEATURE_SET[system_id]
         out["feature_coverage_pct"] = frame[f"{feature_set}_coverage_pct"].astype(float).to_numpy()
         out["component_systems"] = None
         self._flag_coverage(out, frame, feature_sets()[feature_set])
-        return decide(out, self.settings)
+        return decide(out, self.settings, blend=model.blend)
 
     def _ensemble_rows(
         self,
         frame: pd.DataFrame,
         preds: dict[str, np.ndarray],
+        clipped: dict[str, np.ndarray],
         models: dict[str, ResolvedModel],
         report: ScoreReport,
     ) -> pd.DataFrame | None:
@@ -347,9 +380,10 @@ class Scorer:
         ensemble_model = models.get("ensemble_v1")
         version = ensemble_model.model_version if ensemble_model else "ensemble_v1_unregistered"
         comps = pd.DataFrame({s: v for s, v in preds.items()}, index=frame.index)
-        blended = blend(comps, self.settings)
+        blended = blend_components(comps, self.settings)
         out = self._base(frame, "ensemble_v1", version)
         out["predicted_strikeouts"] = blended["predicted_strikeouts"].to_numpy()
+        _flag_clipped(out, np.logical_or.reduce([clipped[s] for s in preds]))  # blended a clipped value
         coverage = np.column_stack(
             [frame[f"{SYSTEM_FEATURE_SET[s]}_coverage_pct"].astype(float).to_numpy() for s in preds]
         )
@@ -362,15 +396,18 @@ class Scorer:
             out["red_flags"] = [[*f, *(f"ensemble_fallback:{m}" for m in missing)] for f in out["red_flags"]]
         used_features = sorted({f for s in preds for f in feature_sets()[SYSTEM_FEATURE_SET[s]]})
         self._flag_coverage(out, frame, used_features)
-        return decide(out, self.settings, agreement_factor=blended["agreement_factor"].to_numpy())
+        blend = ensemble_model.blend if ensemble_model else MarketBlend()
+        return decide(
+            out, self.settings, agreement_factor=blended["agreement_factor"].to_numpy(), blend=blend
+        )
 
     def _validated(self, out: pd.DataFrame, report: ScoreReport) -> pd.DataFrame | None:
         """Reject a system's whole output if any row breaks the contract (never write half-valid data)."""
         system_id = str(out["system_id"].iloc[0]) if not out.empty else "?"
         problems = []
         pred = out["predicted_strikeouts"].to_numpy(dtype=float)
-        if not np.all(np.isfinite(pred)) or np.any((pred < 0) | (pred > MAX_PREDICTION)):
-            problems.append("predictions NaN or outside [0, 20]")
+        if not np.all(np.isfinite(pred)):  # the range is enforced (and flagged) by the clip before
+            problems.append("predictions NaN or infinite")
         conf = out["confidence"].to_numpy(dtype=float)
         if not np.all(np.isfinite(conf)) or np.any((conf < 0) | (conf > 100)):
             problems.append("confidence NaN or outside [0, 100]")
@@ -398,18 +435,43 @@ class Scorer:
             for d, p, s in zip(batch["game_date"], batch["pitcher_id"], batch["system_id"], strict=True)
         ]
         batch["red_flags"] = batch["red_flags"].map(lambda f: json.dumps(sorted(set(f))))
-        for col in ("predicted_strikeouts", "p_over", "p_under", "p_push", "edge", "ev_over", "ev_under"):
+        for col in (
+            "predicted_strikeouts",
+            "p_over",
+            "p_under",
+            "p_push",
+            "market_p_over",
+            "pick_p_over",
+            "market_weight",
+            "edge",
+            "ev_over",
+            "ev_under",
+        ):
             batch[col] = batch[col].astype(float)  # unrounded: probabilities must sum to exactly 1
         batch["batch_id"] = report.batch_id
         batch["scored_at"] = datetime.now(UTC).replace(tzinfo=None)
         batch["row_hash"] = row_hashes(batch, PREDICTIONS_LANDING.content_columns())
         report.per_system = batch.groupby("system_id").size().to_dict()
-        report.picks = batch.groupby("recommendation").size().to_dict()
+        report.models_used = batch.groupby("system_id")["model_version"].first().to_dict()
+        report.picks = {
+            str(system): part.groupby("recommendation").size().to_dict()
+            for system, part in batch.groupby("system_id")
+        }
         for flags in batch["red_flags"]:
             for f in json.loads(flags):
                 key = f.split(":")[0]
                 report.flags[key] = report.flags.get(key, 0) + 1
         low = batch["feature_coverage_pct"].fillna(0) < self.settings.low_coverage_threshold
+        if low.any():  # one line per date; the pitchers and their missing features are logged at DEBUG
+            per_system = batch[low].groupby("system_id").size().to_dict()
+            log.info(
+                "low feature coverage (< %.0f%%) on %s: %d of %d pitchers (%s); names at DEBUG",
+                self.settings.low_coverage_threshold,
+                report.game_date,
+                batch.loc[low, "pitcher_id"].nunique(),
+                batch["pitcher_id"].nunique(),
+                ", ".join(f"{k} {v}" for k, v in sorted(per_system.items())),
+            )
         if len(batch) and low.mean() > self.settings.low_coverage_rate_threshold:
             log.warning(
                 "%.0f%% of predictions have feature coverage below %.0f%% (MLB_LOW_COVERAGE_RATE_THRESHOLD %.0f%%)",
@@ -430,6 +492,14 @@ class Scorer:
             report.rows_changed,
             f"; FAILED: {report.failures}" if report.failures else "",
         )
+
+
+def _flag_clipped(out: pd.DataFrame, clipped: np.ndarray) -> None:
+    """Add the `clipped_prediction` red flag to the rows whose prediction had to be clipped."""
+    out["red_flags"] = [
+        [*flags, "clipped_prediction"] if hit else flags
+        for flags, hit in zip(out["red_flags"], clipped, strict=True)
+    ]
 
 
 def _num(value: object) -> float | None:

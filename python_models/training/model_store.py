@@ -36,6 +36,8 @@ class ModelCard:
     model_path: str | None = None
     library_versions: dict[str, str] = field(default_factory=dict)
     notes: str = ""
+    #: The learned market blend (python_models.predictors.market_blend): weight, intercept, rows.
+    market_blend: dict[str, float] = field(default_factory=dict)
 
 
 def sha256_of(path: Path) -> str:

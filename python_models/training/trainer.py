@@ -19,6 +19,7 @@ import xgboost as xgb
 
 from python_models.config import COMPONENT_SYSTEMS, Settings
 from python_models.features.store import FeatureStore
+from python_models.predictors.market_blend import MarketBlend, fit_market_blend
 from python_models.project import feature_sets
 from python_models.training.model_store import ModelCard, ModelStore
 from python_models.warehouse.base import Warehouse, row_hashes
@@ -106,6 +107,9 @@ def register(wh: Warehouse, cards: list[ModelCard], validation_mae: dict[str, fl
                 "validation_mae": validation_mae.get(c.model_version),
                 "model_path": c.model_path,
                 "model_sha256": c.sha256,
+                "market_weight": c.market_blend.get("weight", 0.0),
+                "market_intercept": c.market_blend.get("intercept", 0.0),
+                "market_blend_rows": int(c.market_blend.get("rows", 0)),
                 "registered_at": now,
             }
             for c in cards
@@ -210,11 +214,43 @@ def ensemble_card(settings: Settings, through: date, components: list[ModelCard]
     return ModelStore(settings.model_store).save(card, None)
 
 
+def fit_market_blends(
+    wh: Warehouse, settings: Settings, cards: list[ModelCard], through: date
+) -> dict[str, MarketBlend]:
+    """Each system's market blend from its own graded history with lines on or before ``through`` (one
+    query); recorded in the cards (re-saved) and, by `register`, in the registry the scorer reads."""
+    history = FeatureStore(wh).market_history(through)
+    blends: dict[str, MarketBlend] = {}
+    store = ModelStore(settings.model_store)
+    for card in cards:
+        mine = history[history["system_id"] == card.system_id]
+        blend = fit_market_blend(
+            mine["p_system"].to_numpy(dtype=float),
+            mine["p_market"].to_numpy(dtype=float),
+            mine["went_over"].to_numpy(dtype=float),
+            prior_rows=settings.market_prior_rows,
+        )
+        card.market_blend = {"weight": blend.weight, "intercept": blend.intercept, "rows": blend.rows}
+        store.save(card, None)
+        blends[card.system_id] = blend
+        log.info(
+            "market blend of %s through %s: weight %.3f, intercept %+.3f on %d graded starts with a line",
+            card.model_version,
+            through,
+            blend.weight,
+            blend.intercept,
+            blend.rows,
+        )
+    return blends
+
+
 def train_systems(wh: Warehouse, settings: Settings, systems: list[str], through: date) -> list[ModelCard]:
-    """Train the requested systems through ``through`` (one training query shared by all) and register them."""
+    """Train the requested systems through ``through`` (one training query shared by all), fit their market
+    blends on graded history through the same date, and register them."""
     training = FeatureStore(wh).training_set(through)
     cards = [train_component(wh, settings, s, through, training) for s in systems if s in COMPONENT_SYSTEMS]
     if "ensemble_v1" in systems:
         cards.append(ensemble_card(settings, through, [c for c in cards if c.system_id in COMPONENT_SYSTEMS]))
+    fit_market_blends(wh, settings, cards, through)
     register(wh, cards, {c.model_version: c.metrics.get("validation", {}).get("mae") for c in cards})
     return cards

@@ -65,6 +65,7 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Pat
 
 DAY = date(2026, 5, 15)
 THROUGH = date(2026, 4, 30)
+LAST_MONTH_END = date(2026, 8, 31)
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +73,7 @@ def trained_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: 
     """Demo data, the feature store and staging built, models trained through 2026-04-30 (read-only base)."""
     from python_models.data.demo_load import load_demo
     from python_models.dbt_runner import run_dbt
-    from python_models.scoring.daily import UPSTREAM_SELECTOR
+    from python_models.scoring.daily import UPSTREAM_BUILD
     from python_models.training.trainer import train_systems
     from python_models.warehouse import open_warehouse
 
@@ -83,10 +84,12 @@ def trained_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: 
         load_demo(wh, seed=20260107)
     finally:
         wh.close()
-    run_dbt(["build", "--select", *UPSTREAM_SELECTOR.split()], settings, vars={"as_of_date": "2026-09-27"})
+    run_dbt(UPSTREAM_BUILD, settings, vars={"as_of_date": "2026-09-27"})
     wh = open_warehouse(settings)
     try:
         train_systems(wh, settings, ["v1_baseline", "v1_6_rolling", "ensemble_v1"], THROUGH)
+        # the walk-forward models the demo's last day ("today", 2026-09-27) needs, so a daily run can score it
+        train_systems(wh, settings, ["v1_baseline", "v1_6_rolling", "ensemble_v1"], LAST_MONTH_END)
     finally:
         wh.close()
     return folder

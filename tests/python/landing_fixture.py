@@ -19,8 +19,11 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
+from python_models.scoring.scorer import prediction_id  # the key production writes
 from python_models.warehouse.base import Warehouse, new_batch_id, row_hashes
 from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING
+
+__all__ = ["landing_rows", "prediction_id", "write_landing", "write_registry"]
 
 SYSTEMS = ("v1_baseline", "v1_6_rolling", "ensemble_v1")
 MODEL_VERSIONS = {
@@ -36,11 +39,6 @@ def slugify(name: str) -> str:
     """The dbt macro `slugify` in Python: accents stripped, lowercase, non-alphanumerics -> '_'."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
-
-
-def prediction_id(game_date: date, pitcher_lookup: str, system_id: str) -> str:
-    """The scorer's key (python_models.scoring.scorer.prediction_id), restated to keep the fixture standalone."""
-    return hashlib.sha256(f"{game_date:%Y-%m-%d}|{pitcher_lookup}|{system_id}".encode()).hexdigest()
 
 
 def _slate(wh: Warehouse, days: Sequence[date]) -> pd.DataFrame:
@@ -118,6 +116,9 @@ def _decide(frame: pd.DataFrame, mean: np.ndarray) -> pd.DataFrame:
     out["p_over"] = np.where(has, p_over, np.nan)
     out["p_under"] = np.where(has, p_under, np.nan)
     out["p_push"] = np.where(has, p_push, np.nan)
+    out["market_p_over"] = np.where(has, fair_over, np.nan)
+    out["pick_p_over"] = np.where(has, over_c, np.nan)  # a blend that fully trusts the system (weight 1)
+    out["market_weight"] = 1.0
     out["edge"] = np.where(has, edge, np.nan)
     out["ev_over"] = np.where(has, p_over * _payout(over_odds) - p_under, np.nan)
     out["ev_under"] = np.where(has, p_under * _payout(under_odds) - p_over, np.nan)
@@ -173,6 +174,10 @@ def landing_rows(
             for line, cov in zip(frame["strikeouts_line"], coverage, strict=True)
         ]
         frame["red_flags"] = [json.dumps(f) for f in flags]
+        frame["books_seen"] = [
+            json.dumps([{"book": book, "line": float(line)}]) if not pd.isna(line) else None
+            for book, line in zip(frame["bookmaker"], frame["strikeouts_line"], strict=True)
+        ]
         frame["component_systems"] = (
             json.dumps(["v1_baseline", "v1_6_rolling"]) if system_id == "ensemble_v1" else None
         )
@@ -181,7 +186,7 @@ def landing_rows(
     out["game_date"] = pd.to_datetime(out["game_date"]).dt.date
     out["prediction_id"] = [
         prediction_id(d, p, s)
-        for d, p, s in zip(out["game_date"], out["pitcher_lookup"], out["system_id"], strict=True)
+        for d, p, s in zip(out["game_date"], out["pitcher_id"], out["system_id"], strict=True)
     ]
     out["batch_id"] = batch_id
     out["scored_at"] = scored_at
@@ -211,6 +216,9 @@ def write_registry(wh: Warehouse, versions: dict[str, str] | None = None) -> pd.
             "validation_mae": 1.9,
             "model_path": [f"artifacts/models/{v}.json" for v in versions.values()],
             "model_sha256": [hashlib.sha256(v.encode()).hexdigest() for v in versions.values()],
+            "market_weight": 1.0,
+            "market_intercept": 0.0,
+            "market_blend_rows": 1000,
             "registered_at": now,
         }
     )

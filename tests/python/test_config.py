@@ -11,7 +11,10 @@ def test_original_defaults() -> None:
     s = load_settings()
     assert s.active_systems == ("v1_baseline", "v1_6_rolling", "ensemble_v1")
     assert (s.ensemble_v1_weight, s.ensemble_v1_6_weight) == (0.3, 0.5)
-    assert (s.min_edge, s.min_confidence, s.il_cache_ttl_hours) == (0.5, 60.0, 3.0)
+    assert (s.min_edge, s.il_cache_ttl_hours) == (0.5, 3.0)
+    # Not the original 60: confidence is now the market-aware probability of the side (README, "Market-aware
+    # picks"); 60 would demand an 8-point edge over a -110 price. 50 keeps agreement and coverage as filters.
+    assert s.min_confidence == 50.0
 
 
 def test_env_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,7 +30,7 @@ FIRST_RUN_DAYS = [date(2026, 9, 12) + timedelta(days=i) for i in range(15)]  # 0
 HELD_BACK_DAY = date(2026, 9, 26)  # "today" of the first build: its game logs arrive later
 FIRST_VARS = {"as_of_date": f"{HELD_BACK_DAY:%Y-%m-%d}"}
 LATE_LINE_DAY = date(2026, 9, 25)  # one of its lines is re-captured after the first build
-SELECT = ["+fct_pitcher_strikeouts+", "+prediction_coverage", "stg_scoring__registered_models"]
+SELECT = ["+exposure:picks_consumers", "stg_scoring__registered_models"]
 VIEWS = (
     "todays_picks",
     "system_comparison",
@@ -239,8 +239,12 @@ def test_predictions_build_with_every_system_and_are_graded(built: Built) -> Non
     assert (
         graded["absolute_error"] - (graded["predicted_strikeouts"] - graded["actual_strikeouts"]).abs()
     ).abs().max() < 1e-9
+    # Graded like a sportsbook: a start has action however short; a void is a pitcher who did not start.
     void = table[table["result"] == "void"]
-    assert (void["outs_recorded"].isna() | (void["outs_recorded"] <= 6)).all()
+    assert void["outs_recorded"].isna().all() and void["actual_strikeouts"].isna().all()
+    short = table[table["outs_recorded"] <= 6]
+    assert len(short) > 0 and short["is_graded"].all() and short["is_short_start"].all()
+    assert set(short["result"]) <= {"win", "loss", "push", "no_bet"}
 
 
 def test_legacy_prediction_ids_use_the_scorers_formula(built: Built) -> None:
@@ -290,7 +294,12 @@ def test_full_refresh_gives_the_same_rows_as_the_incremental_path(built: Built, 
 
 
 # --- gates -------------------------------------------------------------------------------------------------
-GATE_SELECTION = ["fct_pitcher_strikeouts+", "stg_legacy__predictions", "stg_scoring__predictions"]
+GATE_SELECTION = [
+    "fct_pitcher_strikeouts+",
+    "stg_legacy__predictions",
+    "stg_scoring__predictions",
+    "prediction_coverage",
+]
 
 
 def test_a_good_day_passes_every_gate(built: Built, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -300,39 +309,95 @@ def test_a_good_day_passes_every_gate(built: Built, monkeypatch: pytest.MonkeyPa
     assert outcome.statuses.get("pass", 0) >= 20
 
 
+# Each gate kind fed a bad fixture, at severity error (the project's CI setting): gate -> what breaks it.
+BAD_FIXTURE_GATES = {
+    # integrity
+    "assert_predictions_model_versions_registered": "a landing row from a version nobody registered",
+    "predictions_prediction_id_unique": "a row inserted twice (a broken MERGE or a manual insert)",
+    "predictions_one_per_system_pitcher_game": "the same row twice",
+    "assert_predictions_landing_rows_merged": "a landing row re-scored after the last build",
+    "assert_predictions_legacy_pitchers_resolved": "a legacy row whose pitcher cannot be resolved",
+    # grading
+    "assert_predictions_void_only_without_a_start": "a start graded void",
+    "predictions_result_not_null": "a row the grading rule could not settle",
+    "predictions_withdrawn_rows_are_void": "a withdrawn prediction graded as a win",
+    # agreement
+    "assert_predictions_ensemble_components_present": "an ensemble row whose component row is missing",
+    "assert_monitoring_strong_agreement_share": "components 5 K apart on every pitcher",
+    # performance
+    "assert_monitoring_trailing_mae": "a system 3 K worse than the naive reference",
+    "assert_monitoring_ensemble_vs_best_component": "an ensemble 1 K worse than its components",
+    "assert_monitoring_calibration": "P(over) of 0.999 on every row",
+    # coverage
+    "coverage_every_pitcher_every_system": "a pitcher missing one active system",
+    "coverage_prediction_pct_warn": "one starter without a v1_6_rolling prediction",
+    "coverage_prediction_pct_error": "a system that failed for the whole slate",
+    "todays_picks_one_row_per_team_game": "two live picks for one team-game",
+}
+
+
 def test_bad_rows_fail_the_named_gates(built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     copied = _copy(built.settings, tmp_path)
+    table = "mlb_predictions.pitcher_strikeouts"
+    trailing = "game_date > date '2026-08-28'"
     wh = open_warehouse(copied)
     try:
         ghost = wh.query(
             "select * from scoring.predictions_landing where game_date = date '2026-09-27' "
             "and system_id = 'ensemble_v1' order by prediction_id limit 1"
         )
-        ghost["system_id"] = "v1_baseline"  # a pitcher with one system while the others have three
+        ghost["system_id"] = "v1_baseline"
         ghost["model_version"] = "v9_never_registered"
         ghost["pitcher_id"] = "ghost001"
         ghost["pitcher_lookup"] = "ghost_pitcher"
         ghost["component_systems"] = None
-        ghost["prediction_id"] = [prediction_id(AS_OF, "ghost_pitcher", "v1_baseline")]
+        ghost["prediction_id"] = [prediction_id(AS_OF, "ghost001", "v1_baseline")]
         ghost["row_hash"] = row_hashes(ghost, PREDICTIONS_LANDING.content_columns())
         write_landing(wh, ghost)
     finally:
         wh.close()
     run_dbt(["run", "--select", "fct_pitcher_strikeouts+"], copied, vars=VARS)
     wh = open_warehouse(copied)
-    try:  # a duplicated key, as a broken MERGE or a manual insert would leave it
-        wh.execute(
-            "insert into mlb_predictions.pitcher_strikeouts "
-            "select * from mlb_predictions.pitcher_strikeouts where game_date = date '2026-09-20' limit 1"
+    try:
+        one = wh.query(
+            f"select pitcher_id, game_id, team from {table} where game_date = date '2026-09-27' "
+            "and system_id = 'ensemble_v1' and prediction_status = 'live' order by pitcher_id limit 2"
         )
+        lost, twin = one.iloc[0], one.iloc[1]
+        for sql in (
+            # integrity: a duplicated key; a landing row re-scored after the build; an unresolvable legacy row
+            f"insert into {table} select * from {table} where game_date = date '2026-09-20' limit 1",
+            "update scoring.predictions_landing set scored_at = scored_at + interval 1 hour "
+            "where prediction_id = (select min(prediction_id) from scoring.predictions_landing)",
+            f"update {table} set result = 'unresolved', pitcher_id = null "
+            "where prediction_id = (select min(prediction_id) from mlb_predictions.pitcher_strikeouts "
+            "where prediction_source = 'legacy')",
+            # grading: a start graded void, a row left unsettled, a withdrawn row graded
+            f"update {table} set result = 'void' where prediction_id = (select min(prediction_id) "
+            f"from {table} where result = 'win' and prediction_source = 'landing')",
+            f"update {table} set result = null where prediction_id = (select max(prediction_id) "
+            f"from {table} where result = 'loss' and prediction_source = 'landing')",
+            f"update {table} set prediction_status = 'withdrawn' where prediction_id = (select max(prediction_id) "
+            f"from {table} where result = 'win' and prediction_source = 'landing')",
+            # coverage + agreement: one starter loses his v1_6_rolling row; v1_baseline misses a whole slate
+            f"delete from {table} where game_date = date '2026-09-27' and system_id = 'v1_6_rolling' "
+            f"and pitcher_id = '{lost.pitcher_id}'",
+            f"delete from {table} where game_date = date '2026-09-25' and system_id = 'v1_baseline'",
+            # performance and calibration in the trailing window
+            f"update {table} set absolute_error = absolute_error + 3 where system_id = 'v1_baseline' and {trailing}",
+            f"update {table} set absolute_error = absolute_error + 1 where system_id = 'ensemble_v1' and {trailing}",
+            f"update {table} set predicted_strikeouts = predicted_strikeouts + 5, p_over = 0.999 - p_push, "
+            f"p_under = 0.001 where system_id = 'v1_6_rolling' and p_over is not null and {trailing}",
+            # two live picks for one team-game
+            f"insert into {table} select * replace ('extra' || prediction_id as prediction_id, "
+            f"'extra001' as pitcher_id) from {table} where game_date = date '2026-09-27' "
+            f"and system_id = 'ensemble_v1' and pitcher_id = '{twin.pitcher_id}'",
+        ):
+            wh.execute(sql)
     finally:
         wh.close()
     monkeypatch.setenv("KZONE_TEST_SEVERITY", "error")
     outcome = run_dbt(["test", "--select", *GATE_SELECTION], copied, vars=VARS, raise_on_error=False)
     failed = " ".join(outcome.failures)
-    for gate in (
-        "predictions_prediction_id_unique",
-        "assert_predictions_model_versions_registered",
-        "coverage_every_pitcher_every_system",
-    ):
-        assert gate in failed, f"gate {gate} did not fail: {outcome.failures}"
+    missed = {gate: why for gate, why in BAD_FIXTURE_GATES.items() if gate not in failed}
+    assert not missed, f"gates that did not fail on their bad fixture: {missed}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from python_models.config import load_settings
 from python_models.predictors.decision import coverage_penalty, decide
 from python_models.predictors.ensemble import agreement_factor, blend
+from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.markets import (
     implied_probability,
     line_problems,
@@ -61,10 +63,20 @@ def test_break_even_for_over_needs_about_a_third_of_a_strikeout() -> None:
     assert 5.75 < break_even < 5.95
 
 
+TRUSTED = MarketBlend(weight=1.0, rows=5000)  # history earned the system full weight: its own probability
+
+
 def test_clear_over_and_clear_under_and_pass() -> None:
-    assert decide(_frame(8.0, 5.5), SETTINGS)["recommendation"].iloc[0] == "OVER"
-    assert decide(_frame(3.5, 5.5), SETTINGS)["recommendation"].iloc[0] == "UNDER"
-    assert decide(_frame(5.6, 5.5), SETTINGS)["recommendation"].iloc[0] == "PASS"
+    assert decide(_frame(8.0, 5.5), SETTINGS, blend=TRUSTED)["recommendation"].iloc[0] == "OVER"
+    assert decide(_frame(3.5, 5.5), SETTINGS, blend=TRUSTED)["recommendation"].iloc[0] == "UNDER"
+    assert decide(_frame(5.6, 5.5), SETTINGS, blend=TRUSTED)["recommendation"].iloc[0] == "PASS"
+
+
+def test_without_earned_weight_the_books_price_decides_and_nothing_is_picked() -> None:
+    row = decide(_frame(8.0, 5.5, -120, 100), SETTINGS).iloc[0]
+    assert row["recommendation"] == "PASS"
+    assert row["pick_p_over"] == pytest.approx(row["market_p_over"])
+    assert row["p_over"] > 0.8  # the system's own probability is kept beside it
 
 
 def test_pass_without_line_with_injury_and_with_thin_features() -> None:
@@ -107,12 +119,21 @@ odds = st.one_of(st.integers(-400, -100), st.integers(100, 400))
 
 @seed(20260107)
 @hsettings(max_examples=300, deadline=None)
-@given(mean=means, line=lines, over=odds, under=odds, coverage=st.floats(0, 100), strong=st.booleans())
+@given(
+    mean=means,
+    line=lines,
+    over=odds,
+    under=odds,
+    coverage=st.floats(0, 100),
+    strong=st.booleans(),
+    weight=st.floats(0, 1.5),
+)
 def test_property_probabilities_valid_and_pass_unless_thresholds_met(
-    mean, line, over, under, coverage, strong
+    mean, line, over, under, coverage, strong, weight
 ) -> None:
     factor = np.array([1.1 if strong else 0.85])
-    row = decide(_frame(mean, line, over, under, coverage), SETTINGS, agreement_factor=factor).iloc[0]
+    frame = _frame(mean, line, over, under, coverage)
+    row = decide(frame, SETTINGS, agreement_factor=factor, blend=MarketBlend(weight=weight)).iloc[0]
     probs = np.array([row.p_over, row.p_under, row.p_push])
     assert np.all((probs >= 0) & (probs <= 1)) and probs.sum() == pytest.approx(1.0)
     assert 0 <= row.confidence <= 100
@@ -121,10 +142,10 @@ def test_property_probabilities_valid_and_pass_unless_thresholds_met(
         assert row.confidence >= SETTINGS.min_confidence
         assert coverage >= SETTINGS.min_coverage_pct
         assert (row.recommendation == "OVER") == (row.edge > 0)
-        side_p = row.p_over if row.recommendation == "OVER" else row.p_under
+        side_p = row.pick_p_over if row.recommendation == "OVER" else 1 - row.pick_p_over
         fair_o, fair_u = no_vig_probabilities(np.array([over]), np.array([under]))
         fair = fair_o[0] if row.recommendation == "OVER" else fair_u[0]
-        assert side_p / (1 - row.p_push) - fair >= SETTINGS.min_prob_margin - 1e-12
+        assert side_p - fair >= SETTINGS.min_prob_margin - 1e-12
 
 
 @seed(20260107)
@@ -140,3 +161,73 @@ def test_property_ensemble_lies_between_its_components(a, b) -> None:
         assert np.isnan(got)
     else:
         assert min(present) - 1e-9 <= got <= max(present) + 1e-9
+
+
+def _captures(rows: list[tuple[str, str, float, int, int, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows, columns=["pitcher_id", "bookmaker", "strikeouts_line", "over_odds", "under_odds", "captured_at"]
+    ).assign(captured_at=lambda f: pd.to_datetime(f["captured_at"]))
+
+
+def test_one_line_per_pitcher_by_the_consensus_rule_with_a_flag_when_books_disagree() -> None:
+    import json
+
+    from python_models.predictors.markets import consensus_lines
+
+    captures = _captures(
+        [
+            ("a", "draftkings", 8.5, -110, -110, "2026-05-01 15:00"),  # two books, same time, 6 K apart
+            ("a", "fanduel", 2.5, -115, -105, "2026-05-01 15:00"),
+            ("b", "draftkings", 6.5, -120, 100, "2026-05-01 14:00"),  # three books: the median is 6.5
+            ("b", "fanduel", 6.5, -110, -110, "2026-05-01 15:00"),
+            ("b", "betmgm", 7.5, 105, -125, "2026-05-01 15:30"),
+            ("c", "draftkings", 5.5, -110, -110, "2026-05-01 15:00"),  # one book, and one absurd capture
+            ("c", "fanduel", 44.5, -110, -110, "2026-05-01 15:00"),
+        ]
+    )
+    chosen = consensus_lines(captures).set_index("pitcher_id")
+    # a: median 5.5 sits between the two; both are 3 K away; the tie goes to the book name
+    assert chosen.loc["a", "bookmaker"] == "draftkings" and chosen.loc["a", "strikeouts_line"] == 8.5
+    assert chosen.loc["a", "books_disagree"] and chosen.loc["a", "line_spread"] == 6.0
+    # b: two books sit on the median; the later capture prices it; the 1 K spread to betmgm is a disagreement
+    assert (chosen.loc["b", "bookmaker"], chosen.loc["b", "over_odds"]) == ("fanduel", -110)
+    assert chosen.loc["b", "books_disagree"]
+    assert {s["book"] for s in json.loads(chosen.loc["b", "books_seen"])} == {
+        "draftkings",
+        "fanduel",
+        "betmgm",
+    }
+    # c: the absurd capture is no candidate and no disagreement
+    assert chosen.loc["c", "strikeouts_line"] == 5.5 and not chosen.loc["c", "books_disagree"]
+    # preferred books, in order, win when they have a line
+    preferred = consensus_lines(captures, ("betmgm", "fanduel")).set_index("pitcher_id")
+    assert preferred.loc["b", "bookmaker"] == "betmgm" and preferred.loc["a", "bookmaker"] == "fanduel"
+
+
+def test_a_slate_with_disagreeing_books_is_flagged_in_the_landing_rows(env) -> None:
+    """Two books 6 K apart for one pitcher: the scorer writes one line by the rule, flags it, keeps both."""
+    import json
+
+    from python_models.scoring.scorer import Scorer
+    from tests.python.conftest import DAY
+
+    settings, wh = env
+    slate = Scorer(wh, settings).store.slate(DAY)
+    pid = slate["pitcher_id"].iloc[0]
+    lines = wh.relation("raw", "strikeout_lines")
+    wh.execute(f"delete from {lines} where game_date = @d and pitcher_id = @p", {"d": DAY, "p": pid})
+    for book, line in (("draftkings", 8.5), ("fanduel", 2.5)):
+        wh.execute(
+            f"insert into {lines} (game_date, pitcher_id, bookmaker, strikeouts_line, over_odds, under_odds, "
+            "captured_at, _loaded_at) values (@d, @p, @b, @l, -110, -110, @t, @t)",
+            {"d": DAY, "p": pid, "b": book, "l": line, "t": datetime(2026, 5, 15, 12, 0)},
+        )
+    Scorer(wh, settings).score(DAY)
+    rows = wh.query("select * from scoring.predictions_landing where pitcher_id = @p", {"p": pid})
+    assert (
+        len(rows) == 3
+        and (rows["strikeouts_line"] == 8.5).all()
+        and (rows["bookmaker"] == "draftkings").all()
+    )
+    assert rows["red_flags"].map(lambda f: "books_disagree:6" in json.loads(f)).all()
+    assert rows["books_seen"].map(lambda s: len(json.loads(s)) == 2).all()

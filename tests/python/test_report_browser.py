@@ -61,6 +61,7 @@ def scored(trained_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) ->
     """A private copy of the trained demo warehouse with 2026-05-01 → 05-14 scored and built."""
     from python_models.dbt_runner import run_dbt
     from python_models.scoring.backfill import backfill
+    from python_models.scoring.daily import DOWNSTREAM_BUILD
     from python_models.warehouse import open_warehouse
 
     folder = tmp_path_factory.mktemp("report_wh")
@@ -74,13 +75,16 @@ def scored(trained_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) ->
             f"update {reg} set model_path = replace(model_path, @old, @new)",
             {"old": str(trained_warehouse), "new": str(folder)},
         )
+        # As if a season of graded history had earned the systems weight against the book (the fixture's
+        # models were trained before any prediction was graded): the report needs picks to draw.
+        wh.execute(f"update {reg} set market_weight = 0.8, market_blend_rows = 2000")
         report = backfill(wh, settings, START, END)
     finally:
         wh.close()
     assert report.dates_scored > 0 and not report.dates_failed
     dbt_vars = {"as_of_date": str(END)}
     run_dbt(["seed", "--select", "model_version_systems"], settings, vars=dbt_vars)  # the migrations read it
-    run_dbt(["build", "--select", "source:scoring+"], settings, vars=dbt_vars)
+    run_dbt(DOWNSTREAM_BUILD, settings, vars=dbt_vars)
     return settings
 
 

@@ -197,3 +197,30 @@ def test_cli_rejects_malformed_date_and_explains() -> None:
 
     result = CliRunner().invoke(app, ["score", "--date", "2026-13-45"])
     assert result.exit_code == 2 and "not a date in YYYY-MM-DD form" in result.output
+
+
+def test_out_of_range_predictions_are_clipped_counted_and_flagged(env, monkeypatch) -> None:
+    """A model that returns -3 and 35 K: the values land clipped to [0, 20], every clipped row carries the
+    `clipped_prediction` flag (the ensemble too, since it blended them), and the report counts them."""
+    import numpy as np
+
+    from python_models.scoring import scorer as scorer_module
+
+    settings, wh = env
+    real_predict = scorer_module.predict
+
+    def wild(booster, frame, features):
+        values = np.asarray(real_predict(booster, frame, features), dtype=float).copy()
+        if "k_last_3" in features:  # v1_6_rolling only
+            values[0], values[1] = -3.0, 35.0
+        return values
+
+    monkeypatch.setattr(scorer_module, "predict", wild)
+    report = Scorer(wh, settings).score(DAY)
+    assert report.clipped == {"v1_6_rolling": 2}
+    rows = landing(wh)
+    flagged = rows[rows["red_flags"].map(lambda f: "clipped_prediction" in json.loads(f))]
+    assert set(flagged["system_id"]) == {"v1_6_rolling", "ensemble_v1"} and len(flagged) == 4
+    v16 = flagged[flagged["system_id"] == "v1_6_rolling"]["predicted_strikeouts"]
+    assert sorted(v16) == [0.0, 20.0]
+    assert rows["predicted_strikeouts"].between(0, 20).all()

@@ -1,8 +1,8 @@
-{#- Gate monitoring_strong_agreement_share (always warn): over the trailing var('trailing_mae_days') days
+{#- Gate monitoring_strong_agreement_share: over the trailing var('trailing_mae_days') days
     before as_of_date(), the share of pitcher-days where the components agree strongly (< 1 K apart) is at
-    least var('min_strong_agreement_share'). A low share is a signal to look at, not a reason to stop:
-    the systems are meant to differ sometimes. -#}
-{{ config(severity='warn') }}
+    least var('min_strong_agreement_share') (0.30). The systems are meant to differ sometimes, but when
+    fewer than three in ten pitchers get strongly agreeing forecasts the components no longer describe the
+    same pitchers (a feature or a model broke). -#}
 
 with
 

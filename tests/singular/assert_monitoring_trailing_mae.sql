@@ -1,7 +1,8 @@
-{#- Gate monitoring_trailing_mae: per system, the MAE of graded predictions over the trailing
-    var('trailing_mae_days') days before as_of_date() stays below var('max_trailing_mae') (2.3 K: a
-    predictor no better than the league mean scores ~2.1, so 2.3 means something broke). Evaluated only with
-    at least var('min_graded_for_mae_gate') graded predictions, so a thin window cannot trip it by noise. -#}
+{#- Gate monitoring_trailing_mae: per system, the MAE over the trailing var('trailing_mae_days') days before
+    as_of_date() is no worse than the naive reference's MAE on exactly the same rows (int_naive_reference:
+    season-to-date K per start, then prior season, career, league) plus var('trailing_mae_tolerance') K.
+    A model that cannot beat a fan's guess is broken, whatever its absolute MAE. Every start with action
+    counts (short starts included). Evaluated with at least var('min_graded_for_mae_gate') rows. -#}
 with
 
 graded as (
@@ -9,6 +10,7 @@ graded as (
     select * from {{ ref('fct_pitcher_strikeouts') }}
     where
         is_graded
+        and reference_absolute_error is not null
         and game_date <= {{ as_of_date() }}
         and game_date > {{ dbt.dateadd('day', -1 * (var('trailing_mae_days') | int), as_of_date()) }}
 
@@ -19,7 +21,8 @@ per_system as (
     select
         system_id,
         count(*) as n_graded,
-        avg(absolute_error) as trailing_mae
+        avg(absolute_error) as trailing_mae,
+        avg(reference_absolute_error) as reference_mae
 
     from graded
     group by 1
@@ -29,4 +32,4 @@ per_system as (
 select * from per_system
 where
     n_graded >= {{ var('min_graded_for_mae_gate') }}
-    and trailing_mae > {{ var('max_trailing_mae') }}
+    and trailing_mae > reference_mae + {{ var('trailing_mae_tolerance') }}

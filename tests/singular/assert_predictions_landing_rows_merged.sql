@@ -1,6 +1,8 @@
 {#- Gate predictions_landing_rows_merged: every row of the scorer's landing table is in pitcher_strikeouts
-    with its latest content (scored_at). Catches a landing row outside the incremental window (back-scored
-    dates older than var('predictions_merge_window_days')): widen the var or --full-refresh. Zero tolerance. -#}
+    with its latest content (scored_at), whatever its date. An error wherever it runs (never a warning in a
+    log): a backfilled row that did not merge means the monitoring views are silently missing predictions.
+    Zero tolerance. -#}
+{{ config(severity='error') }}
 with
 
 landing as (

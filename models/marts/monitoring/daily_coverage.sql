@@ -1,11 +1,16 @@
-{#- Per game date: pitchers predicted, systems per pitcher (min/max) and which systems ran. Legacy dates
-    have one system per pitcher by nature (is_landing_era false). The columns
-    name each system, so the list is spelled out here. -#}
+{#- Per game date: pitchers with a live prediction, live systems per pitcher (min/max), which systems ran,
+    and how many systems are configured active (var('active_systems'), passed by the runner). Withdrawn
+    predictions (a replaced starter) are not coverage. Legacy dates have one system per pitcher by nature
+    (is_landing_era false). One has_<system> column per system of var('system_ids'). -#}
+{%- set systems = var('system_ids') -%}
+{%- set active_systems = "'" ~ var('active_systems') | join("', '") ~ "'" -%}
+
 with
 
 predictions as (
 
     select * from {{ ref('fct_pitcher_strikeouts') }}
+    where prediction_status = 'live'
 
 ),
 
@@ -13,10 +18,12 @@ per_pitcher as (
 
     select
         game_date,
-        pitcher_lookup,
-        count(distinct system_id) as n_systems
+        pitcher_id,
+        count(distinct case when system_id in ({{ active_systems }}) then system_id end)
+            as n_active_systems_predicted
 
     from predictions
+    where pitcher_id is not null
     group by 1, 2
 
 ),
@@ -26,8 +33,8 @@ per_date_pitchers as (
     select
         game_date,
         count(*) as n_pitchers_predicted,
-        min(n_systems) as min_systems_per_pitcher,
-        max(n_systems) as max_systems_per_pitcher
+        min(n_active_systems_predicted) as min_systems_per_pitcher,
+        max(n_active_systems_predicted) as max_systems_per_pitcher
 
     from per_pitcher
     group by 1
@@ -61,9 +68,9 @@ per_date_predictions as (
     select
         game_date,
         count(*) as n_predictions,
-        max(case when system_id = 'v1_baseline' then 1 else 0 end) = 1 as has_v1_baseline,
-        max(case when system_id = 'v1_6_rolling' then 1 else 0 end) = 1 as has_v1_6_rolling,
-        max(case when system_id = 'ensemble_v1' then 1 else 0 end) = 1 as has_ensemble_v1,
+        {%- for system in systems %}
+            max(case when system_id = '{{ system }}' then 1 else 0 end) = 1 as has_{{ system }},
+        {%- endfor %}
         max(case when prediction_source = 'landing' then 1 else 0 end) = 1 as is_landing_era
 
     from predictions
@@ -79,11 +86,12 @@ final as (
         per_date_pitchers.n_pitchers_predicted,
         per_date_predictions.n_predictions,
         per_date_systems.n_systems_run,
+        {{ var('active_systems') | length }} as n_active_systems,
         per_date_pitchers.min_systems_per_pitcher,
         per_date_pitchers.max_systems_per_pitcher,
-        per_date_predictions.has_v1_baseline,
-        per_date_predictions.has_v1_6_rolling,
-        per_date_predictions.has_ensemble_v1,
+        {%- for system in systems %}
+            per_date_predictions.has_{{ system }},
+        {%- endfor %}
         per_date_predictions.is_landing_era
 
     from per_date_predictions

@@ -1,8 +1,11 @@
-{#- Per game date: expected starters (probable starters in the feature store with usable features:
-    feature_coverage_pct >= var('expected_min_feature_coverage_pct')) vs those with at least one
-    prediction, coverage %, the missing pitchers by name, and the data-loss rate (missing / expected) per
-    day, over a trailing 7 days and cumulatively. Monitored dates: from the first date the scorer wrote
-    (landing era) through as_of_date(); a monitored day without any prediction is 0% coverage. -#}
+{#- Per game date and active system (var('active_systems'), passed by the runner): the current starters
+    (the feature store's starter of each team-game: the actual starter once the game is played, else the
+    latest announcement) that the system was expected to predict — those with feature_coverage_pct >=
+    var('expected_min_feature_coverage_pct') — against those it has a LIVE prediction for, the coverage %,
+    the missing pitchers by name, and the data-loss rate per day, over a trailing 7 days and cumulatively.
+    A team-game whose current starter has no live prediction from an active system is a loss for that
+    system, whether or not a replaced starter had one; a system that failed for the whole slate reads 0%.
+    Monitored dates: from the first date the scorer wrote (landing era) through as_of_date(). -#}
 with
 
 features as (
@@ -25,16 +28,31 @@ landing_era as (
 
 ),
 
+active_systems as (
+
+    {%- for system in var('active_systems') %}
+        select '{{ system }}' as system_id
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+
+),
+
 expected as (
 
     select distinct
         features.game_date,
+        features.game_id,
+        features.team,
         features.pitcher_id,
-        features.pitcher_name
+        features.pitcher_name,
+        active_systems.system_id
 
     from features
     inner join landing_era
         on features.game_date >= landing_era.first_landing_date
+    cross join active_systems
     where
         features.game_date <= {{ as_of_date() }}
         and coalesce(features.feature_coverage_pct, 0) >= {{ var('expected_min_feature_coverage_pct') }}
@@ -45,10 +63,11 @@ predicted as (
 
     select distinct
         game_date,
-        pitcher_id
+        pitcher_id,
+        system_id
 
     from predictions
-    where pitcher_id is not null
+    where pitcher_id is not null and prediction_status = 'live'
 
 ),
 
@@ -56,7 +75,7 @@ matched as (
 
     select
         expected.game_date,
-        expected.pitcher_id,
+        expected.system_id,
         expected.pitcher_name,
         predicted.pitcher_id is not null as is_predicted
 
@@ -65,6 +84,7 @@ matched as (
         on
             expected.game_date = predicted.game_date
             and expected.pitcher_id = predicted.pitcher_id
+            and expected.system_id = predicted.system_id
 
 ),
 
@@ -72,13 +92,14 @@ per_date as (
 
     select
         game_date,
+        system_id,
         count(*) as n_expected,
         sum(case when is_predicted then 1 else 0 end) as n_predicted,
         sum(case when is_predicted then 0 else 1 end) as n_missing,
         string_agg(case when not is_predicted then pitcher_name end, ', ' order by pitcher_name) as missing_pitchers
 
     from matched
-    group by 1
+    group by 1, 2
 
 ),
 
@@ -86,18 +107,27 @@ final as (
 
     select
         game_date,
+        system_id,
         missing_pitchers,
         n_expected,
         n_predicted,
         n_missing,
         100.0 * n_predicted / n_expected as coverage_pct,
         1.0 * n_missing / n_expected as data_loss_rate,
-        1.0 * sum(n_missing) over (order by game_date rows between 6 preceding and current row)
-        / sum(n_expected) over (order by game_date rows between 6 preceding and current row)
-            as data_loss_rate_7d,
-        1.0 * sum(n_missing) over (order by game_date rows between unbounded preceding and current row)
-        / sum(n_expected) over (order by game_date rows between unbounded preceding and current row)
-            as data_loss_rate_cumulative
+        1.0 * sum(n_missing)
+            over (
+                partition by system_id order by game_date rows between 6 preceding and current row
+            )
+        / sum(n_expected) over (
+            partition by system_id order by game_date rows between 6 preceding and current row
+        ) as data_loss_rate_7d,
+        1.0 * sum(n_missing)
+            over (
+                partition by system_id order by game_date rows between unbounded preceding and current row
+            )
+        / sum(n_expected) over (
+            partition by system_id order by game_date rows between unbounded preceding and current row
+        ) as data_loss_rate_cumulative
 
     from per_date
 

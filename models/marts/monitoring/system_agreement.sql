@@ -16,7 +16,7 @@ classified as (
 
     select
         game_date,
-        pitcher_lookup,
+        pitcher_id,
         component_spread,
         ensemble_v1_absolute_error,
         case

@@ -1,6 +1,8 @@
-{#- Per pitcher and date, every system side by side (prediction, recommendation, confidence, error) and
-    their differences.  The columns name
-    each system, so the list is spelled out here. -#}
+{#- Per pitcher and date, every system side by side (prediction, recommendation, confidence, result,
+    error) and their differences. One block of columns per system in var('system_ids'), so a new system
+    appears here without editing this model. -#}
+{%- set systems = var('system_ids') -%}
+
 with
 
 predictions as (
@@ -13,32 +15,27 @@ pivoted as (
 
     select
         game_date,
-        pitcher_lookup,
-        max(pitcher_id) as pitcher_id,
+        pitcher_id,
+        max(pitcher_lookup) as pitcher_lookup,
         max(pitcher_name) as pitcher_name,
         max(team) as team,
         max(opponent) as opponent,
         max(strikeouts_line) as strikeouts_line,
         max(actual_strikeouts) as actual_strikeouts,
         max(case when is_graded then 1 else 0 end) = 1 as is_graded,
+        max(case when prediction_status = 'withdrawn' then 1 else 0 end) = 1 as is_withdrawn,
         count(*) as n_systems,
-        max(case when system_id = 'v1_baseline' then predicted_strikeouts end) as v1_baseline_predicted,
-        max(case when system_id = 'v1_baseline' then recommendation end) as v1_baseline_recommendation,
-        max(case when system_id = 'v1_baseline' then confidence end) as v1_baseline_confidence,
-        max(case when system_id = 'v1_baseline' then result end) as v1_baseline_result,
-        max(case when system_id = 'v1_baseline' then absolute_error end) as v1_baseline_absolute_error,
-        max(case when system_id = 'v1_6_rolling' then predicted_strikeouts end) as v1_6_rolling_predicted,
-        max(case when system_id = 'v1_6_rolling' then recommendation end) as v1_6_rolling_recommendation,
-        max(case when system_id = 'v1_6_rolling' then confidence end) as v1_6_rolling_confidence,
-        max(case when system_id = 'v1_6_rolling' then result end) as v1_6_rolling_result,
-        max(case when system_id = 'v1_6_rolling' then absolute_error end) as v1_6_rolling_absolute_error,
-        max(case when system_id = 'ensemble_v1' then predicted_strikeouts end) as ensemble_v1_predicted,
-        max(case when system_id = 'ensemble_v1' then recommendation end) as ensemble_v1_recommendation,
-        max(case when system_id = 'ensemble_v1' then confidence end) as ensemble_v1_confidence,
-        max(case when system_id = 'ensemble_v1' then result end) as ensemble_v1_result,
-        max(case when system_id = 'ensemble_v1' then absolute_error end) as ensemble_v1_absolute_error
+    {%- for system in systems %}
+        max(case when system_id = '{{ system }}' then predicted_strikeouts end) as {{ system }}_predicted,
+        max(case when system_id = '{{ system }}' then recommendation end) as {{ system }}_recommendation,
+        max(case when system_id = '{{ system }}' then confidence end) as {{ system }}_confidence,
+        max(case when system_id = '{{ system }}' then result end) as {{ system }}_result,
+        max(case when system_id = '{{ system }}' then absolute_error end) as {{ system }}_absolute_error
+        {{- ',' if not loop.last }}
+    {%- endfor %}
 
     from predictions
+    where pitcher_id is not null
     group by 1, 2
 
 ),

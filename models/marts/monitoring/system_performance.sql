@@ -1,6 +1,8 @@
-{#- Accuracy per system over all time, per season and per month, on graded predictions (voids and
-    pending excluded; see doc grading_rule). Betting metrics use OVER/UNDER picks; pushes count in
-    neither hits nor misses. -#}
+{#- Accuracy per system over all time, per season, per month and per start length (short starts vs the
+    rest), on every prediction with action: the pitcher started, however short the outing (doc
+    grading_rule). Voids (he did not start), pending and unresolved rows are counted, never graded. Every
+    metric sits beside the naive reference on exactly the same rows (reference_mae). Betting metrics use
+    OVER/UNDER picks; pushes count in neither hits nor misses. -#}
 with
 
 predictions as (
@@ -19,13 +21,18 @@ scored as (
         predicted_strikeouts,
         actual_strikeouts,
         absolute_error,
+        reference_absolute_error,
+        reference_strikeouts,
         confidence,
         p_over,
         strikeouts_line,
         is_graded,
+        is_short_start,
+        prediction_status,
         game_date,
         cast({{ dbt.date_trunc('month', 'game_date') }} as date) as month_start,
         case when is_graded then predicted_strikeouts - actual_strikeouts end as signed_error,
+        case when is_graded then reference_strikeouts - actual_strikeouts end as reference_signed_error,
         -- Poisson negative log likelihood of the actual count; the mean is floored at 0.01 (log(0)).
         case
             when is_graded
@@ -44,6 +51,9 @@ scored as (
         case when result = 'push' then 1 else 0 end as is_push,
         case when result = 'void' then 1 else 0 end as is_void,
         case when result = 'pending' then 1 else 0 end as is_pending,
+        case when result = 'unresolved' then 1 else 0 end as is_unresolved,
+        case when prediction_status = 'withdrawn' then 1 else 0 end as is_withdrawn,
+        case when is_short_start then 1 else 0 end as is_short,
         case when recommendation in ('OVER', 'UNDER') then 1 else 0 end as is_pick
 
     from predictions
@@ -69,6 +79,13 @@ by_period as (
         cast(scored.month_start as {{ dbt.type_string() }}) as period_label,
         scored.*
     from scored
+    union all
+    select
+        'start_length' as period_grain,
+        case when scored.is_short_start then 'short_start' else 'regular_start' end as period_label,
+        scored.*
+    from scored
+    where scored.is_short_start is not null
 
 ),
 
@@ -80,13 +97,21 @@ aggregated as (
         period_label,
         count(*) as n_predictions,
         sum(case when is_graded then 1 else 0 end) as n_graded,
+        sum(is_short) as n_short_starts,
         sum(is_void) as n_void,
+        sum(is_withdrawn) as n_withdrawn,
         sum(is_pending) as n_pending,
+        sum(is_unresolved) as n_unresolved,
         sum(is_pick) as n_picks,
         sum(is_decided_pick) as n_decided_picks,
         sum(is_win) as n_wins,
         sum(is_push) as n_pushes,
         avg(absolute_error) as mae,
+        avg(case when reference_absolute_error is not null then absolute_error end) as mae_on_reference_rows,
+        avg(reference_absolute_error) as reference_mae,
+        sqrt(avg(reference_signed_error * reference_signed_error)) as reference_rmse,
+        avg(reference_signed_error) as reference_bias,
+        sum(case when reference_absolute_error is not null then 1 else 0 end) as n_with_reference,
         sqrt(avg(signed_error * signed_error)) as rmse,
         avg(signed_error) as bias,
         avg(poisson_nll) as poisson_log_loss,
@@ -111,8 +136,11 @@ final as (
         period_label,
         n_predictions,
         n_graded,
+        n_short_starts,
         n_void,
+        n_withdrawn,
         n_pending,
+        n_unresolved,
         n_picks,
         n_decided_picks,
         n_wins,
@@ -125,6 +153,11 @@ final as (
         n_with_probability,
         mean_p_over,
         observed_over_rate,
+        n_with_reference,
+        mae_on_reference_rows,
+        reference_mae,
+        reference_rmse,
+        reference_bias,
         avg_confidence,
         1.0 * n_wins / nullif(n_decided_picks, 0) as hit_rate,
         {{ wilson_interval('n_wins', 'n_decided_picks', 'lower') }} as hit_rate_ci_low,

@@ -8,12 +8,7 @@ with
 
 source as (
 
-    {{ source_if_exists('legacy', 'pitcher_strikeouts_legacy', [
-        'pitcher_lookup:string', 'pitcher_name:string', 'game_date:date',
-        'predicted_strikeouts:float64', 'strikeouts_line:float64', 'over_odds:int64',
-        'under_odds:int64', 'edge:float64', 'confidence:float64', 'recommendation:string',
-        'model_version:string', 'created_at:timestamp', 'system_id:string',
-        'feature_coverage_pct:float64']) }}
+    {{ source_if_exists('legacy', 'pitcher_strikeouts_legacy') }}
 
 ),
 

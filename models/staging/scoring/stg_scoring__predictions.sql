@@ -2,15 +2,7 @@ with
 
 source as (
 
-    {{ source_if_exists('scoring', 'predictions_landing', [
-        'prediction_id:string', 'system_id:string', 'model_version:string', 'game_date:date',
-        'game_id:string', 'pitcher_id:string', 'pitcher_lookup:string', 'pitcher_name:string',
-        'team:string', 'opponent:string', 'bookmaker:string', 'strikeouts_line:float64',
-        'over_odds:int64', 'under_odds:int64', 'line_captured_at:timestamp',
-        'predicted_strikeouts:float64', 'p_over:float64', 'p_under:float64', 'p_push:float64',
-        'edge:float64', 'ev_over:float64', 'ev_under:float64', 'recommendation:string',
-        'confidence:float64', 'feature_coverage_pct:float64', 'red_flags:string',
-        'component_systems:string', 'batch_id:string', 'scored_at:timestamp', 'row_hash:string']) }}
+    {{ source_if_exists('scoring', 'predictions_landing') }}
 
 ),
 
@@ -30,6 +22,7 @@ renamed as (
         upper(source.recommendation) as recommendation,
         source.red_flags,
         source.component_systems,
+        source.books_seen,
         source.batch_id,
         cast(source.strikeouts_line as {{ type_double() }}) as strikeouts_line,
         cast(source.over_odds as {{ type_int64() }}) as over_odds,
@@ -38,6 +31,9 @@ renamed as (
         cast(source.p_over as {{ type_double() }}) as p_over,
         cast(source.p_under as {{ type_double() }}) as p_under,
         cast(source.p_push as {{ type_double() }}) as p_push,
+        cast(source.market_p_over as {{ type_double() }}) as market_p_over,
+        cast(source.pick_p_over as {{ type_double() }}) as pick_p_over,
+        cast(source.market_weight as {{ type_double() }}) as market_weight,
         cast(source.edge as {{ type_double() }}) as edge,
         cast(source.ev_over as {{ type_double() }}) as ev_over,
         cast(source.ev_under as {{ type_double() }}) as ev_under,

@@ -1,0 +1,75 @@
+{#- Per game date, pitcher and bookmaker: the closing line — the last capture before first pitch (the
+    feature store's scheduled first pitch; where the schedule gives none, any capture on or before the game
+    date) — and how many captures before it there were. What closing-line value compares a pick with. -#}
+with
+
+lines as (
+
+    select * from {{ ref('stg_sportsbook__strikeout_lines') }}
+
+),
+
+features as (
+
+    select * from {{ ref('ml_feature_store') }}
+
+),
+
+captures as (
+
+    select
+        lines.game_date,
+        lines.pitcher_id,
+        lines.bookmaker,
+        lines.strikeouts_line,
+        lines.over_odds,
+        lines.under_odds,
+        lines.captured_at,
+        coalesce(
+            features.first_pitch_at,
+            cast({{ dbt.dateadd('day', 1, 'lines.game_date') }} as {{ dbt.type_timestamp() }})
+        ) as closes_at
+
+    from lines
+    left join features
+        on
+            lines.game_date = features.game_date
+            and lines.pitcher_id = features.pitcher_id
+
+),
+
+ranked as (
+
+    select
+        captures.*,
+        row_number() over (
+            partition by captures.game_date, captures.pitcher_id, captures.bookmaker
+            order by captures.captured_at desc
+        ) as recency_rank,
+        count(*) over (
+            partition by captures.game_date, captures.pitcher_id, captures.bookmaker
+        ) as n_captures
+
+    from captures
+    where captures.captured_at < captures.closes_at
+
+),
+
+closing as (
+
+    select
+        game_date,
+        pitcher_id,
+        bookmaker,
+        strikeouts_line as closing_line,
+        over_odds as closing_over_odds,
+        under_odds as closing_under_odds,
+        captured_at as closing_captured_at,
+        n_captures
+
+    from ranked
+    where recency_rank = 1
+
+)
+
+select * from closing
