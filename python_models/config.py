@@ -242,6 +242,17 @@ class Settings(BaseSettings):
             raise ValueError("KZONE_AGREEMENT_DISAGREE_K must be >= KZONE_AGREEMENT_STRONG_K")
         return self
 
+    @model_validator(mode="after")
+    def _ensemble_has_weight(self) -> Settings:
+        # Weights are normalised over the components that produced a prediction: with both at 0 there is
+        # nothing to normalise, and the ensemble could only fail later, at output validation.
+        if "ensemble_v1" in self.active_systems and self.ensemble_v1_weight + self.ensemble_v1_6_weight <= 0:
+            raise ValueError(
+                "MLB_ENSEMBLE_V1_WEIGHT and MLB_ENSEMBLE_V1_6_WEIGHT are both 0: give at least one a weight "
+                "above 0, or leave ensemble_v1 out of MLB_ACTIVE_SYSTEMS"
+            )
+        return self
+
     def schema(self, name: str) -> str:
         """Physical schema (DuckDB) or dataset (BigQuery) for a logical layer name."""
         return f"{self.dataset_prefix}{name}"
@@ -261,7 +272,10 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            field = str(err["loc"][0]) if err["loc"] else "?"
+            if not err["loc"]:  # a rule across fields: its message names the variables itself
+                problems.append(str(err["msg"]).removeprefix("Value error, "))
+                continue
+            field = str(err["loc"][0])
             name = _env_name(Settings, field) if field in Settings.model_fields else field
             problems.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
         raise SettingsError("invalid configuration: " + "; ".join(problems)) from None
