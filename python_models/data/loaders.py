@@ -183,13 +183,49 @@ _DOMAIN_CHECKS: dict[str, tuple[Callable[[pd.DataFrame, pd.Series, _Problems], N
 }
 
 
+def _open_bytes(path: Path) -> bytes:
+    if path.suffix == ".gz":
+        import gzip
+
+        with gzip.open(path, "rb") as fh:
+            return fh.read()
+    return path.read_bytes()
+
+
+def _encoding_problem(path: Path) -> str:
+    """Where a file stops being UTF-8 (line and byte), and an encoding that reads that line."""
+    data = _open_bytes(path)
+    # latin-1 decodes any bytes, so a hint is always found; cp1252 (Excel on Windows) is the likelier one
+    encoding = "cp1252"
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        encoding = "latin-1"
+    for number, raw_line in enumerate(data.split(b"\n"), start=1):
+        try:
+            raw_line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            text = raw_line.decode(encoding).rstrip("\r")
+            return (
+                f"line {number}, byte {exc.start + 1}: not UTF-8 (bytes {raw_line[exc.start : exc.end]!r}); "
+                f"it reads as {encoding}: {text!r} - re-save the file as UTF-8"
+            )
+    return "not UTF-8: re-save the file as UTF-8"
+
+
 def read_csv_strings(path: Path) -> pd.DataFrame:
     """Read a CSV (optionally .gz) keeping every cell as text, so validation sees what the file says."""
     if not path.exists():
         raise DataValidationError(str(path), ["file does not exist"])
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], compression="infer")
-    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[], compression="infer", encoding="utf-8"
+        )
+    except pd.errors.EmptyDataError:
+        raise DataValidationError(str(path), ["the file is empty (no header, no rows)"]) from None
+    except UnicodeDecodeError:
+        raise DataValidationError(str(path), [_encoding_problem(path)]) from None
+    except (pd.errors.ParserError, EOFError, OSError) as exc:
         raise DataValidationError(str(path), [f"cannot be read as CSV: {exc}"]) from exc
 
 
