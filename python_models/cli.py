@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.table import Table
 
 from python_models.config import SettingsError, get_settings
@@ -24,7 +24,26 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
+PIPED_WIDTH = 4000
+
+
+class CliConsole(Console):
+    """Rich output that a pipe or a file gets whole: a terminal keeps its width, anything else gets lines as
+    long as they need (rich would otherwise cut tables at 80 columns: `mlb_pitche…`)."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = super().size
+        if self._width is None and not self.is_terminal:
+            return ConsoleDimensions(PIPED_WIDTH, size.height)
+        return size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+
+out = CliConsole()
 log = logging.getLogger("kzone")
 F = TypeVar("F", bound=Callable[..., Any])
 
