@@ -27,5 +27,7 @@ def test_piped_output_keeps_long_lines_whole(tmp_path: Path) -> None:
     path.write_text(LINES_HEADER + GOOD_LINE)
     result = CliRunner().invoke(app, ["load-lines", str(path)], env=_env(tmp_path))
     assert result.exit_code == 0, result.output
-    assert any(f"{name} → strikeout_lines: 1 rows read" in line for line in result.output.splitlines())
+    assert any(
+        f"{name} → strikeout_lines: 1 line(s) read, 1 loaded" in line for line in result.output.splitlines()
+    )
     assert "…" not in result.output
