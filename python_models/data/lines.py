@@ -329,7 +329,7 @@ def _check_prices(rows: list[dict[str, Any]]) -> list[str]:
                 continue
             if 1 < abs(price) < 100 and price != int(price):
                 return [
-                    f"{row['_where']}: price {price} looks like decimal odds; request oddsFormat=american"
+                    f"{row['ctx_where']}: price {price} looks like decimal odds; request oddsFormat=american"
                 ]
     return []
 

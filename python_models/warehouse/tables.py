@@ -262,7 +262,7 @@ LINES_QUARANTINE = TableSpec(
         C(
             "team",
             "string",
-            description="Team(s) given with the row (Retrosheet codes; an odds event's two teams joined by |).",
+            description="Team(s) given with the row (Retrosheet codes; an odds event's home and away teams joined by |).",
         ),
         C("bookmaker", "string", description="Sportsbook of the row."),
         C("reason", "string", False, "Why the row was not loaded, in words (candidates named)."),

@@ -26,10 +26,14 @@ PLAYED = [
 PROBABLES = [
     ("NYA202604010", "NYA", "BOS", True, "colee001", "Gerrit Cole", "2026-04-01T23:05:00Z"),
     ("NYA202604010", "BOS", "NYA", False, "bellb001", "Brayan Bello", "2026-04-01T23:05:00Z"),
+    # a West Coast night game: first pitch on April 2 in UTC, April 1 in New York
     ("SFN202604010", "SFN", "SDN", True, "webbl001", "Logan Webb", "2026-04-02T02:15:00Z"),
     ("SFN202604010", "SDN", "SFN", False, "garcl005", "Luis García", "2026-04-02T02:15:00Z"),
-    ("HOU202604010", "HOU", "SEA", True, "acunr001", "Ronald Acuña Jr.", "2026-04-02T00:10:00Z"),
-    ("HOU202604010", "SEA", "HOU", False, "obrir001", "Riley O`Brien", "2026-04-02T00:10:00Z"),
+    # a doubleheader at Houston
+    ("HOU202604011", "HOU", "SEA", True, "acunr001", "Ronald Acuña Jr.", "2026-04-01T17:10:00Z"),
+    ("HOU202604011", "SEA", "HOU", False, "obrir001", "Riley O`Brien", "2026-04-01T17:10:00Z"),
+    ("HOU202604012", "HOU", "SEA", True, "valdf001", "Framber Valdez", "2026-04-01T23:10:00Z"),
+    ("HOU202604012", "SEA", "HOU", False, "gilbl001", "Logan Gilbert", "2026-04-01T23:10:00Z"),
 ]
 PEOPLE_ROWS = [
     ("colee001", "Gerrit", "Cole", "R", "R", "543037"),
@@ -38,6 +42,8 @@ PEOPLE_ROWS = [
     ("garcl005", "Luis", "Garcia", "R", "R", ""),
     ("obrir001", "Riley", "O`Brien", "R", "R", "676617"),
     ("acunr001", "Ronald", "Acuna", "R", "R", "660670"),
+    ("valdf001", "Framber", "Valdez", "L", "R", "664285"),
+    ("gilbl001", "Logan", "Gilbert", "R", "R", "669302"),
 ]
 
 
