@@ -16,13 +16,10 @@
     {%- if exists -%}
         select * from {{ relation }}
     {%- else -%}
-        {%- set types = {
-            'string': dbt.type_string(), 'int64': type_int64(), 'float64': type_double(),
-            'bool': dbt.type_boolean(), 'date': 'date', 'timestamp': dbt.type_timestamp()} -%}
         select
         {%- for column in columns %}
             {%- set parts = column.split(':') %}
-            cast(null as {{ types[parts[1]] }}) as {{ parts[0] }}{{ ',' if not loop.last }}
+            cast(null as {{ portable_type(parts[1]) }}) as {{ parts[0] }}{{ ',' if not loop.last }}
         {%- endfor %}
         from (select 1 as one) as empty_source
         where 1 = 0
