@@ -120,14 +120,11 @@ def landing_formats_markdown() -> str:
             else f"`{spec.layer}.{spec.name}`"
         )
         how = LOADERS.get(spec.name, f"loads {spec.layer}.{spec.name}")
-        key = (
-            ", ".join(spec.key)
-            if spec is not STRIKEOUT_LINES_BY_NAME
-            else "resolved to " + ", ".join(STRIKEOUT_LINES.key)
-        )
+        by_name = spec is STRIKEOUT_LINES_BY_NAME
+        key = ", ".join(STRIKEOUT_LINES.key if by_name else spec.key)
         parts += [
             _heading(title, how, EXAMPLES.get(spec.name)),
-            f"{_cell(spec.description)} Key: `{key}`.",
+            f"{_cell(spec.description)} Key{' (after resolution)' if by_name else ''}: `{key}`.",
             spec_table(spec),
         ]
     parts += [

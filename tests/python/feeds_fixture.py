@@ -99,3 +99,20 @@ def count(wh, spec) -> int:
 
 def rows(wh, spec, order: str) -> pd.DataFrame:
     return wh.query(f"select * from {wh.relation(spec.layer, spec.name)} order by {order}")
+
+
+def run_cli(args: list[str], duckdb_path: Path | None = None, **env: str):
+    """Invoke `kzone` in-process against a given warehouse file. The settings are cached per process, so
+    the cache is cleared around the call: the command reads this environment, later tests their own."""
+    from typer.testing import CliRunner
+
+    from python_models.cli import app
+    from python_models.config import get_settings
+
+    if duckdb_path is not None:
+        env["KZONE_DUCKDB_PATH"] = str(duckdb_path)
+    get_settings.cache_clear()
+    try:
+        return CliRunner().invoke(app, args, env=env)
+    finally:
+        get_settings.cache_clear()

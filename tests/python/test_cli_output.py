@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from python_models.cli import app
-
 from .conftest import make_settings
+from .feeds_fixture import run_cli
 
 LINES_HEADER = (
     "game_id,game_date,pitcher_id,pitcher_name,bookmaker,strikeouts_line,over_odds,under_odds,captured_at\n"
@@ -16,16 +13,11 @@ LINES_HEADER = (
 GOOD_LINE = "NYA202604010,2026-04-01,colee001,Gerrit Cole,draftkings,6.5,-115,-105,2026-04-01T15:00:00Z\n"
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
-    settings = make_settings(tmp_path)
-    return {"KZONE_DUCKDB_PATH": str(settings.duckdb_path), "COLUMNS": ""}
-
-
 def test_piped_output_keeps_long_lines_whole(tmp_path: Path) -> None:
     name = "strikeout_lines_captured_every_ten_minutes_by_the_morning_scraper_2026_04_01.csv"
     path = tmp_path / name
     path.write_text(LINES_HEADER + GOOD_LINE)
-    result = CliRunner().invoke(app, ["load-lines", str(path)], env=_env(tmp_path))
+    result = run_cli(["load-lines", str(path)], make_settings(tmp_path).duckdb_path, COLUMNS="")
     assert result.exit_code == 0, result.output
     assert any(
         f"{name} → strikeout_lines: 1 line(s) read, 1 loaded" in line for line in result.output.splitlines()

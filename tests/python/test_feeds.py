@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from python_models.data.lines import load_lines
 from python_models.data.loaders import DataValidationError, load_file
@@ -17,7 +16,7 @@ from python_models.data.schedule import load_statsapi_schedule
 from python_models.warehouse.tables import LINES_QUARANTINE, PEOPLE, PROBABLE_STARTERS, STRIKEOUT_LINES
 
 from .conftest import make_settings
-from .feeds_fixture import FIXTURES, count, load_world, people_frame, rows, write_csv
+from .feeds_fixture import FIXTURES, count, load_world, people_frame, rows, run_cli, write_csv
 
 ODDS = FIXTURES / "odds_api_pitcher_strikeouts.json"
 SCHEDULE = FIXTURES / "mlb_statsapi_schedule.json"
@@ -247,7 +246,6 @@ def test_schedule_then_odds_resolve_against_the_announced_slate(registered) -> N
 
 
 def test_cli_loads_both_feeds_and_lists_what_it_did_not_load(tmp_path: Path) -> None:
-    from python_models.cli import app
     from python_models.warehouse import open_warehouse
 
     settings = make_settings(tmp_path)
@@ -256,23 +254,18 @@ def test_cli_loads_both_feeds_and_lists_what_it_did_not_load(tmp_path: Path) -> 
         load_world(wh, tmp_path, probables=False)
     finally:
         wh.close()
-    env = {"KZONE_DUCKDB_PATH": str(settings.duckdb_path)}
-    runner = CliRunner()
-    people = runner.invoke(
-        app, ["load-people", str(write_csv(people_frame(), tmp_path / "people.csv"))], env=env
-    )
+    db = settings.duckdb_path
+    people = run_cli(["load-people", str(write_csv(people_frame(), tmp_path / "people.csv"))], db)
     assert people.exit_code == 0, people.output
-    starters = runner.invoke(
-        app, ["load-probable-starters", "--format", "mlb-statsapi", str(SCHEDULE)], env=env
-    )
+    starters = run_cli(["load-probable-starters", "--format", "mlb-statsapi", str(SCHEDULE)], db)
     assert starters.exit_code == 0, starters.output
     assert "6 game(s), 7 starter(s) loaded (7 new, 0 changed), 4 not loaded" in starters.stdout
     assert "Postponed" in starters.stdout
-    lines = runner.invoke(app, ["load-lines", "--format", "odds-api", str(ODDS)], env=env)
+    lines = run_cli(["load-lines", "--format", "odds-api", str(ODDS)], db)
     assert lines.exit_code == 0, lines.output
     assert "12 line(s) read, 9 loaded (9 new, 0 changed), 3 quarantined" in lines.stdout
     assert "other markets ignored: h2h (1), pitcher_strikeouts_alternate (1)" in lines.stdout
-    bad = runner.invoke(app, ["load-lines", "--format", "xml", str(ODDS)], env=env)
+    bad = run_cli(["load-lines", "--format", "xml", str(ODDS)], db)
     assert bad.exit_code != 0 and "csv, odds-api" in bad.output
 
 

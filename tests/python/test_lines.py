@@ -7,14 +7,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from python_models.data.lines import load_lines
 from python_models.data.loaders import DataValidationError
 from python_models.warehouse.tables import LINES_QUARANTINE, STRIKEOUT_LINES
 
 from .conftest import REAL_DATA, make_settings, requires_real_data
-from .feeds_fixture import count, load_world, rows
+from .feeds_fixture import count, load_world, rows, run_cli
 
 NAMED_HEADER = "game_date,pitcher_name,team,strikeouts_line,over_odds,under_odds\n"
 NAMED_ROWS = [
@@ -115,7 +114,6 @@ def test_names_resolve_against_every_known_pitcher_when_the_date_has_no_slate(wo
 
 
 def test_cli_prints_loaded_and_quarantined_rows_by_line(tmp_path: Path) -> None:
-    from python_models.cli import app
     from python_models.warehouse import open_warehouse
 
     settings = make_settings(tmp_path)
@@ -129,9 +127,7 @@ def test_cli_prints_loaded_and_quarantined_rows_by_line(tmp_path: Path) -> None:
         for i in range(22)
     ]
     path = _file(tmp_path, NAMED_ROWS[:2] + extra)
-    result = CliRunner().invoke(
-        app, ["load-lines", str(path)], env={"KZONE_DUCKDB_PATH": str(settings.duckdb_path)}
-    )
+    result = run_cli(["load-lines", str(path)], settings.duckdb_path)
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "24 line(s) read, 2 loaded (2 new, 0 changed), 22 quarantined" in out
