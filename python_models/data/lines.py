@@ -385,18 +385,7 @@ def _main_lines(typed: pd.DataFrame) -> tuple[pd.DataFrame, list[Quarantined]]:
             f"({main.over_odds:+d}/{main.under_odds:+d}, prices closest to even), not {row.strikeouts_line:g} "
             f"({row.over_odds:+d}/{row.under_odds:+d})"
         )
-        quarantined.append(
-            Quarantined(
-                row.ctx_where,
-                reason,
-                row.ctx_raw,
-                None,
-                row.game_date,
-                row.pitcher_name,
-                "|".join(row.ctx_teams),
-                row.bookmaker,
-            )
-        )
+        quarantined.append(_quarantine_row(row, reason))
     return kept.drop(columns=["_distance", "_hold"]).sort_index(), quarantined
 
 
