@@ -232,7 +232,11 @@ class PitcherDirectory:
             seen = "; ".join(
                 f"{pid}: {'/'.join(sorted(self._teams_of.get(pid, set()))) or '?'}" for pid in sorted(known)
             )
-            return Resolution(None, f"no pitcher named {name!r}{team_text} ({seen} seen with other teams)")
+            return Resolution(
+                None,
+                f"no pitcher named {name!r}{team_text} ({seen} seen with other teams; a traded pitcher "
+                "resolves once that date's probable starters are loaded)",
+            )
         unknown_alias = candidates - self._known
         if unknown_alias:
             return Resolution(
