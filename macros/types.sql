@@ -9,3 +9,11 @@
 {% macro type_int64() -%}
     {{ 'int64' if target.type == 'bigquery' else 'bigint' }}
 {%- endmacro %}
+
+{#- The engine type of a portable type name (python_models/warehouse/base.py: PORTABLE_TYPES). -#}
+{% macro portable_type(name) -%}
+    {%- set types = {
+        'string': dbt.type_string(), 'int64': type_int64(), 'float64': type_double(),
+        'bool': dbt.type_boolean(), 'date': 'date', 'timestamp': dbt.type_timestamp()} -%}
+    {{ types[name] }}
+{%- endmacro %}

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.table import Table
 
 from python_models.config import SettingsError, get_settings
@@ -24,7 +24,26 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
+PIPED_WIDTH = 4000
+
+
+class CliConsole(Console):
+    """Rich output that a pipe or a file gets whole: a terminal keeps its width, anything else gets lines as
+    long as they need (rich would otherwise cut tables at 80 columns: `mlb_pitche…`)."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = super().size
+        if self._width is None and not self.is_terminal:
+            return ConsoleDimensions(PIPED_WIDTH, size.height)
+        return size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+
+out = CliConsole()
 log = logging.getLogger("kzone")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,17 +87,55 @@ def parse_date(value: str) -> date:
 
 
 DateArg = Annotated[date, typer.Option(parser=parse_date, metavar="YYYY-MM-DD")]
-FileArg = Annotated[Path, typer.Argument(help="CSV file (.csv or .csv.gz) in the landing contract's format.")]
+FileArg = Annotated[
+    Path, typer.Argument(help="CSV file (.csv or .csv.gz) in the landing format (README: Landing formats).")
+]
+JsonOrCsvArg = Annotated[
+    Path, typer.Argument(help="CSV file (.csv or .csv.gz), or the feed's JSON response with --format.")
+]
+MAX_LISTED = 20
+
+
+def _spec(table: str) -> Any:
+    from python_models.warehouse.tables import RAW_TABLES, STRIKEOUT_LINES_BY_NAME
+
+    return STRIKEOUT_LINES_BY_NAME if table == STRIKEOUT_LINES_BY_NAME.name else RAW_TABLES[table]
+
+
+def _column_list(table: str) -> str:
+    from python_models.data.formats import column_list
+
+    return column_list(_spec(table))
+
+
+def _loader_help(table: str, summary: str, *more: str) -> str:
+    """A loader's --help: what it loads and the file's columns, generated from the table's contract."""
+    from python_models.data.formats import columns_help
+
+    return "\n\n".join([summary, columns_help(_spec(table)), *more])
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    if value not in allowed:
+        raise typer.BadParameter(f"{option} must be one of {', '.join(allowed)}")
+    return value
+
+
+def _open_for_loading() -> Any:
+    from python_models.data.loaders import ensure_raw_tables
+    from python_models.warehouse import open_warehouse
+
+    wh = open_warehouse()
+    ensure_raw_tables(wh)
+    return wh
 
 
 def _load(table: str, file: Path) -> None:
-    from python_models.data.loaders import ensure_raw_tables, load_file
-    from python_models.warehouse import open_warehouse
+    from python_models.data.loaders import load_file
     from python_models.warehouse.tables import RAW_TABLES
 
-    wh = open_warehouse()
+    wh = _open_for_loading()
     try:
-        ensure_raw_tables(wh)
         result = load_file(wh, RAW_TABLES[table], file)
     finally:
         wh.close()
@@ -88,32 +145,129 @@ def _load(table: str, file: Path) -> None:
     )
 
 
-@app.command("load-game-logs")
+def _merged(result: Any) -> str:
+    return f"{result.rows_inserted} new, {result.rows_updated} changed" if result else "nothing written"
+
+
+@app.command(
+    "load-game-logs",
+    help=_loader_help(
+        "pitcher_game_logs",
+        "Load pitcher game logs (e.g. ../shared/data/retrosheet_starters/starters_2021_2022.csv.gz).",
+    ),
+)
 @friendly_errors
 def load_game_logs(file: FileArg) -> None:
-    """Load pitcher game logs (e.g. ../shared/data/retrosheet_starters/starters_2021_2022.csv.gz)."""
     _load("pitcher_game_logs", file)
 
 
-@app.command("load-lines")
+LINES_HELP = _loader_help(
+    "strikeout_lines",
+    "Load sportsbook strikeout-line captures (every capture is kept).",
+    "Or keyed by name (no pitcher_id column): "
+    + _column_list("strikeout_lines_by_name")
+    + ". Names are resolved against that date's starters, then every pitcher the warehouse knows; rows that "
+    "do not resolve are listed by line and kept in raw.strikeout_lines_quarantine, the rest loads.",
+    "Without a bookmaker column: bookmaker = unknown. Without a captured_at column: captured_at = 00:00:00 "
+    "UTC of game_date (taken as captured before first pitch on its date).",
+    "--format odds-api: The Odds API v4 event-odds JSON (market pitcher_strikeouts; Over paired with Under, "
+    "every bookmaker and capture kept, players resolved with the event's teams).",
+)
+
+
+@app.command("load-lines", help=LINES_HELP)
 @friendly_errors
-def load_lines(file: FileArg) -> None:
-    """Load sportsbook strikeout-line captures (every capture is kept)."""
-    _load("strikeout_lines", file)
+def load_lines(
+    file: JsonOrCsvArg,
+    format_: Annotated[
+        str, typer.Option("--format", help="csv (keyed by pitcher_id or by pitcher_name) or odds-api.")
+    ] = "csv",
+) -> None:
+    from python_models.data.lines import FORMATS
+    from python_models.data.lines import load_lines as run
+
+    _choice(format_, FORMATS, "--format")
+    wh = _open_for_loading()
+    try:
+        load = run(wh, file, format_)
+    finally:
+        wh.close()
+    out.print(
+        f"[bold]{file.name}[/] → strikeout_lines: {load.rows_read} line(s) read, {load.rows_loaded} loaded "
+        f"({_merged(load.result)}), {len(load.quarantined)} quarantined"
+    )
+    if load.ignored_markets:
+        ignored = ", ".join(f"{k} ({n})" for k, n in sorted(load.ignored_markets.items()))
+        out.print(f"other markets ignored: {ignored}")
+    if load.quarantined:
+        table = Table(title="quarantined (raw.strikeout_lines_quarantine): not loaded")
+        for column in ("where", "game date", "pitcher", "bookmaker", "reason"):
+            table.add_column(column)
+        for q in load.quarantined[:MAX_LISTED]:
+            table.add_row(q.record, str(q.game_date or ""), q.pitcher_name or "", q.bookmaker or "", q.reason)
+        out.print(table)
+        if len(load.quarantined) > MAX_LISTED:
+            out.print(
+                f"... and {len(load.quarantined) - MAX_LISTED} more (all in raw.strikeout_lines_quarantine)"
+            )
 
 
-@app.command("load-probable-starters")
+@app.command(
+    "load-probable-starters",
+    help=_loader_help(
+        "probable_starters",
+        "Load announced probable starters.",
+        "--format mlb-statsapi: the MLB Stats API schedule JSON (hydrate=probablePitcher); MLBAM ids map to "
+        "pitcher ids through raw.people (kzone load-people), game_id = home Retrosheet code + YYYYMMDD + game "
+        "number, first_pitch_at = gameDate, announced_at = the file's time (or first pitch if later). Games "
+        "without a starter, unmapped pitchers and postponed games are reported, not loaded.",
+    ),
+)
 @friendly_errors
-def load_probable_starters(file: FileArg) -> None:
-    """Load announced probable starters."""
-    _load("probable_starters", file)
+def load_probable_starters(
+    file: JsonOrCsvArg,
+    format_: Annotated[str, typer.Option("--format", help="csv or mlb-statsapi.")] = "csv",
+) -> None:
+    from python_models.data.schedule import FORMATS, load_statsapi_schedule
+
+    if _choice(format_, FORMATS, "--format") == "csv":
+        _load("probable_starters", file)
+        return
+    wh = _open_for_loading()
+    try:
+        load = load_statsapi_schedule(wh, file)
+    finally:
+        wh.close()
+    out.print(
+        f"[bold]{file.name}[/] → probable_starters: {load.games} game(s), {load.rows_loaded} starter(s) "
+        f"loaded ({_merged(load.result)}), {len(load.reported)} not loaded"
+    )
+    for line in load.reported[:MAX_LISTED]:
+        out.print(f"[yellow]not loaded:[/] {line}")
+    if len(load.reported) > MAX_LISTED:
+        out.print(f"... and {len(load.reported) - MAX_LISTED} more")
 
 
-@app.command("load-injuries")
+@app.command(
+    "load-injuries",
+    help=_loader_help("injured_list", "Load injured-list scrapes (status IL7/IL10/IL15/IL60)."),
+)
 @friendly_errors
 def load_injuries(file: FileArg) -> None:
-    """Load injured-list scrapes (status IL7/IL10/IL15/IL60)."""
     _load("injured_list", file)
+
+
+@app.command(
+    "load-people",
+    help=_loader_help(
+        "people",
+        "Load the people register (pitcher ids with MLBAM cross-ids), e.g. "
+        "../shared/data/retrosheet_starters/people.csv: it maps MLB Stats API ids to pitcher ids.",
+    ),
+)
+@friendly_errors
+def load_people(file: FileArg) -> None:
+    _load("people", file)
 
 
 @app.command("demo-data")

@@ -279,10 +279,24 @@ class Settings(BaseSettings):
     def _thresholds_ordered(self) -> Settings:
         if self.agreement_disagree_k < self.agreement_strong_k:
             raise ValueError("KZONE_AGREEMENT_DISAGREE_K must be >= KZONE_AGREEMENT_STRONG_K")
+        if self.picks_system not in self.active_systems and "picks_system" not in self.model_fields_set:
+            # the default picks system is not active: the picks follow the first active system instead
+            object.__setattr__(self, "picks_system", self.active_systems[0])
         if self.picks_system not in self.active_systems:
             raise ValueError(
                 f"KZONE_PICKS_SYSTEM {self.picks_system!r} is not an active system "
                 f"(MLB_ACTIVE_SYSTEMS: {list(self.active_systems)})"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _ensemble_has_weight(self) -> Settings:
+        # Weights are normalised over the components that produced a prediction: with both at 0 there is
+        # nothing to normalise, and the ensemble could only fail later, at output validation.
+        if "ensemble_v1" in self.active_systems and self.ensemble_v1_weight + self.ensemble_v1_6_weight <= 0:
+            raise ValueError(
+                "MLB_ENSEMBLE_V1_WEIGHT and MLB_ENSEMBLE_V1_6_WEIGHT are both 0: give at least one a weight "
+                "above 0, or leave ensemble_v1 out of MLB_ACTIVE_SYSTEMS"
             )
         return self
 
@@ -305,7 +319,7 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            if not err["loc"]:  # a rule across settings: its message names the variables
+            if not err["loc"]:  # a rule across fields: its message names the variables itself
                 problems.append(str(err["msg"]).removeprefix("Value error, "))
                 continue
             field = str(err["loc"][0])

@@ -17,9 +17,6 @@
     {%- if exists -%}
         select * from {{ relation }}
     {%- else -%}
-        {%- set types = {
-            'string': dbt.type_string(), 'int64': type_int64(), 'float64': type_double(),
-            'bool': dbt.type_boolean(), 'date': 'date', 'timestamp': dbt.type_timestamp()} -%}
         {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', source_name)
             | selectattr('name', 'equalto', table_name) | first -%}
         {%- set columns = node.columns.values() | list -%}
@@ -29,7 +26,7 @@
         {%- endif -%}
         select
         {%- for column in columns %}
-            cast(null as {{ types[column.data_type] }}) as {{ column.name }}{{ ',' if not loop.last }}
+            cast(null as {{ portable_type(column.data_type) }}) as {{ column.name }}{{ ',' if not loop.last }}
         {%- endfor %}
         from (select 1 as one) as empty_source
         where 1 = 0

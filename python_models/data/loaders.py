@@ -7,22 +7,27 @@ table's key, so re-loading the same file adds and changes nothing.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from python_models.data.resolve import TEAM_SEED, team_directory
 from python_models.predictors.markets import LINE_RANGE, ODDS_ABS_RANGE  # one definition of 'absurd'
 from python_models.warehouse.base import MergeResult, Warehouse, new_batch_id, row_hashes
 from python_models.warehouse.tables import (
     GAME_LOGS,
     INJURED_LIST,
+    PEOPLE,
     PROBABLE_STARTERS,
     STRIKEOUT_LINES,
+    STRIKEOUT_LINES_BY_NAME,
     TableSpec,
 )
 
@@ -49,11 +54,10 @@ class _Problems:
     source: str
     items: list[str]
 
-    def add(
-        self, mask: pd.Series, line_numbers: pd.Series, column: str, what: str, values: pd.Series
-    ) -> None:
+    def add(self, mask: pd.Series, where: pd.Series, column: str, what: str, values: pd.Series) -> None:
+        """One problem per flagged row: ``where`` says where the row is (``line 19``, a JSON path)."""
         for idx in mask[mask].index[:MAX_REPORTED_PROBLEMS]:
-            self.items.append(f"line {line_numbers[idx]}, column {column}: {values[idx]!r} {what}")
+            self.items.append(f"{where[idx]}, column {column}: {values[idx]!r} {what}")
         if mask.sum() > MAX_REPORTED_PROBLEMS:
             self.items.append(f"column {column}: {int(mask.sum())} rows {what} in all")
 
@@ -92,9 +96,17 @@ def _parse_column(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
     raise ValueError(kind)
 
 
-def validate_frame(raw: pd.DataFrame, spec: TableSpec, source: str, *, first_line: int = 2) -> pd.DataFrame:
+def validate_frame(
+    raw: pd.DataFrame,
+    spec: TableSpec,
+    source: str,
+    *,
+    first_line: int = 2,
+    locators: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Type and check every row of ``raw`` (strings) against ``spec``; raise DataValidationError or return
-    the typed frame. ``first_line`` is the file line of the first data row (header is line 1)."""
+    the typed frame. ``first_line`` is the file line of the first data row (header is line 1); a feed that
+    has no lines (JSON) passes ``locators`` instead, one label per row (its path in the document)."""
     problems = _Problems(source, [])
     if raw.empty:
         raise DataValidationError(source, ["the file has no data rows"])
@@ -105,7 +117,9 @@ def validate_frame(raw: pd.DataFrame, spec: TableSpec, source: str, *, first_lin
     extra = sorted(set(raw.columns) - {c.name for c in spec.columns})
     if extra:
         log.warning("%s: ignoring unknown column(s) %s", source, extra)
-    lines = pd.Series(np.arange(first_line, first_line + len(raw)), index=raw.index)
+    if locators is None:
+        locators = [f"line {n}" for n in range(first_line, first_line + len(raw))]
+    lines = pd.Series(list(locators), index=raw.index)
     out = pd.DataFrame(index=raw.index)
     for column in content:
         values = raw[column.name] if column.name in raw.columns else pd.Series(pd.NA, index=raw.index)
@@ -164,9 +178,24 @@ def _odds_check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None
     )
 
 
-def _status_check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
-    bad = ~df["status"].isin(IL_STATUSES)
-    problems.add(bad.fillna(False), lines, "status", f"is not one of {IL_STATUSES}", df["status"])
+def _one_of(column: str, allowed: tuple[str, ...]) -> Callable[[pd.DataFrame, pd.Series, _Problems], None]:
+    def check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+        bad = ~df[column].isin(allowed) & df[column].notna()
+        problems.add(bad.fillna(False), lines, column, f"is not one of {allowed}", df[column])
+
+    return check
+
+
+def _team_check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+    teams = team_directory()
+    bad = df["team"].notna() & df["team"].map(lambda t: teams.code(t) is None).astype(bool)
+    problems.add(bad, lines, "team", f"is not a team code or name of {TEAM_SEED.name}", df["team"])
+
+
+def _mlbam_unique(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+    ids = df["key_mlbam"]
+    dup = (ids.notna() & ids.duplicated(keep=False)).fillna(False).astype(bool)
+    problems.add(dup, lines, "key_mlbam", "is given to two pitcher_ids", ids)
 
 
 _DOMAIN_CHECKS: dict[str, tuple[Callable[[pd.DataFrame, pd.Series, _Problems], None], ...]] = {
@@ -178,9 +207,41 @@ _DOMAIN_CHECKS: dict[str, tuple[Callable[[pd.DataFrame, pd.Series, _Problems], N
         _game_log_consistency,
     ),
     STRIKEOUT_LINES.name: (_range("strikeouts_line", *LINE_RANGE), _odds_check),
-    INJURED_LIST.name: (_status_check,),
+    STRIKEOUT_LINES_BY_NAME.name: (_range("strikeouts_line", *LINE_RANGE), _odds_check, _team_check),
+    INJURED_LIST.name: (_one_of("status", IL_STATUSES),),
     PROBABLE_STARTERS.name: (),
+    PEOPLE.name: (_one_of("throws", ("L", "R")), _one_of("bats", ("L", "R", "B")), _mlbam_unique),
 }
+
+
+def _open_bytes(path: Path) -> bytes:
+    if path.suffix == ".gz":
+        import gzip
+
+        with gzip.open(path, "rb") as fh:
+            return fh.read()
+    return path.read_bytes()
+
+
+def _encoding_problem(path: Path) -> str:
+    """Where a file stops being UTF-8 (line and byte), and an encoding that reads that line."""
+    data = _open_bytes(path)
+    # latin-1 decodes any bytes, so a hint is always found; cp1252 (Excel on Windows) is the likelier one
+    encoding = "cp1252"
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        encoding = "latin-1"
+    for number, raw_line in enumerate(data.split(b"\n"), start=1):
+        try:
+            raw_line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            text = raw_line.decode(encoding).rstrip("\r")
+            return (
+                f"line {number}, byte {exc.start + 1}: not UTF-8 (bytes {raw_line[exc.start : exc.end]!r}); "
+                f"it reads as {encoding}: {text!r} - re-save the file as UTF-8"
+            )
+    return "not UTF-8: re-save the file as UTF-8"
 
 
 def read_csv_strings(path: Path) -> pd.DataFrame:
@@ -188,9 +249,34 @@ def read_csv_strings(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise DataValidationError(str(path), ["file does not exist"])
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], compression="infer")
-    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[], compression="infer", encoding="utf-8"
+        )
+    except pd.errors.EmptyDataError:
+        raise DataValidationError(str(path), ["the file is empty (no header, no rows)"]) from None
+    except UnicodeDecodeError:
+        raise DataValidationError(str(path), [_encoding_problem(path)]) from None
+    except (pd.errors.ParserError, EOFError, OSError) as exc:
         raise DataValidationError(str(path), [f"cannot be read as CSV: {exc}"]) from exc
+
+
+def read_json_document(path: Path) -> Any:
+    """Parse a JSON file; an empty, non-UTF-8 or malformed file is rejected naming the line and column."""
+    if not path.exists():
+        raise DataValidationError(str(path), ["file does not exist"])
+    data = _open_bytes(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataValidationError(str(path), [_encoding_problem(path)]) from None
+    if not text.strip():
+        raise DataValidationError(str(path), ["the file is empty (no JSON document)"])
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataValidationError(
+            str(path), [f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"]
+        ) from None
 
 
 def prepare_batch(typed: pd.DataFrame, spec: TableSpec, source_file: str) -> pd.DataFrame:

@@ -33,6 +33,7 @@ MONITORING_VIEWS = (
     "prediction_coverage",
     "market_comparison",
 )
+OVERVIEW_DOC = "doc.kzone.__overview__"
 SERVE_HINT = (
     "make docs-serve  (= dbt docs serve --port 8080 --host 127.0.0.1), then open http://127.0.0.1:8080"
 )
@@ -102,6 +103,10 @@ def lineage_checks(manifest: dict) -> list[tuple[str, bool]]:
     public = uid("model", PUBLIC_TABLE)
     consumers = uid("exposure", CONSUMER_EXPOSURE)
     checks = [
+        (
+            "the site opens on the project's overview (docs block __overview__)",
+            OVERVIEW_DOC in manifest.get("docs", {}),
+        ),
         ("raw sources → staging models", sources_to_staging),
         (f"staging → {FEATURE_STORE}", any(a in fs_ancestors for a in staging)),
         (

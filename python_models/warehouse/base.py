@@ -15,9 +15,11 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 log = logging.getLogger(__name__)
@@ -73,11 +75,75 @@ def new_batch_id(prefix: str = "b") -> str:
     return f"{prefix}{datetime.now(UTC):%Y%m%dT%H%M%S}_{uuid.uuid4().hex[:8]}"
 
 
+_NULL = "\x00"
+_EXACT_INT = 2**53  # floats below this magnitude hold integers exactly
+
+
+def _number_text(value: float) -> str:
+    if value != value:  # NaN
+        return _NULL
+    if abs(value) < _EXACT_INT and value == int(value):
+        return str(int(value))
+    return repr(float(value))
+
+
+def _timestamp_text(value: datetime | np.datetime64) -> str:
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC").tz_localize(None)
+    if ts == ts.normalize():  # engines hand DATE columns back as midnight timestamps
+        return ts.strftime("%Y-%m-%d")
+    text = ts.strftime("%Y-%m-%d %H:%M:%S")
+    return f"{text}.{ts.microsecond:06d}" if ts.microsecond else text
+
+
+def _value_text(value: Any) -> str:
+    """One spelling per typed value: 110 and 110.0 alike, every kind of null alike, times in UTC (a
+    midnight timestamp spelled as its date: engines return DATE columns that way)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return _NULL
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating | Decimal):
+        return _number_text(float(value))
+    if isinstance(value, datetime | np.datetime64):
+        return _NULL if pd.isna(value) else _timestamp_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _column_text(values: pd.Series) -> pd.Series:
+    """Canonical text of a column's typed values (vectorised for typed columns, per value for objects)."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        dtype = values.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return pd.Series(
+            [_NULL if pd.isna(v) else _timestamp_text(v) for v in values], index=values.index, dtype="object"
+        )
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+        return values.astype("string").fillna(_NULL).astype("object")
+    if pd.api.types.is_float_dtype(dtype):
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+        return pd.Series([_number_text(v) for v in numbers], index=values.index, dtype="object")
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        return values.astype("string").fillna(_NULL).astype("object")
+    return values.map(_value_text, na_action=None).astype("object")
+
+
 def row_hashes(df: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
-    """sha256 over the content columns, stable across runs and engines."""
+    """sha256 over the content columns' TYPED values, stable across runs, dtypes and engines: an int 110
+    and a float 110.0 hash alike (a slate where one pitcher has no line turns pandas' odds columns to
+    float), NaN/None/NA/NaT alike, timestamps as UTC to the microsecond, dates as YYYY-MM-DD."""
     if df.empty:
         return pd.Series([], dtype="string", index=df.index)
-    parts = [df[c].astype("string").fillna("\x00") for c in columns]
+    parts = [_column_text(df[c]) for c in columns]
     text = parts[0].str.cat(parts[1:], sep="\x1f") if len(parts) > 1 else parts[0]
     return pd.Series(
         [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in text], index=df.index, dtype="string"

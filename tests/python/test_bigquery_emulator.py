@@ -355,3 +355,33 @@ def test_dbt_build_of_everything_the_stand_in_can_build(dbt_on_emulator: DbtOnEm
     assert not failures, "\n".join(failures)
     assert run.contract_models, "no contract-enforced model was compiled"
     assert run.upstream.statuses.get("skipped", 0) == 0 and run.downstream.statuses.get("skipped", 0) == 0
+
+
+@pytest.mark.emulator
+def test_feeds_resolve_quarantine_and_replace_quarantine_rows_on_bigquery(
+    wh: BigQueryWarehouse, tmp_path
+) -> None:
+    """The name resolver's reads, the lines + quarantine writes and the quarantine's replace-on-reload
+    DELETE (an array parameter) run on BigQuery SQL through the real client."""
+    import shutil
+
+    from python_models.data.lines import load_lines
+    from python_models.warehouse.tables import LINES_QUARANTINE, STRIKEOUT_LINES
+
+    from .feeds_fixture import FIXTURES, load_world
+
+    load_world(wh, tmp_path)
+    odds = tmp_path / "odds.json"
+    shutil.copy(FIXTURES / "odds_api_pitcher_strikeouts.json", odds)
+    first = load_lines(wh, odds, "odds-api")
+    assert (first.rows_loaded, len(first.quarantined)) == (9, 3)
+
+    def count(spec) -> int:
+        return int(wh.query(f"select count(*) as n from {wh.relation(spec.layer, spec.name)}").iloc[0, 0])
+
+    assert (count(STRIKEOUT_LINES), count(LINES_QUARANTINE)) == (9, 3)
+    doc = json.loads(odds.read_text())
+    doc[0]["bookmakers"][1]["markets"][1]["outcomes"] = doc[0]["bookmakers"][1]["markets"][1]["outcomes"][:2]
+    odds.write_text(json.dumps(doc))  # fanduel's unpaired Bello and unknown Rodón are gone
+    again = load_lines(wh, odds, "odds-api")
+    assert len(again.quarantined) == 1 and count(LINES_QUARANTINE) == 1

@@ -49,3 +49,25 @@ def test_readme_documents_every_setting() -> None:
         _env_name(Settings, f) for f in Settings.model_fields if f"`{_env_name(Settings, f)}`" not in readme
     ]
     assert not missing, f"README lacks {missing}: paste `python -m python_models.config` into it"
+
+
+def test_both_ensemble_weights_zero_is_rejected_at_start_up_naming_both(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MLB_ENSEMBLE_V1_WEIGHT", "0")
+    monkeypatch.setenv("MLB_ENSEMBLE_V1_6_WEIGHT", "0")
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    message = str(err.value)
+    assert "MLB_ENSEMBLE_V1_WEIGHT" in message and "MLB_ENSEMBLE_V1_6_WEIGHT" in message
+    assert "?" not in message  # a model-level rule is not reported under an unknown field
+
+
+def test_one_zero_ensemble_weight_is_allowed_and_zero_weights_without_the_ensemble(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MLB_ENSEMBLE_V1_WEIGHT", "0")
+    assert load_settings().ensemble_v1_6_weight == 0.5
+    monkeypatch.setenv("MLB_ENSEMBLE_V1_6_WEIGHT", "0")
+    monkeypatch.setenv("MLB_ACTIVE_SYSTEMS", "v1_baseline,v1_6_rolling")
+    assert load_settings().active_systems == ("v1_baseline", "v1_6_rolling")

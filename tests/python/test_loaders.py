@@ -124,3 +124,26 @@ def test_real_file_with_one_corrupted_cell_is_rejected_naming_it(warehouse, tmp_
     with pytest.raises(DataValidationError, match=r"line 19, column strikeouts: 'seven'"):
         load_file(warehouse, GAME_LOGS, path)
     assert _count(warehouse, GAME_LOGS) == 0
+
+
+def test_empty_file_is_named_and_says_nothing_was_loaded(warehouse, tmp_path: Path) -> None:
+    empty = _write(tmp_path, "empty.csv", "")
+    with pytest.raises(DataValidationError) as err:
+        load_file(warehouse, STRIKEOUT_LINES, empty)
+    message = str(err.value)
+    assert str(empty) in message and "nothing was loaded" in message and "empty" in message
+    assert "No columns to parse" not in message
+    assert _count(warehouse, STRIKEOUT_LINES) == 0
+
+
+def test_non_utf8_file_names_the_line_and_hints_at_the_encoding(warehouse, tmp_path: Path) -> None:
+    row = "NYA202604010,2026-04-01,perej001,José Pérez,dk,6.5,-115,-105,2026-04-01T15:00:00Z\n"
+    path = tmp_path / "latin.csv"
+    path.write_bytes((LINES_HEADER + GOOD_LINE + row).encode("cp1252"))
+    with pytest.raises(DataValidationError) as err:
+        load_file(warehouse, STRIKEOUT_LINES, path)
+    message = str(err.value)
+    assert "line 3" in message and "not UTF-8" in message
+    assert "cp1252" in message and "José Pérez" in message  # the hint decodes the line
+    assert "UTF-8" in message and "nothing was loaded" in message
+    assert _count(warehouse, STRIKEOUT_LINES) == 0

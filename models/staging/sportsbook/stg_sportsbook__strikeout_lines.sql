@@ -18,6 +18,7 @@ renamed as (
         cast(source.under_odds as {{ dbt.type_int() }}) as under_odds,
         cast(source.game_date as date) as game_date,
         source.captured_at,
+        {{ column_or_null('sportsbook', 'strikeout_lines', 'event_start_at', 'timestamp') }} as event_start_at,
         source._loaded_at as loaded_at
 
     from source

@@ -1,0 +1,225 @@
+"""`kzone load-probable-starters --format mlb-statsapi`: probable starters from the MLB Stats API schedule.
+
+The response of ``/api/v1/schedule?sportId=1&date=...&hydrate=probablePitcher`` (``dates[].games[]``) is
+turned into ``raw.probable_starters`` rows:
+
+- MLBAM person ids map to this warehouse's pitcher ids through ``raw.people`` (``key_mlbam``; load the
+  register with ``kzone load-people``); team ids map to Retrosheet codes through ``seeds/team_codes.csv``.
+- ``game_id`` is built in Retrosheet's style, so results from game logs join later: the home team's
+  Retrosheet code + YYYYMMDD (the game's official local date) + game number (0 single game, 1/2 the games
+  of a doubleheader).
+- ``first_pitch_at`` = ``gameDate`` (UTC). ``announced_at`` = when the file was written (its modification
+  time, UTC), or first pitch when the file is older news than that (a schedule fetched after the game):
+  a starter is never announced after first pitch.
+
+Games without an announced starter, starters without a known MLBAM mapping, and postponed, cancelled or
+suspended games are reported (and not loaded), never invented. A malformed game (no gamePk, an unknown
+team id, a bad time) rejects the whole file, naming its path in the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from python_models.data.loaders import DataValidationError, load_frame, read_json_document, validate_frame
+from python_models.data.resolve import Team, team_directory
+from python_models.warehouse.base import MergeResult, Warehouse
+from python_models.warehouse.tables import PEOPLE, PROBABLE_STARTERS
+
+FORMATS = ("csv", "mlb-statsapi")
+NOT_PLAYED_STATES = ("postponed", "cancelled", "canceled", "suspended")
+NOT_PLAYED_CODES = ("D", "C")  # status.codedGameState: postponed, cancelled
+STATSAPI_FIELDS: tuple[tuple[str, str, bool, str], ...] = (
+    ("dates[].date", "date", False, "The schedule date (fallback for a game's officialDate)."),
+    ("dates[].games[].gamePk", "int64", True, "The game (named in reports)."),
+    ("…games[].gameDate", "timestamp", True, "Scheduled first pitch (UTC) → first_pitch_at."),
+    (
+        "…games[].officialDate",
+        "date",
+        False,
+        "Local date of the game → game_date and the game_id's date (else dates[].date).",
+    ),
+    (
+        "…games[].doubleHeader",
+        "string",
+        False,
+        "N (single game), Y or S: a doubleheader game is numbered gameNumber, else 0.",
+    ),
+    ("…games[].gameNumber", "int64", False, "1 or 2 in a doubleheader → game_id's last digit."),
+    (
+        "…games[].status.detailedState / .codedGameState",
+        "string",
+        False,
+        "Postponed, Cancelled, Suspended (or D/C) games are reported, not loaded.",
+    ),
+    ("…games[].dayNight", "string", False, "day or night → day_night."),
+    (
+        "…games[].teams.{away,home}.team.id",
+        "int64",
+        True,
+        "MLB team id → team / opponent (Retrosheet code) through seeds/team_codes.csv.",
+    ),
+    ("…games[].teams.{away,home}.team.name", "string", False, "Team name (named in reports)."),
+    (
+        "…games[].teams.{away,home}.probablePitcher.id",
+        "int64",
+        False,
+        "MLBAM id → pitcher_id through raw.people.key_mlbam; absent = no announced starter (reported).",
+    ),
+    ("…games[].teams.{away,home}.probablePitcher.fullName", "string", False, "→ pitcher_name."),
+)
+
+
+@dataclass
+class StartersLoad:
+    source: str
+    games: int
+    result: MergeResult | None = None
+    reported: list[str] = field(default_factory=list)
+
+    @property
+    def rows_loaded(self) -> int:
+        return self.result.rows_in_batch if self.result else 0
+
+
+def people_by_mlbam(wh: Warehouse) -> dict[int, tuple[str, str | None]]:
+    """MLBAM id -> (pitcher_id, throws) from raw.people (empty when no register was loaded)."""
+    if not wh.table_exists(PEOPLE.layer, PEOPLE.name):
+        return {}
+    rows = wh.query(
+        f"select key_mlbam, pitcher_id, throws from {wh.relation(PEOPLE.layer, PEOPLE.name)} "
+        "where key_mlbam is not null"
+    )
+    return {
+        int(r.key_mlbam): (str(r.pitcher_id), None if pd.isna(r.throws) else str(r.throws))
+        for r in rows.itertuples(index=False)
+    }
+
+
+def _game_date(game: dict, schedule_date: Any, first_pitch: pd.Timestamp) -> date:
+    for value in (game.get("officialDate"), schedule_date):
+        if value:
+            try:
+                return date.fromisoformat(str(value))
+            except ValueError:
+                continue
+    return first_pitch.tz_convert("America/New_York").date()
+
+
+def _file_time(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(tzinfo=None)
+
+
+def _not_played(game: dict) -> str | None:
+    status = game.get("status") or {}
+    state = str(status.get("detailedState") or status.get("abstractGameState") or "")
+    if state.lower() in NOT_PLAYED_STATES or status.get("codedGameState") in NOT_PLAYED_CODES:
+        return state or str(status.get("codedGameState"))
+    return None
+
+
+@dataclass
+class _Parse:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    where: list[str] = field(default_factory=list)
+    reported: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    games: int = 0
+
+
+def _parse_game(
+    path: str,
+    game: Any,
+    schedule_date: Any,
+    people: dict[int, tuple[str, str | None]],
+    announced_by: datetime,
+    parsed: _Parse,
+) -> None:
+    if not isinstance(game, dict) or not game.get("gamePk"):
+        parsed.problems.append(f"{path}: a game without a gamePk")
+        return
+    parsed.games += 1
+    teams_dir = team_directory()
+    sides: dict[str, Team] = {}
+    for side in ("away", "home"):
+        team_id = ((game.get("teams") or {}).get(side) or {}).get("team", {}).get("id")
+        team = teams_dir.by_mlb_id(team_id)
+        if team is None:
+            parsed.problems.append(
+                f"{path}.teams.{side}.team.id: {team_id!r} is not an MLB team id of seeds/team_codes.csv"
+            )
+            return
+        sides[side] = team
+    first_pitch = pd.to_datetime(game.get("gameDate"), utc=True, errors="coerce")
+    if pd.isna(first_pitch):
+        parsed.problems.append(f"{path}.gameDate: {game.get('gameDate')!r} is not a valid timestamp")
+        return
+    label = f"gamePk {game['gamePk']} ({sides['away'].team_code} at {sides['home'].team_code}, {game.get('gameDate')})"
+    state = _not_played(game)
+    if state:
+        parsed.reported.append(f"{label}: {state}, not loaded")
+        return
+    day = _game_date(game, schedule_date, first_pitch)
+    doubleheader = str(game.get("doubleHeader") or "N").upper() != "N"
+    number = int(game.get("gameNumber") or 1) if doubleheader else 0
+    game_id = f"{sides['home'].retro_code}{day:%Y%m%d}{number}"
+    first_pitch_at = first_pitch.tz_convert("UTC").tz_localize(None)
+    announced_at = min(pd.Timestamp(announced_by), first_pitch_at)
+    for side, other in (("away", "home"), ("home", "away")):
+        team = sides[side]
+        probable = ((game["teams"].get(side) or {}).get("probablePitcher")) or {}
+        if not probable.get("id"):
+            parsed.reported.append(f"{label}: no announced starter for {team.team_code}, not loaded")
+            continue
+        mapped = people.get(int(probable["id"]))
+        if mapped is None:
+            parsed.reported.append(
+                f"{label}: {probable.get('fullName', '?')} (MLBAM {probable['id']}, {team.team_code}) has no "
+                "pitcher_id in raw.people: load a people file with his key_mlbam (kzone load-people), then reload"
+            )
+            continue
+        parsed.rows.append(
+            {
+                "game_id": game_id,
+                "game_date": day.isoformat(),
+                "team": team.retro_code,
+                "opponent": sides[other].retro_code,
+                "is_home": str(side == "home"),
+                "pitcher_id": mapped[0],
+                "pitcher_name": probable.get("fullName"),
+                "pitcher_throws": mapped[1],
+                "day_night": game.get("dayNight"),
+                "first_pitch_at": first_pitch_at.isoformat(),
+                "announced_at": announced_at.isoformat(),
+            }
+        )
+        parsed.where.append(f"{path}.teams.{side}.probablePitcher")
+
+
+def load_statsapi_schedule(wh: Warehouse, path: Path) -> StartersLoad:
+    """Load the announced starters of an MLB Stats API schedule response; report what cannot be loaded."""
+    doc = read_json_document(path)
+    dates = doc.get("dates") if isinstance(doc, dict) else None
+    if not isinstance(dates, list):
+        raise DataValidationError(str(path), ["$: not a schedule response (no dates[] list)"])
+    people = people_by_mlbam(wh)
+    parsed = _Parse()
+    announced_by = _file_time(path)
+    for i, block in enumerate(dates):
+        for j, game in enumerate((block or {}).get("games") or []):
+            _parse_game(
+                f"$.dates[{i}].games[{j}]", game, (block or {}).get("date"), people, announced_by, parsed
+            )
+    if parsed.problems:
+        raise DataValidationError(str(path), parsed.problems)
+    load = StartersLoad(path.name, parsed.games, reported=parsed.reported)
+    if parsed.rows:
+        frame = pd.DataFrame(parsed.rows).astype("string")
+        typed = validate_frame(frame, PROBABLE_STARTERS, str(path), locators=parsed.where)
+        load.result = load_frame(wh, PROBABLE_STARTERS, typed, path.name)
+    return load

@@ -1,0 +1,180 @@
+"""`kzone load-lines` with name-keyed files: resolved rows load, unresolved rows are quarantined by line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from python_models.data.lines import load_lines
+from python_models.data.loaders import DataValidationError
+from python_models.warehouse.tables import LINES_QUARANTINE, STRIKEOUT_LINES
+
+from .conftest import REAL_DATA, make_settings, requires_real_data
+from .feeds_fixture import count, load_world, rows, run_cli
+
+NAMED_HEADER = "game_date,pitcher_name,team,strikeouts_line,over_odds,under_odds\n"
+NAMED_ROWS = [
+    "2026-04-01,GERRIT COLE,NYY,6.5,-115,-105\n",  # line 2: case
+    "2026-04-01,Brayan Bello,,5.5,110,-130\n",  # line 3: no team
+    "2026-04-01,Luis Garcia,SD,4.5,-120,100\n",  # line 4: accent-free; two Luis Garcias, slate decides
+    "2026-04-01,Ronald Acuna,HOU,3.5,-105,-115\n",  # line 5: 'Jr.' and accent dropped
+    "2026-04-01,Riley O'Brien,Seattle Mariners,4.5,-110,-110\n",  # line 6: apostrophe kind, full team name
+    "2026-04-01,Joe Nobody,NYY,5.5,-110,-110\n",  # line 7: not a pitcher anyone knows
+    "2026-04-01,Luis Garcia,,5.5,-110,-110\n",  # line 8: no team: starts that day, resolves by the slate
+    "2026-04-02,Luis Garcia,,5.5,-110,-110\n",  # line 9: a day neither starts: ambiguous
+]
+
+
+def _file(tmp_path: Path, body: list[str], name: str = "book_export.csv", header: str = NAMED_HEADER) -> Path:
+    path = tmp_path / name
+    path.write_text(header + "".join(body), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def world(warehouse, tmp_path: Path):
+    load_world(warehouse, tmp_path)
+    return warehouse
+
+
+def test_name_keyed_file_resolves_against_the_slate_and_quarantines_the_rest(world, tmp_path: Path) -> None:
+    path = _file(tmp_path, NAMED_ROWS)
+    load = load_lines(world, path)
+    assert (load.rows_read, load.rows_loaded, len(load.quarantined)) == (8, 4, 4)
+    loaded = rows(world, STRIKEOUT_LINES, "pitcher_id")
+    assert loaded["pitcher_id"].tolist() == ["acunr001", "bellb001", "colee001", "obrir001"]
+    # the matched starter's game fills game_id; the book's spelling is kept
+    cole = loaded.set_index("pitcher_id").loc["colee001"]
+    assert cole["game_id"] == "NYA202604010" and cole["pitcher_name"] == "GERRIT COLE"
+    by_line = {q.line_number: q for q in load.quarantined}
+    assert sorted(by_line) == [4, 7, 8, 9]
+    assert "no pitcher named 'Joe Nobody'" in by_line[7].reason
+    assert (
+        "ambiguous" in by_line[9].reason
+        and "garcl005" in by_line[9].reason
+        and "garcl007" in by_line[9].reason
+    )
+    # lines 4 and 8 both resolve to the San Diego starter of the day (one with a team, one by the slate
+    # alone) with the same book and capture but different lines: which is right cannot be told
+    assert "garcl005" in by_line[4].reason and "line 8" in by_line[4].reason and "line 4" in by_line[8].reason
+    kept = rows(world, LINES_QUARANTINE, "line_number")
+    assert kept["line_number"].tolist() == [4, 7, 8, 9]
+    assert kept["record"].tolist() == ["line 4", "line 7", "line 8", "line 9"]
+
+
+def test_a_file_without_bookmaker_and_capture_time_gets_unknown_and_midnight_of_its_date(
+    world, tmp_path: Path
+) -> None:
+    load_lines(world, _file(tmp_path, NAMED_ROWS[:1]))
+    row = rows(world, STRIKEOUT_LINES, "pitcher_id").iloc[0]
+    assert row["bookmaker"] == "unknown"
+    assert row["captured_at"] == datetime(2026, 4, 1, 0, 0)
+    assert row["event_start_at"] is None or str(row["event_start_at"]) == "NaT"
+
+
+def test_quarantine_keeps_the_raw_row_and_a_reload_after_a_fix_replaces_it(world, tmp_path: Path) -> None:
+    path = _file(tmp_path, NAMED_ROWS[:1] + NAMED_ROWS[5:6])
+    load_lines(world, path)
+    kept = rows(world, LINES_QUARANTINE, "record").iloc[0]
+    assert json.loads(kept["raw_row"])["pitcher_name"] == "Joe Nobody"
+    assert kept["_source_file"] == path.name and kept["source_format"] == "csv"
+    again = load_lines(world, path)  # same file: nothing new anywhere
+    assert again.result.rows_inserted == 0 and count(world, LINES_QUARANTINE) == 1
+    path.write_text(NAMED_HEADER + NAMED_ROWS[0], encoding="utf-8")  # the unknown row fixed (removed)
+    load_lines(world, path)
+    assert count(world, LINES_QUARANTINE) == 0 and count(world, STRIKEOUT_LINES) == 1
+
+
+def test_a_malformed_row_still_rejects_the_whole_name_keyed_file(world, tmp_path: Path) -> None:
+    bad = "2026-04-01,Gerrit Cole,NYY,66.5,-115,-105\n"
+    with pytest.raises(DataValidationError, match=r"line 4, column strikeouts_line"):
+        load_lines(world, _file(tmp_path, [*NAMED_ROWS[:2], bad]))
+    unknown_team = "2026-04-01,Gerrit Cole,Brooklyn Robins,6.5,-115,-105\n"
+    with pytest.raises(DataValidationError, match=r"line 2, column team: 'Brooklyn Robins'"):
+        load_lines(world, _file(tmp_path, [unknown_team]))
+    assert count(world, STRIKEOUT_LINES) == 0 and count(world, LINES_QUARANTINE) == 0
+
+
+def test_names_resolve_against_every_known_pitcher_when_the_date_has_no_slate(world, tmp_path: Path) -> None:
+    body = [
+        "2026-05-01,draftkings,Fausto Carmona,6.5,-110,-110\n",  # alias of a renamed pitcher
+        "2026-05-01,draftkings,JA Happ,5.5,-110,-110\n",  # 'J. A. Happ' in the game logs
+    ]
+    load = load_lines(
+        world,
+        _file(
+            tmp_path, body, header="game_date,bookmaker,pitcher_name,strikeouts_line,over_odds,under_odds\n"
+        ),
+    )
+    assert not load.quarantined
+    assert sorted(rows(world, STRIKEOUT_LINES, "pitcher_id")["pitcher_id"]) == ["carmf001", "happj001"]
+
+
+def test_cli_prints_loaded_and_quarantined_rows_by_line(tmp_path: Path) -> None:
+    from python_models.warehouse import open_warehouse
+
+    settings = make_settings(tmp_path)
+    wh = open_warehouse(settings)
+    try:
+        load_world(wh, tmp_path)
+    finally:
+        wh.close()
+    extra = [
+        f"2026-04-01,Unknown Pitcher {i:02d} With A Very Long Name Indeed,NYY,5.5,-110,-110\n"
+        for i in range(22)
+    ]
+    path = _file(tmp_path, NAMED_ROWS[:2] + extra)
+    result = run_cli(["load-lines", str(path)], settings.duckdb_path)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "24 line(s) read, 2 loaded (2 new, 0 changed), 22 quarantined" in out
+    assert "line 4" in out and "line 23" in out and "line 24" not in out  # the first 20 listed
+    assert "... and 2 more" in out
+    # piped output is not cut: the whole reason is on the row
+    assert any(
+        "no pitcher named 'Unknown Pitcher 00 With A Very Long Name Indeed'" in line
+        for line in out.splitlines()
+    )
+
+
+@requires_real_data
+@pytest.mark.realdata
+def test_a_real_format_lines_file_keyed_by_names_resolves_every_real_2022_start(
+    warehouse, tmp_path: Path
+) -> None:
+    """A lines file built from the real 2022 starts' dates, names (as a book writes them) and MLB team
+    codes: every row resolves to the real pitcher id; nothing is quarantined."""
+    import pandas as pd
+
+    from python_models.data.loaders import load_file
+    from python_models.data.resolve import team_directory
+    from python_models.warehouse.tables import GAME_LOGS
+
+    load_file(warehouse, GAME_LOGS, REAL_DATA / "starters_2021_2022.csv.gz")
+    starts = pd.read_csv(
+        REAL_DATA / "starters_2021_2022.csv.gz", usecols=["game_date", "team", "pitcher_id", "pitcher_name"]
+    )
+    starts = starts[starts["game_date"] >= "2022-06-01"].reset_index(drop=True)
+    teams = team_directory()
+    lines = pd.DataFrame(
+        {
+            "game_date": starts["game_date"],
+            "pitcher_name": starts["pitcher_name"].str.replace(". ", ".", regex=False).str.upper(),
+            "team": starts["team"].map(lambda t: teams.find(t).team_code),
+            "strikeouts_line": 4.5,
+            "over_odds": -110,
+            "under_odds": -110,
+        }
+    )
+    path = tmp_path / "real_2022_lines.csv"
+    lines.to_csv(path, index=False)
+    load = load_lines(warehouse, path)
+    assert not load.quarantined, load.quarantined[:3]
+    got = rows(warehouse, STRIKEOUT_LINES, "game_date, pitcher_id")[["game_date", "pitcher_id"]]
+    want = starts.assign(game_date=pd.to_datetime(starts["game_date"]))[["game_date", "pitcher_id"]]
+    assert len(got) == len(starts)
+    assert sorted(map(tuple, got.astype(str).values)) == sorted(map(tuple, want.astype(str).values))
+    assert date(2022, 6, 1) <= got["game_date"].min().date()
