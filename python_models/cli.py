@@ -78,8 +78,10 @@ def main() -> None:
     setup_logging(settings.log_level)
 
 
-def parse_date(value: str) -> date:
+def parse_date(value: str | date) -> date:
     """Dates are YYYY-MM-DD; anything else is a clear error."""
+    if isinstance(value, date):  # an option's default
+        return value
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
@@ -543,6 +545,20 @@ def daily(
 @app.command("evaluate")
 @friendly_errors
 def evaluate_cmd(
+    lines: Annotated[
+        Path | None,
+        typer.Option(
+            "--lines",
+            help="Your real lines (the `kzone load-lines` formats: keyed by pitcher_id, or by pitcher_name "
+            "[+ team]; .json = The Odds API). Default: the synthetic sharp book.",
+        ),
+    ] = None,
+    start: Annotated[
+        date, typer.Option(parser=parse_date, metavar="YYYY-MM-DD", help="First scored date.")
+    ] = date(2022, 4, 7),
+    end: Annotated[
+        date, typer.Option(parser=parse_date, metavar="YYYY-MM-DD", help="Last scored date.")
+    ] = date(2022, 10, 5),
     workdir: Annotated[Path | None, typer.Option(help="Where the evaluation warehouse goes.")] = None,
     update_readme: Annotated[
         bool,
@@ -551,39 +567,23 @@ def evaluate_cmd(
         ),
     ] = False,
 ) -> None:
-    """Real-data walk-forward evaluation on the Retrosheet starts, every start with action, vs the naive
-    reference on the same starts."""
+    """Real-data walk-forward evaluation on the Retrosheet starts: every system against the book on the same
+    starts (MAE, Brier, ROI with its interval, share picked), and against the naive reference on every
+    start with action. Prints the tables and writes them as JSON."""
     from python_models.evaluation import evaluate
 
-    result = evaluate(workdir)
-    if update_readme:
-        from dataclasses import asdict
-
-        from python_models.monitoring import figures
-
-        path = figures.record("evaluate", asdict(result))
-        figures.update_readme("evaluate", figures.render_evaluate)
-        out.print(f"figures recorded in {path} and the README's evaluate block")
-    table = Table(title=f"real-data evaluation {result.window[0]} → {result.window[1]} (Retrosheet starts)")
-    for col in (
-        "model",
-        "graded",
-        "MAE",
-        "RMSE",
-        "bias",
-        "Poisson log loss",
-        "Brier P(over)",
-        "hit rate [95% CI]",
-    ):
+    if lines is not None and not lines.exists():
+        raise typer.BadParameter(f"{lines} does not exist", param_hint="--lines")
+    if end < start:
+        raise typer.BadParameter("--end is before --start")
+    result = evaluate(workdir, start=start, end=end, lines_file=lines)
+    _print_market_table(result)
+    table = Table(
+        title=f"every start with action {result.window[0]} → {result.window[1]} (Retrosheet starts)"
+    )
+    for col in ("model", "starts", "MAE", "RMSE", "bias", "Poisson log loss", "Brier P(over)"):
         table.add_column(col, justify="left" if col == "model" else "right")
     for r in result.rows:
-        ci = r.get("hit_rate_ci")
-        hit = (
-            f"{r['hit_rate']:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] n={r['picks']}"
-            if r.get("hit_rate") is not None
-            else "-"
-        )
-        brier = f"{r['brier_over']:.4f}" if r.get("brier_over") is not None else "-"
         table.add_row(
             r["model"],
             f"{r['n']:,}",
@@ -591,8 +591,7 @@ def evaluate_cmd(
             f"{r['rmse']:.3f}",
             f"{r['bias']:+.3f}",
             "-" if r.get("poisson_log_loss") is None else f"{r['poisson_log_loss']:.4f}",
-            brier,
-            hit,
+            "-" if r.get("brier_over") is None else f"{r['brier_over']:.4f}",
         )
     out.print(table)
     cal = Table(title="calibration of P(over) by decile (mean predicted vs observed over rate)")
@@ -609,10 +608,67 @@ def evaluate_cmd(
     out.print(cal)
     for w in result.warnings:
         out.print(f"[yellow]warning:[/] {w}")
+    workdir_used = workdir or (Path("artifacts") / "evaluation")
     out.print(
-        f"took {result.seconds:.0f}s · Retrosheet notice: The information used here was obtained free of charge "
-        "from and is copyrighted by Retrosheet. Interested parties may contact Retrosheet at www.retrosheet.org."
+        f"took {result.seconds:.0f}s · JSON: {workdir_used / 'evaluation.json'} · Retrosheet notice: The "
+        "information used here was obtained free of charge from and is copyrighted by Retrosheet. Interested "
+        "parties may contact Retrosheet at www.retrosheet.org."
     )
+    if update_readme:
+        from dataclasses import asdict
+
+        from python_models.monitoring import figures
+
+        path = figures.record("evaluate", asdict(result))
+        figures.update_readme("evaluate", figures.render_evaluate)
+        out.print(f"figures recorded in {path} and the README's evaluate block")
+
+
+def _print_market_table(result: Any) -> None:
+    """System against the book on the same starts: the headline."""
+    table = Table(
+        title=f"against the book ({result.lines_source}: {result.lines_loaded:,} lines loaded"
+        + (f", {result.lines_quarantined:,} quarantined" if result.lines_quarantined else "")
+        + ") — same starts, every start with action that had a line"
+    )
+    for col in (
+        "system",
+        "starts",
+        "MAE system / line",
+        "Brier system / book",
+        "picked",
+        "hit rate [95% CI]",
+        "ROI [95% CI]",
+        "beat the close",
+    ):
+        table.add_column(col, justify="left" if col == "system" else "right")
+    for m in result.market:
+        hit = (
+            f"{m['hit_rate']:.3f} [{m['hit_rate_ci_low']:.3f}, {m['hit_rate_ci_high']:.3f}]"
+            if m.get("hit_rate") is not None
+            else "-"
+        )
+        roi = (
+            f"{m['roi']:+.3f} [{m['roi_ci_low']:+.3f}, {m['roi_ci_high']:+.3f}]"
+            if m.get("roi") is not None and m.get("roi_ci_low") is not None
+            else "-"
+        )
+        clv = (
+            f"{m['share_beat_close']:.2f} of {m['n_picks_with_close']:,}"
+            if m.get("n_picks_with_close")
+            else "-"
+        )
+        table.add_row(
+            m["system_id"],
+            f"{int(m['n_starts']):,}",
+            f"{m['system_mae']:.3f} / {m['book_line_mae']:.3f}",
+            f"{m['system_brier']:.4f} / {m['book_brier']:.4f}",
+            f"{int(m['n_picks']):,} ({m['share_picked']:.1%})",
+            hit,
+            roi,
+            clv,
+        )
+    out.print(table)
 
 
 @app.command("demo")

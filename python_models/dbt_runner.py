@@ -89,6 +89,10 @@ def run_dbt(
     settings = settings or get_settings()
     os.environ.update(dbt_env(settings))
     full = [*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+    if "--log-level" not in args:
+        # dbt's per-node progress floods a terminal: its warnings and errors show, the rest goes to
+        # logs/dbt.log (KZONE_LOG_LEVEL=DEBUG shows it all); the runner logs one summary line per command.
+        full += ["--log-level", "info" if settings.log_level == "DEBUG" else "warn"]
     shared = {var: getattr(settings, field) for field, var in SHARED_DBT_VARS.items()}
     extra = dict(vars or {})
     if args and args[0] in {"build", "run"} and settings.target != "local":

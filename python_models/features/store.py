@@ -49,8 +49,8 @@ class FeatureStore:
 
     def line_captures(self, day: date, cutoff_at: datetime) -> pd.DataFrame:
         """Every book's latest capture per probable starter of ``day`` that a morning run could have seen:
-        captured before ``cutoff_at`` (the scoring cut-off) and before first pitch (when the schedule
-        gives it). One row per pitcher and book; `consensus_lines` picks the one line that counts."""
+        captured before ``cutoff_at`` (the scoring cut-off) and before first pitch (the schedule's, else
+        the odds feed's event start, when either gives one). One row per pitcher and book; `consensus_lines` picks the one line that counts."""
         sql = f"""
             select
                 l.pitcher_id,
@@ -65,7 +65,7 @@ class FeatureStore:
             where
                 l.game_date = @game_date
                 and l.captured_at < @cutoff_at
-                and (f.first_pitch_at is null or l.captured_at < f.first_pitch_at)
+                and l.captured_at < coalesce(f.first_pitch_at, l.event_start_at, @cutoff_at)
             qualify row_number() over (
                 partition by l.pitcher_id, l.bookmaker order by l.captured_at desc
             ) = 1

@@ -1,6 +1,6 @@
 {#- Per game date, pitcher and bookmaker: the closing line — the last capture before first pitch (the
-    feature store's scheduled first pitch; where the schedule gives none, any capture on or before the game
-    date) — and how many captures before it there were. What closing-line value compares a pick with. -#}
+    feature store's scheduled first pitch, else the odds feed's event start; where neither is known, any
+    capture on or before the game date) — and how many captures before it there were. What closing-line value compares a pick with. -#}
 with
 
 lines as (
@@ -27,6 +27,7 @@ captures as (
         lines.captured_at,
         coalesce(
             features.first_pitch_at,
+            lines.event_start_at,
             cast({{ dbt.dateadd('day', 1, 'lines.game_date') }} as {{ dbt.type_timestamp() }})
         ) as closes_at
 
