@@ -33,7 +33,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
-from python_models.config import PROJECT_ROOT
+from python_models.project import PROJECT_ROOT
 
 OFFLINE_TARGET = "bigquery_offline"
 DEFAULT_TARGET_PATH = PROJECT_ROOT / "target" / "bq_offline"

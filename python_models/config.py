@@ -14,10 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-SYSTEM_IDS: tuple[str, ...] = ("v1_baseline", "v1_6_rolling", "ensemble_v1")
-COMPONENT_SYSTEMS: tuple[str, ...] = ("v1_baseline", "v1_6_rolling")
+from python_models.project import PROJECT_ROOT, system_ids, var
 
 
 class SettingsError(ValueError):
@@ -28,18 +25,10 @@ def _env(name: str) -> AliasChoices:
     return AliasChoices(name)
 
 
-@lru_cache(maxsize=1)
-def _project_vars() -> dict:
-    import yaml
-
-    with open(PROJECT_ROOT / "dbt_project.yml", encoding="utf-8") as fh:
-        return dict(yaml.safe_load(fh).get("vars", {}))
-
-
 def project_var(name: str) -> Callable[[], Any]:
     """Default taken from dbt_project.yml's vars: thresholds shared by dbt and Python live there once
     (run_dbt passes the effective values back to dbt, so an env override reaches both sides)."""
-    return lambda: _project_vars()[name]
+    return lambda: var(name)
 
 
 #: Settings dbt needs too: Settings field -> dbt var. The default lives in dbt_project.yml's vars (read
@@ -92,7 +81,7 @@ class Settings(BaseSettings):
 
     # --- systems (original names and defaults) --------------------------------------------------
     active_systems: Annotated[tuple[str, ...], NoDecode] = Field(
-        SYSTEM_IDS,
+        default_factory=system_ids,
         validation_alias=_env("MLB_ACTIVE_SYSTEMS"),
         description="Comma-separated systems to score.",
     )
@@ -188,6 +177,18 @@ class Settings(BaseSettings):
         validation_alias=_env("KZONE_LINE_CUTOFF_HOUR_UTC"),
         description="Scoring date D uses line captures before D at this hour (UTC) and before first pitch: the morning's market, also in backfills.",
     )
+    training_seasons: int = Field(
+        0,
+        ge=0,
+        validation_alias=_env("KZONE_TRAINING_SEASONS"),
+        description="Seasons of history a model learns from, the current one included (0 = every season in the data).",
+    )
+    recency_half_life_seasons: float = Field(
+        0.0,
+        ge=0,
+        validation_alias=_env("KZONE_RECENCY_HALF_LIFE_SEASONS"),
+        description="Training weights halve every this many seasons back (0 = equal weights): how season drift is handled.",
+    )
     market_prior_rows: int = Field(
         400,
         ge=0,
@@ -260,9 +261,9 @@ class Settings(BaseSettings):
     @field_validator("active_systems")
     @classmethod
     def _known_systems(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [s for s in value if s not in SYSTEM_IDS]
+        unknown = [s for s in value if s not in system_ids()]
         if unknown:
-            raise ValueError(f"unknown system(s) {unknown}; known: {list(SYSTEM_IDS)}")
+            raise ValueError(f"unknown system(s) {unknown}; known: {list(system_ids())}")
         if not value:
             raise ValueError("at least one system must be active")
         return value

@@ -8,7 +8,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from python_models.config import PROJECT_ROOT, SHARED_DBT_VARS, Settings, get_settings
+from python_models.config import SHARED_DBT_VARS, Settings, get_settings
+from python_models.project import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 

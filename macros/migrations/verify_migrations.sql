@@ -1,6 +1,6 @@
 {#- `dbt run-operation verify_migrations`: prints what operators check after a migration — the
     migrations log, rows per system_id with their date ranges, and the NULL / unknown system_id counts —
-    and fails when any row has no system_id or one outside var('system_ids'). -#}
+    and fails when any row has no system_id or one outside var('systems'). -#}
 {% macro verify_migrations() -%}
     {%- if not execute or target.name == 'bigquery_offline' -%}
         {{ return('') }}
@@ -21,7 +21,7 @@
     {%- if 'system_id' not in columns -%}
         {{ exceptions.raise_compiler_error('verify_migrations: ' ~ legacy ~ ' has no system_id column: run `dbt run-operation run_migrations`') }}
     {%- endif -%}
-    {%- set accepted = "'" ~ var('system_ids') | join("', '") ~ "'" -%}
+    {%- set accepted = "'" ~ kzone_system_ids() | join("', '") ~ "'" -%}
     {%- set distribution = run_query(
         'select coalesce(system_id, \'<NULL>\') as system_id, count(*) as n_rows, min(game_date) as first_date,'
         ~ ' max(game_date) as last_date from ' ~ legacy ~ ' group by 1 order by 1') -%}

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from python_models.config import PROJECT_ROOT, Settings, get_settings
+from python_models.config import Settings, get_settings
+from python_models.project import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ MONITORING_VIEWS = (
     "feature_coverage_monitoring",
     "prediction_coverage",
     "market_comparison",
+    "distribution_calibration",
 )
 OVERVIEW_DOC = "doc.kzone.__overview__"
 SERVE_HINT = (

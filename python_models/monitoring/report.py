@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from python_models.config import PROJECT_ROOT, SYSTEM_IDS, Settings, get_settings
+from python_models.config import Settings, get_settings
+from python_models.project import PROJECT_ROOT, system_ids
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import Warehouse, WarehouseError
 
@@ -447,7 +448,7 @@ def agreement_accuracy(comparison: pd.DataFrame, strong_k: float, disagree_k: fl
     rows = []
     for lvl in ("strong", "moderate", "disagree"):
         part = comparison[level == lvl]
-        for system in SYSTEM_IDS:
+        for system in system_ids():
             err = part[f"{system}_absolute_error"].dropna().astype("float64")
             if len(err):
                 rows.append({"level": lvl, "system_id": system, "mae": err.mean(), "n": len(err)})
@@ -456,7 +457,8 @@ def agreement_accuracy(comparison: pd.DataFrame, strong_k: float, disagree_k: fl
 
 def _systems(frame: pd.DataFrame) -> list[str]:
     present = set(frame["system_id"].dropna()) if "system_id" in frame else set()
-    return [s for s in SYSTEM_IDS if s in present] + sorted(present - set(SYSTEM_IDS))
+    ids = system_ids()
+    return [s for s in ids if s in present] + sorted(present - set(ids))
 
 
 # --- drawing ---------------------------------------------------------------------------------------

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from python_models.config import Settings
+from python_models.predictors.distribution import poisson_pmf, quantile, side_probabilities, to_json
 from python_models.predictors.market_blend import MarketBlend
-from python_models.predictors.markets import expected_value, no_vig_probabilities, poisson_side_probabilities
+from python_models.predictors.markets import expected_value, no_vig_probabilities
 
 SKIP_FLAGS = ("on_injured_list",)
 COVERAGE_PENALTIES = ((90.0, 0.0), (80.0, 5.0), (70.0, 10.0), (60.0, 15.0), (0.0, 25.0))
@@ -42,11 +43,15 @@ def decide(
     settings: Settings,
     agreement_factor: np.ndarray | None = None,
     blend: MarketBlend | None = None,
+    pmf: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Add probabilities, EV, recommendation and confidence to ``frame``.
 
     ``frame`` needs: predicted_strikeouts, strikeouts_line, over_odds, under_odds, feature_coverage_pct,
-    red_flags (list per row). Lines already judged unusable must be NaN with a flag. ``blend`` is the
+    red_flags (list per row). Lines already judged unusable must be NaN with a flag. ``pmf`` is the system's
+    distribution P(K = k) per row (python_models.predictors.distribution; default: a Poisson with the
+    predicted mean): the probabilities against the line, the median and the 10th/90th percentiles come
+    from it. ``blend`` is the
     system's learned market blend (default: none learned yet, so the pick probability is the book's price).
     The system's own P(over/under/push) are kept as they are; the recommendation, the EV and the confidence
     use the market-aware pick probability.
@@ -57,7 +62,8 @@ def decide(
     line = out["strikeouts_line"].to_numpy(dtype=float)
     over_odds = out["over_odds"].to_numpy(dtype=float)
     under_odds = out["under_odds"].to_numpy(dtype=float)
-    p_over, p_under, p_push = poisson_side_probabilities(mean, line)
+    pmf = poisson_pmf(mean) if pmf is None else pmf
+    p_over, p_under, p_push = side_probabilities(pmf, line)
     decided = 1.0 - np.nan_to_num(p_push)
     p_over_c = p_over / decided  # the system's probability given no push
     fair_over, fair_under = no_vig_probabilities(over_odds, under_odds)
@@ -92,6 +98,10 @@ def decide(
     rec = np.where(blocked, "PASS", rec)
 
     out["p_over"], out["p_under"], out["p_push"] = p_over, p_under, p_push
+    out["predicted_median"] = quantile(pmf, 0.5)
+    out["predicted_p10"] = quantile(pmf, 0.1)
+    out["predicted_p90"] = quantile(pmf, 0.9)
+    out["strikeout_pmf"] = to_json(pmf)
     out["market_p_over"] = fair_over
     out["pick_p_over"] = pick_over
     out["market_weight"] = blend.weight

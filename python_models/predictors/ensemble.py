@@ -10,11 +10,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from python_models.config import COMPONENT_SYSTEMS, Settings
+from python_models.config import Settings
+from python_models.project import ensemble
+
+#: The ensemble is specified over v1_baseline and v1_6_rolling; their weights are the original settings.
+WEIGHT_SETTINGS = {"v1_baseline": "ensemble_v1_weight", "v1_6_rolling": "ensemble_v1_6_weight"}
 
 
 def component_weights(settings: Settings) -> dict[str, float]:
-    return {"v1_baseline": settings.ensemble_v1_weight, "v1_6_rolling": settings.ensemble_v1_6_weight}
+    """Each component's weight (MLB_ENSEMBLE_V1_WEIGHT, MLB_ENSEMBLE_V1_6_WEIGHT)."""
+    components = ensemble().components
+    unknown = [c for c in components if c not in WEIGHT_SETTINGS]
+    if unknown:
+        raise ValueError(
+            f"ensemble components {unknown} have no weight setting (known: {list(WEIGHT_SETTINGS)})"
+        )
+    return {c: float(getattr(settings, WEIGHT_SETTINGS[c])) for c in components}
 
 
 def agreement_factor(spread: np.ndarray, settings: Settings) -> np.ndarray:
@@ -35,7 +46,7 @@ def blend(components: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     n_components, components_used (list), agreement_factor.
     """
     weights = component_weights(settings)
-    cols = [c for c in COMPONENT_SYSTEMS if c in components.columns]
+    cols = [c for c in ensemble().components if c in components.columns]
     values = components[cols].to_numpy(dtype=float)
     w = np.array([weights[c] for c in cols], dtype=float)
     present = ~np.isnan(values)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import poisson
 
 LINE_RANGE = (0.5, 15.5)
 ODDS_ABS_RANGE = (100, 1000)
@@ -34,22 +33,11 @@ def no_vig_probabilities(over_odds: np.ndarray, under_odds: np.ndarray) -> tuple
 def poisson_side_probabilities(
     mean: np.ndarray, line: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """P(over), P(under), P(push) for strikeouts ~ Poisson(mean) against ``line``.
+    """P(over), P(under), P(push) for strikeouts ~ Poisson(mean) against ``line`` (the distribution module's
+    rule on a Poisson: half-point lines have no push; on a whole line L, exactly L is a push; no line, NaN)."""
+    from python_models.predictors.distribution import poisson_pmf, side_probabilities
 
-    Half-point lines have no push; on a whole line L, exactly L strikeouts is a push.
-    Rows without a line (NaN) return NaN for all three.
-    """
-    mean = np.asarray(mean, dtype=float)
-    line = np.asarray(line, dtype=float)
-    has = ~np.isnan(line)
-    safe_line = np.where(has, line, 0.0)
-    floor = np.floor(safe_line)
-    whole = safe_line == floor
-    p_push = np.where(whole, poisson.pmf(floor, mean), 0.0)
-    p_under = np.where(whole, poisson.cdf(floor - 1, mean), poisson.cdf(floor, mean))
-    p_over = np.clip(1.0 - p_under - p_push, 0.0, 1.0)  # float rounding can give -1e-16
-    nan = np.full_like(mean, np.nan)
-    return (np.where(has, p_over, nan), np.where(has, p_under, nan), np.where(has, p_push, nan))
+    return side_probabilities(poisson_pmf(np.asarray(mean, dtype=float)), line)
 
 
 def expected_value(p_win: np.ndarray, p_lose: np.ndarray, american: np.ndarray) -> np.ndarray:

@@ -29,8 +29,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from python_models.config import COMPONENT_SYSTEMS, Settings
+from python_models.config import Settings
 from python_models.features.store import FeatureStore
+from python_models.project import ensemble
 from python_models.scoring.scorer import Scorer, ScoringError
 from python_models.training.trainer import model_version, train_systems
 from python_models.warehouse.base import Warehouse
@@ -85,8 +86,12 @@ def registered_versions(wh: Warehouse) -> set[str]:
 
 
 def ensure_models(wh: Warehouse, settings: Settings, through: date, known: set[str]) -> list[str]:
-    """Train and register the systems' versions for ``through`` if they are not registered yet."""
-    systems = [*COMPONENT_SYSTEMS, "ensemble_v1"]
+    """Train and register the active systems' versions for ``through`` (and the ensemble's components)
+    if they are not registered yet."""
+    spec = ensemble()
+    systems = [*settings.active_systems]
+    if spec.system_id in systems:
+        systems += [c for c in spec.components if c not in systems]
     wanted = {model_version(s, through) for s in systems}
     if wanted <= known:
         return []

@@ -109,7 +109,9 @@ def run_daily(
 
     started = time.perf_counter()
     if run_migrations:  # the seeds first: migration M002 maps model versions through one
-        report.dbt["seeds"] = run_dbt(["seed"], settings, vars=dbt_vars)
+        report.dbt["seeds"] = run_dbt(
+            ["seed", "--full-refresh"], settings, vars=dbt_vars
+        )  # small; a new column reloads
         report.dbt["migrations"] = run_dbt(["run-operation", "run_migrations"], settings, vars=dbt_vars)
     if check_sources:
         report.dbt["freshness"], report.freshness = check_freshness(settings, dbt_vars)

@@ -25,17 +25,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from python_models.config import COMPONENT_SYSTEMS, Settings
+from python_models.config import Settings
 from python_models.features.store import ID_COLUMNS, FeatureStore
 from python_models.predictors.decision import decide
+from python_models.predictors.distribution import mean_of, poisson_pmf
 from python_models.predictors.ensemble import blend as blend_components
 from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.markets import consensus_lines, line_problems
-from python_models.project import feature_sets
+from python_models.project import ensemble, feature_sets, model_systems, systems
 from python_models.scoring.circuit import CircuitBreaker
 from python_models.scoring.il_cache import InjuredListCache
+from python_models.training import workload
 from python_models.training.model_store import ModelLoadError, ModelStore
-from python_models.training.trainer import SYSTEM_FEATURE_SET, predict
+from python_models.training.trainer import predict
 from python_models.warehouse.base import Warehouse, new_batch_id, row_hashes
 from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING
 
@@ -134,9 +136,9 @@ class Scorer:
             self.store.injured, ttl_hours=settings.il_cache_ttl_hours
         )
         self.breakers = breakers or {
-            s: CircuitBreaker(s, threshold=settings.model_load_failure_threshold) for s in COMPONENT_SYSTEMS
+            s: CircuitBreaker(s, threshold=settings.model_load_failure_threshold) for s in model_systems()
         }
-        self._boosters: dict[str, object] = {}
+        self._models: dict[str, object] = {}
         self.fallbacks = FallbackMonitor(settings.fallback_rate_threshold, settings.fallback_window_minutes)
 
     # --- models ---------------------------------------------------------------------------------------
@@ -177,13 +179,28 @@ class Scorer:
                 resolved[system_id] = ResolvedModel(system_id, Path(pinned).stem, Path(pinned), None)
         return resolved
 
-    def _booster(self, model: ResolvedModel) -> object:
+    def _load(self, model: ResolvedModel) -> object:
+        """The system's model object (cached per version), loaded the way its kind needs, sha256 checked."""
         key = f"{model.model_version}:{model.path}"
-        if key not in self._boosters:
+        if key not in self._models:
             if model.path is None:
                 raise ModelLoadError(f"{model.model_version} has no model file registered")
-            self._boosters[key] = ModelStore.load_booster(model.path, model.sha256)
-        return self._boosters[key]
+            if systems()[model.system_id].kind == workload.KIND:
+                self._models[key] = ModelStore.load_workload_rate(model.path, model.sha256)
+            else:
+                self._models[key] = ModelStore.load_booster(model.path, model.sha256)
+        return self._models[key]
+
+    def _distribution(
+        self, system_id: str, loaded: object, frame: pd.DataFrame
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(predicted mean, P(K = k)) of one system for the slate."""
+        spec = systems()[system_id]
+        if spec.kind == workload.KIND:
+            pmf = loaded.pmf(frame)  # type: ignore[attr-defined]
+            return mean_of(pmf), pmf
+        values = np.asarray(predict(loaded, frame, feature_sets()[spec.feature_set or ""]), dtype=float)  # type: ignore[arg-type]
+        return values, np.empty((len(values), 0))
 
     # --- the job --------------------------------------------------------------------------------------
     def score(self, day: date, *, pitchers: list[str] | None = None, write: bool = True) -> ScoreReport:
@@ -205,16 +222,16 @@ class Scorer:
             return report
 
         frame = self._attach_lines_and_flags(day, slate)
-        component_preds, clipped, models = self._predict_components(day, frame, report)
+        component_preds, pmfs, clipped, models = self._predict_components(day, frame, report)
         outputs = [
-            self._component_rows(frame, s, component_preds[s], clipped[s], models[s])
+            self._component_rows(frame, s, component_preds[s], pmfs[s], clipped[s], models[s])
             for s in component_preds
             if s in settings.active_systems
         ]
-        if "ensemble_v1" in settings.active_systems:
-            ensemble = self._ensemble_rows(frame, component_preds, clipped, models, report)
-            if ensemble is not None:
-                outputs.append(ensemble)
+        if ensemble().system_id in settings.active_systems:
+            ensemble_rows = self._ensemble_rows(frame, component_preds, clipped, models, report)
+            if ensemble_rows is not None:
+                outputs.append(ensemble_rows)
         outputs = [self._validated(o, report) for o in outputs]
         outputs = [o for o in outputs if o is not None and not o.empty]
         if not outputs:
@@ -273,16 +290,18 @@ class Scorer:
 
     def _predict_components(
         self, day: date, frame: pd.DataFrame, report: ScoreReport
-    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, ResolvedModel]]:
-        """Each component's predictions (clipped to [0, MAX_PREDICTION]), the mask of the values it had to
-        clip (flagged and counted, never silent), and the models used."""
+    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray], dict[str, ResolvedModel]]:
+        """Each model system's predicted means (clipped to [0, MAX_PREDICTION]), its distributions, the mask
+        of the values it had to clip (flagged and counted, never silent), and the models used. Each system
+        runs behind its own circuit breaker: a failure degrades that system only."""
+        spec = ensemble()
+        active = self.settings.active_systems
         needed = [
-            s
-            for s in COMPONENT_SYSTEMS
-            if s in self.settings.active_systems or "ensemble_v1" in self.settings.active_systems
+            s for s in model_systems() if s in active or (spec.system_id in active and s in spec.components)
         ]
         models = self.resolve_models(day)
         preds: dict[str, np.ndarray] = {}
+        pmfs: dict[str, np.ndarray] = {}
         clipped: dict[str, np.ndarray] = {}
         for system_id in needed:
             breaker = self.breakers[system_id]
@@ -296,10 +315,8 @@ class Scorer:
                 log.error("%s: %s", system_id, report.failures[system_id])
                 continue
             try:
-                booster = self._booster(model)
-                features = feature_sets()[SYSTEM_FEATURE_SET[system_id]]
-                values = predict(booster, frame, features)  # type: ignore[arg-type]
-                if not np.all(np.isfinite(values)):
+                values, pmf = self._distribution(system_id, self._load(model), frame)
+                if not np.all(np.isfinite(values)) or not np.all(np.isfinite(pmf)):
                     raise ValueError("model returned non-finite predictions")
             except ModelLoadError as exc:
                 breaker.record_failure(str(exc), fatal=True)
@@ -312,7 +329,6 @@ class Scorer:
                 log.error("%s failed while scoring: %s", system_id, exc)
                 continue
             breaker.record_success()
-            values = values.astype(float)
             outside = (values < 0.0) | (values > MAX_PREDICTION)
             if outside.any():
                 report.clipped[system_id] = int(outside.sum())
@@ -324,9 +340,10 @@ class Scorer:
                     ", ".join(f"{v:.2f}" for v in values[outside][:5]),
                 )
             preds[system_id] = np.clip(values, 0.0, MAX_PREDICTION)
+            pmfs[system_id] = pmf if pmf.size else poisson_pmf(preds[system_id])
             clipped[system_id] = outside
             log.info("predicted %d starters with %s (%s)", len(values), system_id, model.model_version)
-        return preds, clipped, models
+        return preds, pmfs, clipped, models
 
     def _base(self, frame: pd.DataFrame, system_id: str, model_version: str) -> pd.DataFrame:
         out = frame[[*ID_COLUMNS, *LINE_COLUMNS]].copy()
@@ -354,17 +371,18 @@ class Scorer:
         frame: pd.DataFrame,
         system_id: str,
         values: np.ndarray,
+        pmf: np.ndarray,
         clipped: np.ndarray,
         model: ResolvedModel,
     ) -> pd.DataFrame:
         out = self._base(frame, system_id, model.model_version)
         out["predicted_strikeouts"] = values
         _flag_clipped(out, clipped)
-        feature_set = SYSTEM_FEATURE_SET[system_id]
+        feature_set = systems()[system_id].feature_set or ""
         out["feature_coverage_pct"] = frame[f"{feature_set}_coverage_pct"].astype(float).to_numpy()
         out["component_systems"] = None
         self._flag_coverage(out, frame, feature_sets()[feature_set])
-        return decide(out, self.settings, blend=model.blend)
+        return decide(out, self.settings, blend=model.blend, pmf=pmf)
 
     def _ensemble_rows(
         self,
@@ -374,31 +392,33 @@ class Scorer:
         models: dict[str, ResolvedModel],
         report: ScoreReport,
     ) -> pd.DataFrame | None:
-        if not preds:
-            report.failures["ensemble_v1"] = "no component produced predictions"
+        spec = ensemble()
+        parts = {s: v for s, v in preds.items() if s in spec.components}
+        if not parts:
+            report.failures[spec.system_id] = "no component produced predictions"
             return None
-        ensemble_model = models.get("ensemble_v1")
-        version = ensemble_model.model_version if ensemble_model else "ensemble_v1_unregistered"
-        comps = pd.DataFrame({s: v for s, v in preds.items()}, index=frame.index)
+        ensemble_model = models.get(spec.system_id)
+        version = ensemble_model.model_version if ensemble_model else f"{spec.system_id}_unregistered"
+        comps = pd.DataFrame(parts, index=frame.index)
         blended = blend_components(comps, self.settings)
-        out = self._base(frame, "ensemble_v1", version)
+        out = self._base(frame, spec.system_id, version)
         out["predicted_strikeouts"] = blended["predicted_strikeouts"].to_numpy()
-        _flag_clipped(out, np.logical_or.reduce([clipped[s] for s in preds]))  # blended a clipped value
+        _flag_clipped(out, np.logical_or.reduce([clipped[s] for s in parts]))  # blended a clipped value
         coverage = np.column_stack(
-            [frame[f"{SYSTEM_FEATURE_SET[s]}_coverage_pct"].astype(float).to_numpy() for s in preds]
+            [frame[f"{systems()[s].feature_set}_coverage_pct"].astype(float).to_numpy() for s in parts]
         )
         out["feature_coverage_pct"] = np.nanmin(np.where(np.isnan(coverage), 0.0, coverage), axis=1)
         out["component_systems"] = [json.dumps(c) for c in blended["components_used"]]
-        missing = [s for s in COMPONENT_SYSTEMS if s not in preds]
+        missing = [s for s in spec.components if s not in parts]
         self.fallbacks.record(len(frame), len(frame) if missing else 0)
         if missing:
-            log.warning("ensemble_v1 falls back to %s (missing: %s)", list(preds), missing)
+            log.warning("%s falls back to %s (missing: %s)", spec.system_id, list(parts), missing)
             out["red_flags"] = [[*f, *(f"ensemble_fallback:{m}" for m in missing)] for f in out["red_flags"]]
-        used_features = sorted({f for s in preds for f in feature_sets()[SYSTEM_FEATURE_SET[s]]})
+        used_features = sorted({f for s in parts for f in feature_sets()[systems()[s].feature_set or ""]})
         self._flag_coverage(out, frame, used_features)
-        blend = ensemble_model.blend if ensemble_model else MarketBlend()
+        market = ensemble_model.blend if ensemble_model else MarketBlend()
         return decide(
-            out, self.settings, agreement_factor=blended["agreement_factor"].to_numpy(), blend=blend
+            out, self.settings, agreement_factor=blended["agreement_factor"].to_numpy(), blend=market
         )
 
     def _validated(self, out: pd.DataFrame, report: ScoreReport) -> pd.DataFrame | None:
@@ -437,6 +457,9 @@ class Scorer:
         batch["red_flags"] = batch["red_flags"].map(lambda f: json.dumps(sorted(set(f))))
         for col in (
             "predicted_strikeouts",
+            "predicted_median",
+            "predicted_p10",
+            "predicted_p90",
             "p_over",
             "p_under",
             "p_push",

@@ -16,6 +16,8 @@ from typing import Any
 
 import xgboost as xgb
 
+from python_models.training.workload import WorkloadRateModel
+
 
 class ModelLoadError(RuntimeError):
     """The model file is missing, unreadable, corrupt or does not match its recorded checksum."""
@@ -64,26 +66,19 @@ class ModelStore:
         folder = self.root / system_id
         return folder / f"{model_version}.json", folder / f"{model_version}.card.json"
 
-    def save(self, card: ModelCard, booster: xgb.Booster | None) -> ModelCard:
+    def save(self, card: ModelCard, artifact: xgb.Booster | bytes | None) -> ModelCard:
+        """Write the model (an XGBoost booster, or a system's own serialised artifact) and its card."""
         model_path, card_path = self.paths(card.system_id, card.model_version)
-        if booster is not None:
-            raw = booster.save_raw(raw_format="json")
-            _atomic_write(model_path, bytes(raw))
+        if artifact is not None:
+            raw = artifact if isinstance(artifact, bytes) else bytes(artifact.save_raw(raw_format="json"))
+            _atomic_write(model_path, raw)
             card.sha256 = sha256_of(model_path)
             card.model_path = str(model_path)
         _atomic_write(card_path, json.dumps(asdict(card), indent=2, sort_keys=True).encode())
         return card
 
-    def load_card(self, system_id: str, model_version: str) -> ModelCard:
-        _, card_path = self.paths(system_id, model_version)
-        try:
-            return ModelCard(**json.loads(card_path.read_text()))
-        except (OSError, ValueError, TypeError) as exc:
-            raise ModelLoadError(f"model card {card_path} unreadable: {exc}") from exc
-
     @staticmethod
-    def load_booster(path: Path, expected_sha256: str | None) -> xgb.Booster:
-        """Load and verify a model file; any problem is a ModelLoadError naming the file."""
+    def _verified(path: Path, expected_sha256: str | None) -> Path:
         path = Path(path)
         if not path.exists():
             raise ModelLoadError(f"model file {path} does not exist")
@@ -91,9 +86,24 @@ class ModelStore:
             raise ModelLoadError(
                 f"model file {path} does not match its recorded sha256 (corrupt or replaced)"
             )
+        return path
+
+    @staticmethod
+    def load_booster(path: Path, expected_sha256: str | None) -> xgb.Booster:
+        """Load and verify an XGBoost model file; any problem is a ModelLoadError naming the file."""
+        path = ModelStore._verified(path, expected_sha256)
         booster = xgb.Booster()
         try:
             booster.load_model(str(path))
         except (xgb.core.XGBoostError, ValueError, OSError) as exc:
             raise ModelLoadError(f"model file {path} cannot be loaded: {str(exc).splitlines()[0]}") from exc
         return booster
+
+    @staticmethod
+    def load_workload_rate(path: Path, expected_sha256: str | None) -> WorkloadRateModel:
+        """Load and verify a `workload_rate` artifact (both boosters and the fitted spread)."""
+        path = ModelStore._verified(path, expected_sha256)
+        try:
+            return WorkloadRateModel.from_bytes(path.read_bytes())
+        except (xgb.core.XGBoostError, ValueError, KeyError, OSError) as exc:
+            raise ModelLoadError(f"model file {path} cannot be loaded: {str(exc).splitlines()[0]}") from exc

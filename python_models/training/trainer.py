@@ -4,6 +4,12 @@ Honesty rules: the training query itself filters on ``game_date <= through`` (no
 validation metrics come from the last 15% of training dates held out from a first fit; the final model is
 refit on the whole window. Versions are deterministic (`mlb_pitcher_strikeouts_<tag>_<through:%Y%m%d>`), so
 re-training the same system through the same date replaces that version instead of adding another.
+
+Systems come from dbt_project.yml's `vars.systems` (python_models/project.py) by kind: `xgboost_poisson`
+(a mean, Poisson around it) or `workload_rate` (python_models/training/workload.py: the whole
+distribution). The training window is a setting (KZONE_TRAINING_SEASONS seasons back, 0 = every season in
+the data), and so is the season drift's handling: recency weights halving every
+KZONE_RECENCY_HALF_LIFE_SEASONS seasons (0 = equal weights); the model card records both.
 """
 
 from __future__ import annotations
@@ -17,18 +23,19 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
-from python_models.config import COMPONENT_SYSTEMS, Settings
+from python_models.config import Settings
 from python_models.features.store import FeatureStore
+from python_models.predictors.distribution import count_log_loss, mean_of
+from python_models.predictors.ensemble import component_weights
 from python_models.predictors.market_blend import MarketBlend, fit_market_blend
-from python_models.project import feature_sets
+from python_models.project import ensemble, feature_sets, model_systems, systems
+from python_models.training import workload
 from python_models.training.model_store import ModelCard, ModelStore
 from python_models.warehouse.base import Warehouse, row_hashes
 from python_models.warehouse.tables import MODEL_REGISTRY
 
 log = logging.getLogger(__name__)
 
-SYSTEM_FEATURE_SET = {"v1_baseline": "v1_baseline", "v1_6_rolling": "v1_6_rolling"}
-VERSION_TAG = {"v1_baseline": "v1", "v1_6_rolling": "v1_6_rolling", "ensemble_v1": "ensemble_v1"}
 MIN_TRAINING_ROWS = 300
 VALIDATION_SHARE = 0.15
 XGB_PARAMS: dict[str, object] = {
@@ -58,7 +65,7 @@ class TrainResult:
 
 
 def model_version(system_id: str, through: date) -> str:
-    return f"mlb_pitcher_strikeouts_{VERSION_TAG[system_id]}_{through:%Y%m%d}"
+    return f"mlb_pitcher_strikeouts_{systems()[system_id].version_tag}_{through:%Y%m%d}"
 
 
 def _metrics(actual: np.ndarray, pred: np.ndarray) -> dict[str, float]:
@@ -86,8 +93,11 @@ def _matrix(frame: pd.DataFrame, features: list[str], with_label: bool) -> xgb.D
     return xgb.DMatrix(x, label=label, feature_names=features, missing=np.nan)
 
 
-def fit(frame: pd.DataFrame, features: list[str]) -> xgb.Booster:
-    return xgb.train(XGB_PARAMS, _matrix(frame, features, True), num_boost_round=NUM_ROUNDS)
+def fit(frame: pd.DataFrame, features: list[str], weight: np.ndarray | None = None) -> xgb.Booster:
+    matrix = _matrix(frame, features, True)
+    if weight is not None:
+        matrix.set_weight(weight)
+    return xgb.train(XGB_PARAMS, matrix, num_boost_round=NUM_ROUNDS)
 
 
 def predict(booster: xgb.Booster, frame: pd.DataFrame, features: list[str]) -> np.ndarray:
@@ -136,52 +146,95 @@ def _installed(package: str) -> bool:
     return True
 
 
+def training_window(
+    frame: pd.DataFrame, through: date, settings: Settings
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows a model trained through ``through`` learns from (games on or before it, within the
+    configured seasons back) and their recency weights (1 for the current season, halving every
+    ``recency_half_life_seasons`` seasons before it)."""
+    frame = frame[pd.to_datetime(frame["game_date"]).dt.date <= through]
+    frame = frame[frame["actual_strikeouts"].notna()]
+    seasons = pd.to_datetime(frame["game_date"]).dt.year
+    if settings.training_seasons:
+        frame = frame[seasons > through.year - settings.training_seasons]
+        seasons = pd.to_datetime(frame["game_date"]).dt.year
+    age = (through.year - seasons).to_numpy(dtype=float)
+    half_life = settings.recency_half_life_seasons
+    weight = np.power(0.5, age / half_life) if half_life else np.ones(len(frame))
+    return frame.reset_index(drop=True), weight
+
+
 def train_component(
     wh: Warehouse, settings: Settings, system_id: str, through: date, training: pd.DataFrame | None = None
 ) -> ModelCard:
-    """Train one XGBoost system on rows with game_date <= through; save model + card (not yet registered)."""
-    if system_id not in SYSTEM_FEATURE_SET:
-        raise TrainingError(f"{system_id} is not a trainable component (known: {list(SYSTEM_FEATURE_SET)})")
-    feature_set = SYSTEM_FEATURE_SET[system_id]
-    features = feature_sets()[feature_set]
+    """Train one system on rows with game_date <= through; save model + card (not yet registered)."""
+    spec = systems().get(system_id)
+    if spec is None or spec.is_ensemble:
+        raise TrainingError(f"{system_id} is not a trainable system (known: {list(model_systems())})")
+    features = feature_sets()[spec.feature_set or ""]
     frame = training if training is not None else FeatureStore(wh).training_set(through)
-    frame = frame[pd.to_datetime(frame["game_date"]).dt.date <= through]
-    frame = frame[frame["actual_strikeouts"].notna()]
+    frame, weight = training_window(frame, through, settings)
     if len(frame) < MIN_TRAINING_ROWS:
         raise TrainingError(
             f"{system_id}: only {len(frame)} starts on or before {through}; need at least {MIN_TRAINING_ROWS}"
         )
     dates = pd.to_datetime(frame["game_date"])
     cutoff = dates.quantile(1 - VALIDATION_SHARE)
-    early, late = frame[dates < cutoff], frame[dates >= cutoff]
-    holdout = fit(early, features)
-    val_pred = predict(holdout, late, features)
-    booster = fit(frame, features)
-    in_pred = predict(booster, frame, features)
+    late_mask = dates >= cutoff
+    early, late = frame[~late_mask], frame[late_mask]
     actual = frame["actual_strikeouts"].to_numpy(dtype=float)
+    late_actual = late["actual_strikeouts"].to_numpy(dtype=float)
+    if spec.kind == workload.KIND:
+        model, held_out = workload.fit(frame, features, late_mask, weight)
+        artifact: xgb.Booster | bytes = model.to_bytes()
+        val_pmf, in_pmf = held_out.pmf(late), model.pmf(frame)
+        metrics = {
+            "in_sample": {
+                **_metrics(actual, mean_of(in_pmf)),
+                "count_log_loss": count_log_loss(in_pmf, actual),
+            },
+            "validation": {
+                **_metrics(late_actual, mean_of(val_pmf)),
+                "count_log_loss": count_log_loss(val_pmf, late_actual),
+            },
+        }
+        params = {
+            "batters": {**workload.BATTERS_PARAMS, "num_boost_round": workload.NUM_ROUNDS},
+            "rate": {**workload.RATE_PARAMS, "num_boost_round": workload.NUM_ROUNDS},
+            "rho": model.rho,
+            "batters_spread_bins": model.bin_edges,
+        }
+    else:
+        holdout = fit(early, features, weight[~late_mask.to_numpy()])
+        artifact = fit(frame, features, weight)
+        val_pred, in_pred = predict(holdout, late, features), predict(artifact, frame, features)
+        metrics = {"in_sample": _metrics(actual, in_pred), "validation": _metrics(late_actual, val_pred)}
+        params = {**XGB_PARAMS, "num_boost_round": NUM_ROUNDS}
     card = ModelCard(
         model_version=model_version(system_id, through),
         system_id=system_id,
-        feature_set=feature_set,
+        feature_set=spec.feature_set,
         features=features,
         trained_through=through.isoformat(),
         training_window=[str(dates.min().date()), str(dates.max().date())],
         training_rows=len(frame),
-        params={**XGB_PARAMS, "num_boost_round": NUM_ROUNDS},
-        metrics={
-            "in_sample": _metrics(actual, in_pred),
-            "validation": _metrics(late["actual_strikeouts"].to_numpy(dtype=float), val_pred),
+        params={
+            **params,
+            "kind": spec.kind,
+            "training_seasons": settings.training_seasons or "all",
+            "recency_half_life_seasons": settings.recency_half_life_seasons or "none (equal weights)",
         },
+        metrics=metrics,
         library_versions=_library_versions(),
         notes=f"validation = starts on or after {cutoff.date()} held out from a first fit; final model refit on all.",
     )
-    store = ModelStore(settings.model_store)
-    card = store.save(card, booster)
+    card = ModelStore(settings.model_store).save(card, artifact)
     log.info(
-        "trained %s through %s on %d starts: validation MAE %.3f (in-sample %.3f)",
+        "trained %s through %s on %d starts (%s): validation MAE %.3f (in-sample %.3f)",
         card.model_version,
         through,
         len(frame),
+        card.training_window[0] + " → " + card.training_window[1],
         card.metrics["validation"]["mae"],
         card.metrics["in_sample"]["mae"],
     )
@@ -190,19 +243,18 @@ def train_component(
 
 def ensemble_card(settings: Settings, through: date, components: list[ModelCard]) -> ModelCard:
     """The ensemble has no model file: its card records the weights and the component versions."""
+    spec = ensemble()
     card = ModelCard(
-        model_version=model_version("ensemble_v1", through),
-        system_id="ensemble_v1",
+        model_version=model_version(spec.system_id, through),
+        system_id=spec.system_id,
         feature_set=None,
         features=[],
         trained_through=through.isoformat(),
         training_window=components[0].training_window if components else [],
         training_rows=max((c.training_rows for c in components), default=0),
         params={
-            "weights": {
-                "v1_baseline": settings.ensemble_v1_weight,
-                "v1_6_rolling": settings.ensemble_v1_6_weight,
-            },
+            "kind": spec.kind,
+            "weights": component_weights(settings),
             "components": [c.model_version for c in components],
             "agreement_strong_k": settings.agreement_strong_k,
             "agreement_disagree_k": settings.agreement_disagree_k,
@@ -244,13 +296,19 @@ def fit_market_blends(
     return blends
 
 
-def train_systems(wh: Warehouse, settings: Settings, systems: list[str], through: date) -> list[ModelCard]:
+def train_systems(
+    wh: Warehouse, settings: Settings, requested: list[str] | tuple[str, ...], through: date
+) -> list[ModelCard]:
     """Train the requested systems through ``through`` (one training query shared by all), fit their market
     blends on graded history through the same date, and register them."""
     training = FeatureStore(wh).training_set(through)
-    cards = [train_component(wh, settings, s, through, training) for s in systems if s in COMPONENT_SYSTEMS]
-    if "ensemble_v1" in systems:
-        cards.append(ensemble_card(settings, through, [c for c in cards if c.system_id in COMPONENT_SYSTEMS]))
+    spec = ensemble()
+    trained = [s for s in requested if s in model_systems()]
+    if spec.system_id in requested:  # the ensemble needs its components
+        trained += [c for c in spec.components if c not in trained]
+    cards = [train_component(wh, settings, s, through, training) for s in trained]
+    if spec.system_id in requested:
+        cards.append(ensemble_card(settings, through, [c for c in cards if c.system_id in spec.components]))
     fit_market_blends(wh, settings, cards, through)
     register(wh, cards, {c.model_version: c.metrics.get("validation", {}).get("mae") for c in cards})
     return cards

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from python_models.config import PROJECT_ROOT, Settings, load_settings
+from python_models.config import Settings, load_settings
+from python_models.project import PROJECT_ROOT
 
 REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "retrosheet_starters"
 REAL_STARTS = REAL_DATA / "starters_2021_2022.csv.gz"

@@ -23,8 +23,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from python_models.config import PROJECT_ROOT, Settings, load_settings
+from python_models.config import Settings, load_settings
 from python_models.dbt_runner import DbtOutcome, dbt_env, run_dbt
+from python_models.project import PROJECT_ROOT
 from python_models.warehouse.base import STAGING_PREFIX, Column, WarehouseError, row_hashes
 from python_models.warehouse.bigquery_warehouse import BigQueryWarehouse
 from python_models.warehouse.bq_emulator import Emulator, EmulatorUnavailable, running_emulator

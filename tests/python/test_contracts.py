@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import yaml
 
-from python_models.config import PROJECT_ROOT
+from python_models.project import PROJECT_ROOT
 from python_models.warehouse.tables import LEGACY_PREDICTIONS, MODEL_REGISTRY, PREDICTIONS_LANDING, RAW_TABLES
 
 MIGRATION_COLUMNS = {"system_id": "string", "feature_coverage_pct": "float64"}  # added by M001 / M003
@@ -30,7 +30,9 @@ def test_every_table_python_writes_is_a_dbt_source_with_the_same_columns() -> No
         expected = {c.name: c.type for c in spec.columns}
         if spec is LEGACY_PREDICTIONS:
             expected |= MIGRATION_COLUMNS
-        assert list(columns) == list(expected), f"{spec.name}: the dbt source's columns drifted from tables.py"
+        assert list(columns) == list(expected), (
+            f"{spec.name}: the dbt source's columns drifted from tables.py"
+        )
         typed = {name: t for name, t in columns.items() if t is not None}
         assert typed == {name: expected[name] for name in typed}, f"{spec.name}: types differ"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from python_models.config import PROJECT_ROOT
+from python_models.project import PROJECT_ROOT
 
 from .conftest import make_settings
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from python_models.config import PROJECT_ROOT, Settings
+from python_models.config import Settings
 from python_models.dbt_runner import run_dbt
-from python_models.project import all_features, feature_sets
+from python_models.project import PROJECT_ROOT, all_features, feature_sets
 from tests.python.conftest import REAL_STARTS, make_settings, requires_real_data
 
 STORE = "features.ml_feature_store"

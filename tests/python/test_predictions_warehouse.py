@@ -74,7 +74,7 @@ def _invoke(args: list[str], settings: Settings) -> tuple[bool, str]:
     """dbt with every event message captured (run-operation errors are only reported as events)."""
     from dbt.cli.main import dbtRunner
 
-    from python_models.config import PROJECT_ROOT
+    from python_models.project import PROJECT_ROOT
 
     messages: list[str] = []
     os.environ.update(dbt_env(settings))

@@ -3,6 +3,9 @@
     var('ensemble_mae_tolerance') K (0.10: a blend may trail its best part a little on a short window; more
     means the weights no longer fit). Needs var('min_graded_for_mae_gate') common pitcher-days. -#}
 
+{%- set ensemble = kzone_ensemble() -%}
+{%- set first, second = ensemble['components'][0], ensemble['components'][1] %}
+
 with
 
 comparison as (
@@ -11,9 +14,9 @@ comparison as (
     where
         game_date <= {{ as_of_date() }}
         and game_date > {{ dbt.dateadd('day', -1 * (var('trailing_mae_days') | int), as_of_date()) }}
-        and v1_baseline_absolute_error is not null
-        and v1_6_rolling_absolute_error is not null
-        and ensemble_v1_absolute_error is not null
+        and {{ first }}_absolute_error is not null
+        and {{ second }}_absolute_error is not null
+        and {{ ensemble['system_id'] }}_absolute_error is not null
 
 ),
 
@@ -21,9 +24,9 @@ maes as (
 
     select
         count(*) as n_common,
-        avg(ensemble_v1_absolute_error) as ensemble_mae,
-        avg(v1_baseline_absolute_error) as v1_baseline_mae,
-        avg(v1_6_rolling_absolute_error) as v1_6_rolling_mae
+        avg({{ ensemble['system_id'] }}_absolute_error) as ensemble_mae,
+        avg({{ first }}_absolute_error) as first_component_mae,
+        avg({{ second }}_absolute_error) as second_component_mae
 
     from comparison
 
@@ -32,4 +35,4 @@ maes as (
 select * from maes
 where
     n_common >= {{ var('min_graded_for_mae_gate') }}
-    and ensemble_mae > least(v1_baseline_mae, v1_6_rolling_mae) + {{ var('ensemble_mae_tolerance') }}
+    and ensemble_mae > least(first_component_mae, second_component_mae) + {{ var('ensemble_mae_tolerance') }}

@@ -2,7 +2,7 @@
     blended (component_systems), each of them has its own live prediction for the same pitcher and date,
     and an ensemble that blended fewer components than configured says so with an `ensemble_fallback` flag.
     The scorer writes the three systems' rows independently; this checks they tell one story. -#}
-{%- set ensemble = 'ensemble_v1' -%}
+{%- set ensemble = kzone_ensemble()['system_id'] -%}
 
 with
 
@@ -29,7 +29,7 @@ components as (
 
 expected_components as (
 
-    {%- for component in ['v1_baseline', 'v1_6_rolling'] %}
+    {%- for component in kzone_ensemble()['components'] %}
         select '{{ component }}' as system_id
         {%- if not loop.last %}
             union all

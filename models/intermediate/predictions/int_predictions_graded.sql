@@ -153,6 +153,42 @@ graded as (
 
 ),
 
+-- The distribution's cells, to score the observed count: its log loss and its (mid-)PIT,
+-- P(K < actual) + P(K = actual) / 2, which is uniform on [0, 1] for a calibrated forecast.
+{%- set max_k = pmf_max_k() %}
+
+with_cells as (
+
+    select
+        graded.*,
+        least(graded.settled_strikeouts, {{ max_k }}) as settled_cell,
+    {%- for k in range(max_k + 1) %}
+        {{ pmf_cell('graded.strikeout_pmf', k) }} as pmf_{{ k }}
+        {{- ',' if not loop.last }}
+    {%- endfor %}
+
+    from graded
+
+),
+
+scored as (
+
+    select
+        with_cells.*,
+        case with_cells.settled_cell
+            {%- for k in range(max_k + 1) %}
+                when {{ k }} then with_cells.pmf_{{ k }}
+            {%- endfor %}
+        end as pmf_at_actual,
+        0.0
+        {%- for j in range(max_k) %}
+            + case when with_cells.settled_cell > {{ j }} then with_cells.pmf_{{ j }} else 0.0 end
+        {%- endfor %} as pmf_below_actual
+
+    from with_cells
+
+),
+
 final as (
 
     select
@@ -186,6 +222,10 @@ final as (
         graded.over_odds,
         graded.under_odds,
         graded.predicted_strikeouts,
+        graded.predicted_median,
+        graded.predicted_p10,
+        graded.predicted_p90,
+        graded.strikeout_pmf,
         graded.p_over,
         graded.p_under,
         graded.p_push,
@@ -216,6 +256,14 @@ final as (
             when graded.result in ('win', 'loss', 'push', 'no_bet')
                 then abs(graded.predicted_strikeouts - graded.settled_strikeouts)
         end as absolute_error,
+        case
+            when graded.result in ('win', 'loss', 'push', 'no_bet') and graded.strikeout_pmf is not null
+                then -1 * ln(greatest(graded.pmf_at_actual, 0.000000000001))
+        end as count_log_loss,
+        case
+            when graded.result in ('win', 'loss', 'push', 'no_bet') and graded.strikeout_pmf is not null
+                then graded.pmf_below_actual + 0.5 * graded.pmf_at_actual
+        end as pit_value,
         naive_reference.reference_strikeouts,
         case
             when graded.result in ('win', 'loss', 'push', 'no_bet')
@@ -225,7 +273,7 @@ final as (
         graded.line_captured_at,
         graded.scored_at
 
-    from graded
+    from scored as graded
     left join naive_reference
         on
             graded.game_date = naive_reference.game_date

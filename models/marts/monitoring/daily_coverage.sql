@@ -1,9 +1,9 @@
 {#- Per game date: pitchers with a live prediction, live systems per pitcher (min/max), which systems ran,
     and how many systems are configured active (var('active_systems'), passed by the runner). Withdrawn
     predictions (a replaced starter) are not coverage. Legacy dates have one system per pitcher by nature
-    (is_landing_era false). One has_<system> column per system of var('system_ids'). -#}
-{%- set systems = var('system_ids') -%}
-{%- set active_systems = "'" ~ var('active_systems') | join("', '") ~ "'" -%}
+    (is_landing_era false). One has_<system> column per system of var('systems'). -#}
+{%- set systems = kzone_system_ids() -%}
+{%- set active_systems = kzone_active_systems() -%}
 
 with
 
@@ -19,7 +19,7 @@ per_pitcher as (
     select
         game_date,
         pitcher_id,
-        count(distinct case when system_id in ({{ active_systems }}) then system_id end)
+        count(distinct case when system_id in {{ sql_string_list(active_systems) }} then system_id end)
             as n_active_systems_predicted
 
     from predictions
@@ -86,7 +86,7 @@ final as (
         per_date_pitchers.n_pitchers_predicted,
         per_date_predictions.n_predictions,
         per_date_systems.n_systems_run,
-        {{ var('active_systems') | length }} as n_active_systems,
+        {{ active_systems | length }} as n_active_systems,
         per_date_pitchers.min_systems_per_pitcher,
         per_date_pitchers.max_systems_per_pitcher,
         {%- for system in systems %}

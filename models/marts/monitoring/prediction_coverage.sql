@@ -30,7 +30,7 @@ landing_era as (
 
 active_systems as (
 
-    {%- for system in var('active_systems') %}
+    {%- for system in kzone_active_systems() %}
         select '{{ system }}' as system_id
         {%- if not loop.last %}
             union all

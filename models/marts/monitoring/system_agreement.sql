@@ -2,13 +2,18 @@
     v1_baseline|), the share of pitchers where they agree strongly (spread < var agreement_strong_k),
     moderately (between the two thresholds, inclusive) or disagree (> var agreement_disagree_k), and
     whether agreement goes with accuracy (the ensemble's MAE on strong-agreement pitchers vs the rest).
-    Only pitcher-days with both components (landing era). -#}
+    Only pitcher-days with both components (landing era). The ensemble and its components come from
+    var('systems'). -#}
+{%- set ensemble = kzone_ensemble() -%}
+
 with
 
 comparison as (
 
     select * from {{ ref('system_comparison') }}
-    where v1_baseline_predicted is not null and v1_6_rolling_predicted is not null
+    where
+        {{ ensemble['components'][0] }}_predicted is not null
+        and {{ ensemble['components'][1] }}_predicted is not null
 
 ),
 
@@ -18,7 +23,7 @@ classified as (
         game_date,
         pitcher_id,
         component_spread,
-        ensemble_v1_absolute_error,
+        {{ ensemble['system_id'] }}_absolute_error as ensemble_absolute_error,
         case
             when component_spread < {{ var('agreement_strong_k') }} then 'strong'
             when component_spread > {{ var('agreement_disagree_k') }} then 'disagree'
@@ -38,9 +43,9 @@ per_date as (
         sum(case when agreement_level = 'strong' then 1 else 0 end) as n_strong,
         sum(case when agreement_level = 'moderate' then 1 else 0 end) as n_moderate,
         sum(case when agreement_level = 'disagree' then 1 else 0 end) as n_disagree,
-        avg(case when agreement_level = 'strong' then ensemble_v1_absolute_error end) as ensemble_mae_strong,
-        avg(case when agreement_level != 'strong' then ensemble_v1_absolute_error end) as ensemble_mae_not_strong,
-        sum(case when ensemble_v1_absolute_error is not null then 1 else 0 end) as n_graded
+        avg(case when agreement_level = 'strong' then ensemble_absolute_error end) as ensemble_mae_strong,
+        avg(case when agreement_level != 'strong' then ensemble_absolute_error end) as ensemble_mae_not_strong,
+        sum(case when ensemble_absolute_error is not null then 1 else 0 end) as n_graded
 
     from classified
     group by 1

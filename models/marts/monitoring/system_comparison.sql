@@ -1,7 +1,8 @@
 {#- Per pitcher and date, every system side by side (prediction, recommendation, confidence, result,
-    error) and their differences. One block of columns per system in var('system_ids'), so a new system
+    error) and their differences. One block of columns per system in var('systems'), so a new system
     appears here without editing this model. -#}
-{%- set systems = var('system_ids') -%}
+{%- set systems = kzone_system_ids() -%}
+{%- set components = kzone_ensemble()['components'] -%}
 
 with
 
@@ -47,7 +48,7 @@ compared as (
         pivoted.v1_6_rolling_predicted - pivoted.v1_baseline_predicted as v1_6_minus_v1_baseline,
         pivoted.ensemble_v1_predicted - pivoted.v1_baseline_predicted as ensemble_minus_v1_baseline,
         pivoted.ensemble_v1_predicted - pivoted.v1_6_rolling_predicted as ensemble_minus_v1_6_rolling,
-        abs(pivoted.v1_6_rolling_predicted - pivoted.v1_baseline_predicted) as component_spread,
+        abs(pivoted.{{ components[1] }}_predicted - pivoted.{{ components[0] }}_predicted) as component_spread,
         pivoted.v1_baseline_recommendation = pivoted.v1_6_rolling_recommendation
         and pivoted.v1_baseline_recommendation = pivoted.ensemble_v1_recommendation as is_same_recommendation
 
