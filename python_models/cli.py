@@ -95,6 +95,13 @@ def load_game_logs(file: FileArg) -> None:
     _load("pitcher_game_logs", file)
 
 
+@app.command("load-team-games")
+@friendly_errors
+def load_team_games(file: FileArg) -> None:
+    """Load team games (e.g. ../shared/data/retrosheet_starters/team_games_2014_2022.csv.gz)."""
+    _load("team_games", file)
+
+
 @app.command("load-lines")
 @friendly_errors
 def load_lines(file: FileArg) -> None:
