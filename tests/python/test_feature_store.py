@@ -71,13 +71,26 @@ def rows_differing(con: duckdb.DuckDBPyConnection, left: str, right: str, where:
     return int(con.execute(sql).fetchone()[0])
 
 
+NEW_FEATURE_FAMILIES = {  # the team-game features, each must be populated on D for the comparison to bite
+    "opp_bat_k_pct_last_15": "opponent batting",
+    "park_k_factor": "park",
+    "umpire_k_factor": "umpire",
+    "mgr_leash_bf": "manager leash",
+    "bullpen_outs_last_3d": "bullpen",
+    "bf_trend_last_3": "workload trend",
+}
+
+
 def test_features_for_dates_up_to_d_ignore_every_game_on_or_after_d(
     demo_warehouse: Settings, tmp_path: Path
 ) -> None:
-    """Change every game ON the cutoff date D (to absurd lines) and delete every game AFTER it, in a copy:
-    every feature row dated before D, and the rows dated D itself (whose inputs are strictly earlier), must
-    be identical to the original. A window frame ending at `current row` would let D's changed games into
-    D's own rows; a frame or join reaching forward would change earlier rows."""
+    """Change every result ON the cutoff date D (to absurd lines) and delete every game AFTER it, in a copy:
+    game logs and team games alike, so the starters' lines, the team batting lines, the bullpens' outs and
+    pitchers, and every umpire's, park's and manager's later games are gone or rewritten. Every feature
+    row dated before D, and the rows dated D itself (whose inputs are strictly earlier), must be identical
+    to the original. A window frame ending at `current row`, or a date join on `<=`, would let D's changed
+    games into D's own rows; a frame or join reaching forward would change earlier rows. D's pre-game facts
+    (umpire, park, manager, scheduled innings, DH) are the rows' own announced inputs and stay."""
     changed = copy_warehouse(demo_warehouse, tmp_path / "changed")
     with connect(changed) as con:
         on_d = con.execute(
@@ -94,8 +107,20 @@ def test_features_for_dates_up_to_d_ignore_every_game_on_or_after_d(
             """,
             [CUTOFF],
         )
-        con.execute("delete from raw.pitcher_game_logs where game_date > ?", [CUTOFF])
-        con.execute("delete from raw.probable_starters where game_date > ?", [CUTOFF])
+        # ... and absurd team games: every plate appearance a strikeout, a bullpen of 13 working 30 outs
+        # more, the starter facing 20 more batters.
+        con.execute(
+            """
+            update raw.team_games
+            set batting_strikeouts = batting_pa, batting_hits = 0, batting_walks = 0,
+                pitching_outs = pitching_outs + 30, pitchers_used = 13,
+                starter_batters_faced = starter_batters_faced + 20
+            where game_date = ?
+            """,
+            [CUTOFF],
+        )
+        for table in ("pitcher_game_logs", "team_games", "probable_starters"):
+            con.execute(f"delete from raw.{table} where game_date > ?", [CUTOFF])
     build_store(changed, full_refresh=True)
 
     with connect(changed, attach=demo_warehouse) as con:
@@ -105,6 +130,12 @@ def test_features_for_dates_up_to_d_ignore_every_game_on_or_after_d(
             f"select count(*) from other.{STORE} where game_date <= ?", [CUTOFF]
         ).fetchone()[0]
         assert original_rows > 6000  # a season and a half of starts are compared
+        populated = con.execute(
+            f"select {', '.join(f'count({c})' for c in NEW_FEATURE_FAMILIES)} from {STORE} where game_date = ?",
+            [CUTOFF],
+        ).fetchone()
+        empty = [family for family, n in zip(NEW_FEATURE_FAMILIES.values(), populated, strict=True) if n < on_d]
+        assert not empty, f"features not populated on D, so the comparison could not see their leak: {empty}"
         differing = rows_differing(
             con, STORE, f"other.{STORE}", where=f"game_date <= date '{CUTOFF:%Y-%m-%d}'"
         )
@@ -120,6 +151,16 @@ def test_features_for_dates_up_to_d_ignore_every_game_on_or_after_d(
             [CUTOFF],
         ).fetchone()[0]
         assert changed_inputs >= on_d * 0.9
+        changed_team_games = con.execute(
+            """
+            select count(*) from features.int_team_games_joined as c
+            inner join other.features.int_team_games_joined as o on c.game_id = o.game_id and c.team = o.team
+            where c.game_date = ? and c.batting_strikeouts != o.batting_strikeouts
+                and c.relief_outs != o.relief_outs and c.starter_bf_above_league != o.starter_bf_above_league
+            """,
+            [CUTOFF],
+        ).fetchone()[0]
+        assert changed_team_games >= on_d * 0.9
 
 
 def test_incremental_runs_equal_a_full_refresh(demo_warehouse: Settings, tmp_path: Path) -> None:
@@ -130,11 +171,12 @@ def test_incremental_runs_equal_a_full_refresh(demo_warehouse: Settings, tmp_pat
     today = date(2026, 9, 27)
     with connect(wh) as con:
         # Yesterday's results are "not in yet": hold them back, and build the store as of that morning.
-        con.execute(
-            "create table raw.held_back as select * from raw.pitcher_game_logs where game_date = ?",
-            [newest_played],
-        )
-        con.execute("delete from raw.pitcher_game_logs where game_date = ?", [newest_played])
+        for table in ("pitcher_game_logs", "team_games"):
+            con.execute(
+                f"create table raw.held_back_{table} as select * from raw.{table} where game_date = ?",
+                [newest_played],
+            )
+            con.execute(f"delete from raw.{table} where game_date = ?", [newest_played])
     build_store(wh, full_refresh=True)
     with connect(wh) as con:
         pending = con.execute(
@@ -160,7 +202,8 @@ def test_incremental_runs_equal_a_full_refresh(demo_warehouse: Settings, tmp_pat
             [replacement, replacement_name, today, scratched],
         )
         # The morning after: yesterday's results arrive.
-        con.execute("insert into raw.pitcher_game_logs select * from raw.held_back")
+        for table in ("pitcher_game_logs", "team_games"):
+            con.execute(f"insert into raw.{table} select * from raw.held_back_{table}")
 
     seconds_one_day = build_store(wh, full_refresh=False)
     with connect(wh) as con:
