@@ -51,11 +51,27 @@ starter_days as (
 
 ),
 
+league_days as (
+
+    select
+        coalesce(batting_days.game_date, starter_days.game_date) as game_date,
+        coalesce(batting_days.season, starter_days.season) as season,
+        batting_days.strikeouts,
+        batting_days.plate_appearances,
+        starter_days.starts,
+        starter_days.batters_faced,
+        starter_days.outs_recorded
+
+    from batting_days
+    full outer join starter_days on batting_days.game_date = starter_days.game_date
+
+),
+
 calendar as (
 
     select game_date from spine
     union distinct
-    select game_date from team_games
+    select game_date from league_days
 
 ),
 
@@ -69,64 +85,38 @@ dates as (
 
 ),
 
-batting_to_date as (
+to_date as (
 
     select
         dates.game_date,
-        sum(batting_days.strikeouts) as strikeouts,
-        sum(batting_days.plate_appearances) as plate_appearances,
-        max(batting_days.game_date) as last_input_game_date
+        sum(league_days.strikeouts) as strikeouts,
+        sum(league_days.plate_appearances) as plate_appearances,
+        sum(league_days.starts) as starts,
+        sum(league_days.batters_faced) as batters_faced,
+        sum(league_days.outs_recorded) as outs_recorded,
+        max(league_days.game_date) as last_input_game_date
 
     from dates
-    left join batting_days
+    left join league_days
         on
-            dates.season = batting_days.season
-            and dates.game_date > batting_days.game_date
+            dates.season = league_days.season
+            and dates.game_date > league_days.game_date
     group by 1
 
 ),
 
-starters_to_date as (
-
-    select
-        dates.game_date,
-        sum(starter_days.starts) as starts,
-        sum(starter_days.batters_faced) as batters_faced,
-        sum(starter_days.outs_recorded) as outs_recorded,
-        max(starter_days.game_date) as last_input_game_date
-
-    from dates
-    left join starter_days
-        on
-            dates.season = starter_days.season
-            and dates.game_date > starter_days.game_date
-    group by 1
-
-),
-
-batting_seasons as (
+seasons as (
 
     select
         season,
         sum(strikeouts) as strikeouts,
         sum(plate_appearances) as plate_appearances,
-        max(game_date) as last_game_date
-
-    from batting_days
-    group by 1
-
-),
-
-starter_seasons as (
-
-    select
-        season,
         sum(starts) as starts,
         sum(batters_faced) as batters_faced,
         sum(outs_recorded) as outs_recorded,
-        max(game_date) as last_game_date
+        max(game_date) as last_input_game_date
 
-    from starter_days
+    from league_days
     group by 1
 
 ),
@@ -136,28 +126,21 @@ rates as (
     select
         dates.game_date,
         dates.season,
-        cast(coalesce(batting_to_date.plate_appearances, 0) as {{ dbt.type_int() }}) as league_pa_to_date,
-        {{ features_safe_divide('batting_to_date.strikeouts', 'batting_to_date.plate_appearances') }}
-            as league_k_pct_to_date,
-        {{ features_safe_divide('prior_batting.strikeouts', 'prior_batting.plate_appearances') }}
+        cast(coalesce(to_date.plate_appearances, 0) as {{ dbt.type_int() }}) as league_pa_to_date,
+        {{ features_safe_divide('to_date.strikeouts', 'to_date.plate_appearances') }} as league_k_pct_to_date,
+        {{ features_safe_divide('prior_season.strikeouts', 'prior_season.plate_appearances') }}
             as league_k_pct_prior_season,
-        {{ features_safe_divide('starters_to_date.batters_faced', 'starters_to_date.starts') }}
-            as league_bf_per_start_to_date,
-        {{ features_safe_divide('prior_starters.batters_faced', 'prior_starters.starts') }}
+        {{ features_safe_divide('to_date.batters_faced', 'to_date.starts') }} as league_bf_per_start_to_date,
+        {{ features_safe_divide('prior_season.batters_faced', 'prior_season.starts') }}
             as league_bf_per_start_prior_season,
-        {{ features_safe_divide('starters_to_date.outs_recorded', 'starters_to_date.starts') }}
-            as league_outs_per_start_to_date,
-        {{ features_safe_divide('prior_starters.outs_recorded', 'prior_starters.starts') }}
+        {{ features_safe_divide('to_date.outs_recorded', 'to_date.starts') }} as league_outs_per_start_to_date,
+        {{ features_safe_divide('prior_season.outs_recorded', 'prior_season.starts') }}
             as league_outs_per_start_prior_season,
-        {{ features_newest_date([
-            'batting_to_date.last_input_game_date', 'starters_to_date.last_input_game_date',
-            'prior_batting.last_game_date', 'prior_starters.last_game_date']) }} as last_input_game_date
+        coalesce(to_date.last_input_game_date, prior_season.last_input_game_date) as last_input_game_date
 
     from dates
-    left join batting_to_date on dates.game_date = batting_to_date.game_date
-    left join starters_to_date on dates.game_date = starters_to_date.game_date
-    left join batting_seasons as prior_batting on dates.season - 1 = prior_batting.season
-    left join starter_seasons as prior_starters on dates.season - 1 = prior_starters.season
+    left join to_date on dates.game_date = to_date.game_date
+    left join seasons as prior_season on dates.season - 1 = prior_season.season
 
 ),
 
