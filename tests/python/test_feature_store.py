@@ -15,13 +15,21 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 import yaml
 
 from python_models.config import PROJECT_ROOT, Settings
 from python_models.dbt_runner import run_dbt
 from python_models.project import all_features, feature_sets
-from tests.python.conftest import REAL_STARTS, make_settings, requires_real_data
+from tests.python.conftest import (
+    REAL_STARTS,
+    REAL_STARTS_NINE_SEASONS,
+    REAL_TEAM_GAMES,
+    make_settings,
+    requires_nine_seasons,
+    requires_real_data,
+)
 
 STORE = "features.ml_feature_store"
 STORE_NODES = ["dim_pitchers", "ml_feature_store"]
@@ -319,3 +327,53 @@ def test_real_data_spine_without_probable_starters_and_renamed_pitchers(tmp_path
         assert (
             con.execute(f"select count(*) from {STORE} where first_pitch_at is not null").fetchone()[0] == 0
         )
+
+
+@requires_nine_seasons
+def test_nine_real_seasons_build_green_with_the_team_game_features_filled(tmp_path: Path) -> None:
+    """Real 2014-2022 starts and team games: every dbt test of the feature store passes, the team-game
+    features are filled wherever something earlier exists, and NULL where nothing does (the data's first
+    day, a park's first game: Buffalo's in 2020); the seven-inning doubleheader games say so."""
+    from python_models.data.loaders import ensure_raw_tables, load_file
+    from python_models.warehouse import open_warehouse
+    from python_models.warehouse.tables import GAME_LOGS, TEAM_GAMES
+
+    settings = make_settings(tmp_path)
+    wh = open_warehouse(settings)
+    try:
+        ensure_raw_tables(wh)
+        load_file(wh, GAME_LOGS, REAL_STARTS_NINE_SEASONS)
+        load_file(wh, TEAM_GAMES, REAL_TEAM_GAMES)
+    finally:
+        wh.close()
+    run_dbt(["build", "--select", "+ml_feature_store"], settings)
+    with connect(settings) as con:
+        frame = con.execute(f"select * from {STORE}").df()
+    assert len(frame) == 40664
+    later = frame[frame["game_date"] > pd.Timestamp("2014-04-30")]
+    team_features = [
+        "opp_bat_k_pct_season",
+        "opp_bat_k_pct_last_15",
+        "opp_bat_k_pct_last_30",
+        "park_k_factor",
+        "umpire_k_factor",
+        "mgr_leash_bf",
+        "mgr_leash_outs",
+        "bullpen_outs_last_3d",
+        "bullpen_pitchers_last_3d",
+        "scheduled_innings",
+        "is_dh_game",
+    ]
+    filled = later[team_features].notna().mean()
+    assert (filled > 0.98).all(), filled[filled <= 0.98].to_dict()
+    first_day = frame[frame["game_date"] == frame["game_date"].min()]
+    assert (
+        first_day[["opp_bat_k_pct_season", "park_k_factor", "umpire_k_factor", "mgr_leash_bf"]]
+        .isna()
+        .all()
+        .all()
+    )
+    buffalo = frame[frame["park_id"] == "BUF05"].sort_values("game_date")
+    assert buffalo["park_k_factor"].iloc[:2].isna().all() and buffalo["park_k_factor"].iloc[-1] > 0
+    assert (frame["scheduled_innings"] == 7).sum() == 464
+    assert frame.loc[frame["season"] == 2020, "is_dh_game"].eq(1).all()
