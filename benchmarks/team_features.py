@@ -6,6 +6,7 @@ Outside the product: figures are printed, never asserted. Needs ../shared/data/r
     python benchmarks/team_features.py constants   # empirical-Bayes constants of dbt_project.yml, from 2014-2021
     python benchmarks/team_features.py timings     # nine seasons: full dbt build, one-day incremental rebuild
     python benchmarks/team_features.py ablation    # 2022 walk-forward: v1_6_rolling alone, + each new group
+    python benchmarks/team_features.py ablation --noise-seeds 2   # the fit-to-fit noise of that table
 
 constants: method of moments on the seasons BEFORE the evaluated one (2014-2021, 2020 left out of the
     variance estimates: 60 games). Between-unit variance = observed variance - mean sampling variance;
@@ -18,7 +19,8 @@ timings: a fresh DuckDB with both real files; `dbt build` of the whole project (
 ablation: XGBoost `count:poisson` with the trainer's XGB_PARAMS / NUM_ROUNDS, walk-forward with monthly
     retraining: every 2022 start of month M is scored by a model fit on all feature-store rows dated
     before the first of M (2014 onward); MAE, RMSE, bias and Poisson log loss on every 2022 start (no
-    exclusions, short starts included), per feature set.
+    exclusions, short starts included), per feature set. `--noise-seeds N`: only the baseline and the
+    all-new set, refit with seeds 1..N, to show how much two fits differ by their seed alone.
 
 The information used here was obtained free of charge from and is copyrighted by Retrosheet. Interested
 parties may contact Retrosheet at "www.retrosheet.org".
@@ -192,21 +194,33 @@ def _feature_rows(folder: Path) -> pd.DataFrame:
     return frame
 
 
-def walk_forward(frame: pd.DataFrame, features: list[str]) -> np.ndarray:
-    """Predictions for every start of the evaluated season, each month by a model fit on earlier rows."""
-    from python_models.training.trainer import fit, predict
+def walk_forward(frame: pd.DataFrame, features: list[str], seed: int = 0) -> np.ndarray:
+    """Predictions for every start of the evaluated season, each month by a model fit on earlier rows
+    (the trainer's parameters; a `seed` other than its 0 only to measure the fit-to-fit noise)."""
+    import xgboost as xgb
+
+    from python_models.training.trainer import NUM_ROUNDS, XGB_PARAMS
+
+    def matrix(rows: pd.DataFrame, label: bool) -> xgb.DMatrix:
+        y = rows["actual_strikeouts"].astype("float64").to_numpy() if label else None
+        x = rows[features].astype("float64").to_numpy()
+        return xgb.DMatrix(x, label=y, feature_names=features, missing=np.nan)
 
     scored = frame[frame.game_date.dt.year == EVALUATED_SEASON]
     predictions = pd.Series(np.nan, index=scored.index)
     for month in sorted(scored.game_date.dt.month.unique()):
         first = pd.Timestamp(EVALUATED_SEASON, month, 1)
-        booster = fit(frame[frame.game_date < first], features)
+        params = {**XGB_PARAMS, "seed": seed}
+        training = matrix(frame[frame.game_date < first], True)
+        booster = xgb.train(params, training, num_boost_round=NUM_ROUNDS)
         rows = scored[scored.game_date.dt.month == month]
-        predictions[rows.index] = predict(booster, rows, features)
+        predictions[rows.index] = booster.predict(matrix(rows, False))
     return predictions.to_numpy()
 
 
-def ablation(folder: Path) -> pd.DataFrame:
+def ablation(folder: Path, noise_seeds: int = 0) -> pd.DataFrame:
+    """Every variant at the trainer's seed; with `noise_seeds` = N instead only the baseline and the
+    all-new set, refit with seeds 1..N (the spread between fits that differ only by their seed)."""
     from python_models.evaluation import _metrics  # the evaluation's own definitions, same figures
     from python_models.project import feature_sets
 
@@ -218,11 +232,18 @@ def ablation(folder: Path) -> pd.DataFrame:
     variants.update({f"+ {name}": base + cols for name, cols in GROUPS.items()})
     variants[f"+ all new ({len(new)})"] = base + new
     variants[f"v2_matchup ({len(sets['v2_matchup'])})"] = sets["v2_matchup"]
+    runs = [(name, features, 0) for name, features in variants.items()]
+    if noise_seeds:
+        runs = [
+            (f"{name}, seed {seed}", variants[name], seed)
+            for seed in range(1, noise_seeds + 1)
+            for name in ("v1_6_rolling (35)", f"+ all new ({len(new)})")
+        ]
     actual = frame.loc[frame.game_date.dt.year == EVALUATED_SEASON, "actual_strikeouts"].to_numpy(float)
     rows = []
-    for name, features in variants.items():
+    for name, features, seed in runs:
         started = time.perf_counter()
-        metrics = _metrics(actual, walk_forward(frame, features))
+        metrics = _metrics(actual, walk_forward(frame, features, seed))
         rows.append({"variant": name, **metrics, "seconds": time.perf_counter() - started})
         print(f"{name}: {metrics}", flush=True)
     table = pd.DataFrame(rows)
@@ -240,6 +261,12 @@ def main() -> None:
     parser.add_argument(
         "--workdir", type=Path, help="Folder for the scratch warehouse (default: a temp dir)."
     )
+    parser.add_argument(
+        "--noise-seeds",
+        type=int,
+        default=0,
+        help="ablation: only refit the baseline and all-new sets with seeds 1..N (fit-to-fit noise).",
+    )
     args = parser.parse_args()
     if not (STARTS.exists() and TEAM_GAMES.exists()):
         raise SystemExit(f"real data not found in {DATA}")
@@ -255,7 +282,7 @@ def main() -> None:
             for name, seconds in timings(Path(tmp)).items():
                 print(f"{name}: {seconds:.1f} s")
         else:
-            table = ablation(Path(tmp))
+            table = ablation(Path(tmp), args.noise_seeds)
             with pd.option_context("display.width", 200, "display.max_columns", 20):
                 print(table.round(4).to_string(index=False))
 
