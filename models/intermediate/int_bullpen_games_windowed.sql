@@ -3,9 +3,6 @@
     and relievers used (pitchers used minus the starter), summed over its games of those days. A day
     without a game adds 0 (a rested bullpen); NULL only when the data holds no earlier game of the team at
     all. Excluded by DATE: game 2 of a doubleheader does not see game 1's relievers. -#}
-{#- A table, not a view: the store and every test of this model (grain, ranges, input dates) would
-    otherwise recompute its range join over nine seasons each time they read it. -#}
-{{ config(materialized='table') }}
 {%- set window_days = var('bullpen_window_days') | int -%}
 
 with

@@ -4,9 +4,6 @@
     columns are the season-to-date value, or the previous season's on a season's first day; they are the
     league baseline the team-game features compare against (expected strikeouts of a game, a manager's
     leash above the league). One row per date of the spine or of the team games. -#}
-{#- A table, not a view: it is read by int_team_games_joined and int_opponent_batting_windowed and
-    tested; as a view each reader would recompute its range join again. -#}
-{{ config(materialized='table') }}
 with
 
 spine as (

@@ -6,9 +6,6 @@
     is shrunk toward 0 (= the league) with var('manager_leash_pseudo_starts') pseudo-starts:
     sum(above league) / (starts + k). The windows follow the MANAGER, not the team: after a change the new
     manager is judged on his own games (none: NULL). Excluded by DATE. -#}
-{#- A table, not a view: the store and every test of this model (grain, ranges, input dates) would
-    otherwise recompute its range join over nine seasons each time they read it. -#}
-{{ config(materialized='table') }}
 {%- set seasons = var('manager_leash_seasons') | int -%}
 {%- set pseudo = var('manager_leash_pseudo_starts') -%}
 

@@ -10,9 +10,6 @@
     team with no previous season in the data falls back to the league's rate of this season to date.
     Excluded by DATE, so game 2 of a doubleheader does not see game 1; the last-N windows count a
     doubleheader as two games. NULL only when nothing at all is known (the first day of the data). -#}
-{#- A table, not a view: the store and every test of this model (grain, ranges, input dates) would
-    otherwise recompute its range join over nine seasons each time they read it. -#}
-{{ config(materialized='table') }}
 {%- set windows = var('team_batting_windows') -%}
 {%- set pseudo_pa = var('team_k_pseudo_pa') -%}
 {%- set prior_pseudo_pa = var('team_k_prior_pseudo_pa') -%}

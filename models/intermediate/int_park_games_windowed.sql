@@ -9,9 +9,6 @@
     (observed + m) / (expected + m), a Gamma(m, m) prior with SD 1/sqrt(m) (the real parks' spread).
     A park's first game in the window has no factor (NULL, never a made-up 1.0). Excluded by DATE, so
     game 2 of a doubleheader does not see game 1. -#}
-{#- A table, not a view: the store and every test of this model (grain, ranges, input dates) would
-    otherwise recompute its range join over nine seasons each time they read it. -#}
-{{ config(materialized='table') }}
 {%- set seasons = var('park_factor_seasons') | int -%}
 {%- set pseudo = var('park_k_pseudo_strikeouts') -%}
 

@@ -4,9 +4,6 @@
     (int_league_days_windowed): expected batting strikeouts at the league rate, the starter's batters
     faced and outs above the league's mean. This is an input table only: every feature built on it reads
     its rows of strictly earlier dates. -#}
-{#- A table, not a view: five window models and their tests read it; as a view each would recompute the
-    join and the league baseline again. -#}
-{{ config(materialized='table') }}
 with
 
 team_games as (

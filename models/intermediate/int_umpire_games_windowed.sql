@@ -7,9 +7,6 @@
     drift between seasons cancels). Umpires rotate over parks and teams, so no team adjustment is needed.
     Shrunk toward 1.0 with var('umpire_k_pseudo_strikeouts') = m pseudo-strikeouts:
     (observed + m) / (expected + m). An umpire's first game has no factor (NULL). Excluded by DATE. -#}
-{#- A table, not a view: the store and every test of this model (grain, ranges, input dates) would
-    otherwise recompute its range join over nine seasons each time they read it. -#}
-{{ config(materialized='table') }}
 {%- set seasons = var('umpire_factor_seasons') | int -%}
 {%- set pseudo = var('umpire_k_pseudo_strikeouts') -%}
 
