@@ -61,12 +61,19 @@ def prepare(folder: Path, seasons: tuple[int, ...] = (2025, 2026), hold_back: da
     from python_models.scoring.backfill import ensure_models, registered_versions, retrain_point
     from python_models.scoring.daily import UPSTREAM_BUILD
     from python_models.warehouse import open_warehouse
-    from python_models.warehouse.tables import GAME_LOGS, INJURED_LIST, PROBABLE_STARTERS, STRIKEOUT_LINES
+    from python_models.warehouse.tables import (
+        GAME_LOGS,
+        INJURED_LIST,
+        PROBABLE_STARTERS,
+        STRIKEOUT_LINES,
+        TEAM_GAMES,
+    )
 
     settings = _settings(folder)
     demo = generate(seasons=seasons)
     frames = {
         GAME_LOGS: demo.game_logs,
+        TEAM_GAMES: demo.team_games,
         PROBABLE_STARTERS: demo.probable_starters,
         STRIKEOUT_LINES: demo.strikeout_lines,
         INJURED_LIST: demo.injured_list,

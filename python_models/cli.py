@@ -163,6 +163,18 @@ def load_game_logs(file: FileArg) -> None:
     _load("pitcher_game_logs", file)
 
 
+@app.command(
+    "load-team-games",
+    help=_loader_help(
+        "team_games",
+        "Load team games (e.g. ../shared/data/retrosheet_starters/team_games_2014_2022.csv.gz).",
+    ),
+)
+@friendly_errors
+def load_team_games(file: FileArg) -> None:
+    _load("team_games", file)
+
+
 LINES_HELP = _loader_help(
     "strikeout_lines",
     "Load sportsbook strikeout-line captures (every capture is kept).",

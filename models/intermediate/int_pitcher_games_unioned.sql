@@ -1,7 +1,9 @@
 {#- The feature store's spine: one row per starter per game date. Played games come from the game logs
     (for history the probable starter IS the actual starter; real 2021-22 data has no probable-starters
     table); games without a game log yet (today's slate, tomorrow's announcements) come from the probable
-    starters. Result columns are NULL on those pending rows. -#}
+    starters. Result columns are NULL on those pending rows. The game's pre-game facts (scheduled innings,
+    DH, home-plate umpire, the team's manager) come from the game log and team game of a played game and
+    from the announcement of a pending one (optional there: NULL when not announced). -#}
 with
 
 starts as (
@@ -13,6 +15,12 @@ starts as (
 probables as (
 
     select * from {{ ref('stg_schedule__probable_starters') }}
+
+),
+
+team_games as (
+
+    select * from {{ ref('stg_gamelogs__team_games') }}
 
 ),
 
@@ -38,8 +46,12 @@ played as (
         starts.opp_lineup_rhb,
         starts.opp_lineup_swb,
         starts.opp_lineup_platoon_adv,
+        coalesce(starts.scheduled_innings, probables.scheduled_innings) as scheduled_innings,
+        coalesce(starts.umpire_home_id, probables.umpire_home_id) as umpire_home_id,
+        coalesce(team_games.manager_id, probables.manager_id) as manager_id,
         starts.is_home,
         starts.is_day_game,
+        coalesce(starts.is_dh_game, probables.is_dh_game) as is_dh_game,
         true as is_played,
         starts.game_date,
         probables.first_pitch_at
@@ -49,6 +61,10 @@ played as (
         on
             starts.game_id = probables.game_id
             and starts.team = probables.team
+    left join team_games
+        on
+            starts.game_id = team_games.game_id
+            and starts.team = team_games.team
 
 ),
 
@@ -98,8 +114,12 @@ pending as (
         opp_lineup_rhb,
         opp_lineup_swb,
         opp_lineup_platoon_adv,
+        scheduled_innings,
+        umpire_home_id,
+        manager_id,
         is_home,
         is_day_game,
+        is_dh_game,
         false as is_played,
         game_date,
         first_pitch_at

@@ -8,7 +8,8 @@
     (1 + actual starts before the row): a row numbered s sees starts s-N .. s-1, exactly the last N actual
     starts, even when a pending (not yet played, or postponed) row sits in between; pending rows carry
     NULL results, so the aggregates skip them. Rolling windows follow the pitcher across seasons and
-    teams; season-to-date sums restart each season. -#}
+    teams; season-to-date sums restart each season. The workload trend (last 3 minus last 10 starts, batters
+    faced and outs) is a difference of two such frames, so it is as point-in-time as they are. -#}
 {%- set windows = [3, 5, 10] -%}
 
 with
@@ -222,6 +223,8 @@ features as (
         k_std_last_10,
         last_start_k,
         last_start_bf,
+        case when starts_in_last_10 > 3 then bf_last_3 - bf_last_10 end as bf_trend_last_3,
+        case when starts_in_last_10 > 3 then outs_last_3 - outs_last_10 end as outs_trend_last_3,
         {{ features_safe_divide('season_strikeouts_before', 'season_starts_before') }} as season_k_per_start,
         {{ features_safe_divide('season_strikeouts_before', 'season_bf_before') }} as season_k_per_bf,
         {{ features_safe_divide('season_walks_before', 'season_bf_before') }} as season_bb_per_bf,

@@ -6,6 +6,13 @@ handedness, probable starters, sportsbook lines a market would set (a noisy esti
 mostly, ~-110 odds with vig, several captures per start), injured-list stints, and the legacy
 predictions table for 2025. Lines and injuries are SYNTHETIC: real strikeout lines are not public data.
 
+Team games (one row per team per game, like Retrosheet's teamstats) are consistent with the starters: a
+team's batting line against ALL pitchers is the opposing starter's line plus a simulated bullpen. The
+game context has real effects the team-game features can find: each home-plate umpire and park has a
+strikeout factor, each manager a leash (his starters face more or fewer batters), and a bullpen worked
+hard over the last three days keeps the starter in a little longer. A few managers are replaced during a
+season and over the winter. These draws use their own generator (``_Context``), seeded from the same seed.
+
 Calibrated to the real 2021-2022 Retrosheet file: mean ≈ 4.8 strikeouts per start, SD ≈ 2.5, 0-16.
 """
 
@@ -221,6 +228,7 @@ class Pitcher:
 @dataclass
 class DemoData:
     game_logs: pd.DataFrame
+    team_games: pd.DataFrame
     probable_starters: pd.DataFrame
     strikeout_lines: pd.DataFrame
     injured_list: pd.DataFrame
@@ -231,6 +239,7 @@ class DemoData:
     def summary(self) -> dict[str, int]:
         return {
             "game_logs": len(self.game_logs),
+            "team_games": len(self.team_games),
             "probable_starters": len(self.probable_starters),
             "strikeout_lines": len(self.strikeout_lines),
             "injured_list": len(self.injured_list),
@@ -302,6 +311,149 @@ def _schedule(rng: np.random.Generator, start: date, end: date) -> list[tuple[da
     return games
 
 
+UMPIRES = 89
+RELIEVER_K_RATE = 0.215  # relievers strike out more batters per PA than starters
+BULLPEN_NORMAL_OUTS_3D = 30  # relief outs of a typical three days; more keeps tomorrow's starter in longer
+
+
+@dataclass
+class _Side:
+    """One team's half of a game: its starter's line, its bullpen's, its manager."""
+
+    team: str
+    manager_id: str
+    starter_id: str
+    starter_bf: int
+    starter_outs: int
+    pitching: dict[str, int]  # the line its pitchers (starter + bullpen) allowed: pa, k, bb, hbp, h, hr, r
+    relief_outs: int = 0
+    relievers: int = 0
+
+
+class _Context:
+    """The game context of the demo league: umpires, managers and bullpens (their own random stream, so
+    the starters' draws keep their shape)."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng([seed, 13])
+        # centred draws: the league's mean strikeouts and workload stay where the starters put them
+        umpire_k = _centred(self.rng.normal(0.0, 0.03, UMPIRES), 0.08)
+        self.umpire_k = {f"ump{u:03d}": 1.0 + float(f) for u, f in enumerate(umpire_k, start=1)}
+        self.managers: dict[str, str] = {}
+        self.leash: dict[str, float] = {}
+        self.hired = 0
+        self.changes: dict[str, date] = {}
+        self.relief: dict[str, list[tuple[date, int]]] = {t: [] for t in TEAMS}
+        for team, leash in zip(TEAMS, _centred(self.rng.normal(0.0, 0.05, len(TEAMS)), 0.12), strict=True):
+            self._hire(team, 1.0 + float(leash))
+
+    def _hire(self, team: str, leash: float | None = None) -> None:
+        self.hired += 1
+        manager = f"mgr{team.lower()}{self.hired:03d}"
+        self.managers[team] = manager
+        self.leash[manager] = (
+            leash if leash is not None else float(np.clip(self.rng.normal(1.0, 0.05), 0.88, 1.12))
+        )
+
+    def new_season(self, start: date, end: date, first: bool) -> None:
+        """Winter changes (not before the first season) and two mid-season firings."""
+        if not first:
+            for team in self.rng.choice(TEAMS, size=3, replace=False):
+                self._hire(str(team))
+        span = (end - start).days
+        self.changes = {
+            str(t): start + timedelta(days=int(self.rng.integers(40, span - 40)))
+            for t in self.rng.choice(TEAMS, size=2, replace=False)
+        }
+
+    def manager_on(self, team: str, day: date) -> str:
+        if self.changes.get(team) == day:
+            self._hire(team)
+            del self.changes[team]
+        return self.managers[team]
+
+    def umpire(self) -> str:
+        return f"ump{int(self.rng.integers(1, UMPIRES + 1)):03d}"
+
+    def workload_shift(self, team: str, day: date) -> float:
+        """Batters faced added to the starter's mean: the bullpen's relief outs of D-3 .. D-1 above normal."""
+        recent = sum(outs for d, outs in self.relief[team] if 1 <= (day - d).days <= 3)
+        return float(np.clip(0.05 * (recent - BULLPEN_NORMAL_OUTS_3D), -1.5, 1.5))
+
+    def bullpen(self, side: _Side, day: date, game_outs: int, k_rate: float) -> None:
+        """The relievers finish the game: outs, relievers used, and the line they allow (added to the
+        side's pitching line)."""
+        rng = self.rng
+        outs = max(game_outs - side.starter_outs, 0)
+        non_outs = int(rng.negative_binomial(outs, 0.72)) if outs else 0
+        walks = int(rng.binomial(non_outs, 0.27))
+        hbp = int(rng.binomial(non_outs - walks, 0.04))
+        hits = non_outs - walks - hbp
+        homers = int(rng.binomial(hits, 0.13))
+        strikeouts = int(rng.binomial(outs, min(k_rate / 0.72, 0.9)))
+        runs = int(min(rng.poisson(0.3 * (hits + walks) + 0.6 * homers), 15)) if outs else 0
+        side.relief_outs = outs
+        side.relievers = 1 + int(rng.binomial(max(outs - 2, 0), 0.22)) if outs else 0
+        for key, value in (("pa", outs + non_outs), ("k", strikeouts), ("bb", walks), ("hbp", hbp)):
+            side.pitching[key] += value
+        for key, value in (("h", hits), ("hr", homers), ("r", runs)):
+            side.pitching[key] += value
+        self.relief[side.team].append((day, outs))
+
+    def extra_outs(self) -> int:
+        """Outs beyond 27 in an extra-inning game (8% of games)."""
+        return 3 * int(self.rng.integers(1, 4)) if self.rng.random() < 0.08 else 0
+
+
+def _centred(draws: np.ndarray, bound: float) -> np.ndarray:
+    """Draws clipped to +-bound and shifted to mean 0."""
+    clipped = np.clip(draws, -bound, bound)
+    return clipped - clipped.mean()
+
+
+def _team_game_rows(game_id: str, day: date, season: int, home: _Side, away: _Side) -> list[dict]:
+    """The two team-game rows of a game: each team's batting line is what the other side's pitchers
+    allowed; its own pitching outs, pitchers used, starter and manager."""
+    rows = []
+    for own, other, is_home in ((home, away, True), (away, home, False)):
+        line = other.pitching
+        rows.append(
+            {
+                "game_id": game_id,
+                "game_date": day,
+                "season": season,
+                "game_number": 0,
+                "team": own.team,
+                "opponent": other.team,
+                "is_home": is_home,
+                "manager_id": own.manager_id,
+                "batting_pa": line["pa"],
+                "batting_ab": line["pa"] - line["bb"] - line["hbp"],
+                "batting_strikeouts": line["k"],
+                "batting_walks": line["bb"],
+                "batting_hits": line["h"],
+                "batting_home_runs": line["hr"],
+                "runs": line["r"],
+                "pitching_outs": own.starter_outs + own.relief_outs,
+                "pitchers_used": 1 + own.relievers,
+                "starter_id": own.starter_id,
+                "starter_batters_faced": own.starter_bf,
+                "lineup_ids": "|".join(f"{own.team.lower()}b{i:02d}" for i in range(9)),
+            }
+        )
+    return rows
+
+
+def _with_pregame_facts(
+    probables: pd.DataFrame, logs: pd.DataFrame, team_games: pd.DataFrame
+) -> pd.DataFrame:
+    """The announcement carries the game's pre-game facts (scheduled innings, DH, umpire, manager)."""
+    facts = logs[["game_id", "team", "scheduled_innings", "use_dh", "umpire_home_id"]].merge(
+        team_games[["game_id", "team", "manager_id"]], on=["game_id", "team"], how="left"
+    )
+    return probables.merge(facts, on=["game_id", "team"], how="left", validate="one_to_one")
+
+
 def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> DemoData:
     """Build the whole demo deterministically from ``seed`` (more ``seasons`` for scaling benchmarks)."""
     rng = np.random.default_rng(seed)
@@ -311,8 +463,10 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
     lineup_lefty_share = {t: float(np.clip(rng.normal(0.38, 0.1), 0.1, 0.7)) for t in TEAMS}
     park_k = {t: float(np.clip(rng.normal(1.0, 0.03), 0.93, 1.07)) for t in TEAMS}
 
-    logs, probables, lines, il_rows, legacy = [], [], [], [], []
+    context = _Context(seed)
+    logs, team_games, probables, lines, il_rows, legacy = [], [], [], [], [], []
     for season, (start, end) in ((y, season_dates(y)) for y in seasons):
+        context.new_season(start, end, first=season == min(seasons))
         # injured-list stints: (pitcher_id) -> (first day, last day, status)
         stints: dict[str, tuple[date, date, str]] = {}
         season_days = (end - start).days
@@ -345,6 +499,9 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
         history: dict[str, list[int]] = {}
         for game_day, home, away in _schedule(rng, start, end):
             game_id = f"{home}{game_day:%Y%m%d}0"
+            umpire = context.umpire()
+            game_outs = 27 + context.extra_outs()
+            sides: dict[str, _Side] = {}
             is_day = rng.random() < 0.3
             first_pitch = datetime.combine(game_day, datetime.min.time()) + timedelta(
                 hours=17 if is_day else 23, minutes=5
@@ -361,13 +518,15 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                 rhb = 9 - lhb - swb
                 platoon = (rhb if starter.throws == "L" else lhb) + swb
                 platoon_mult = 1 + 0.012 * ((9 - platoon) - 4.5)
+                manager = context.manager_on(team, game_day)
                 p_k = starter.k_rate_in(season) * opp_k[opp] * park_k[home] * platoon_mult
-                p_k = float(np.clip(p_k * rng.lognormal(0, 0.10), 0.03, 0.38))
+                p_k = float(np.clip(p_k * context.umpire_k[umpire] * rng.lognormal(0, 0.10), 0.03, 0.38))
                 short = rng.random() < 0.05
+                bf_mean = starter.bf_mean * context.leash[manager] + context.workload_shift(team, game_day)
                 bf = (
                     int(rng.integers(3, 11))
                     if short
-                    else int(np.clip(round(rng.normal(starter.bf_mean, 3.8)), 6, 31))
+                    else int(np.clip(round(rng.normal(bf_mean, 3.8)), 6, 31))
                 )
                 k = int(rng.binomial(bf, p_k))
                 bb = int(rng.binomial(bf - k, starter.bb_rate / (1 - p_k)))
@@ -421,7 +580,7 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                         "sky": str(rng.choice(["sunny", "cloudy", "overcast", "dome"])),
                         "precip": "none",
                         "start_time": "1:05PM" if is_day else "7:05PM",
-                        "umpire_home_id": f"ump{int(rng.integers(1, 90)):03d}",
+                        "umpire_home_id": umpire,
                         "opp_lineup_lhb": lhb,
                         "opp_lineup_rhb": rhb,
                         "opp_lineup_swb": swb,
@@ -483,6 +642,16 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                             "strikeouts_line": line + 1,
                         }
                     )
+                sides[team] = _Side(
+                    team=team,
+                    manager_id=manager,
+                    starter_id=starter.pitcher_id,
+                    starter_bf=bf,
+                    starter_outs=outs,
+                    pitching={"pa": bf, "k": k, "bb": bb, "hbp": hbp, "h": hits, "hr": hr, "r": runs},
+                )
+                reliever_k = RELIEVER_K_RATE * opp_k[opp] * park_k[home] * context.umpire_k[umpire]
+                context.bullpen(sides[team], game_day, game_outs, reliever_k)
                 history.setdefault(starter.pitcher_id, []).append(k)
                 if season == LEGACY_SEASON and game_day >= date(LEGACY_SEASON, 4, 15):
                     pred = float(max(true_mean + rng.normal(0, 0.9), 0.5))
@@ -505,10 +674,13 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                             "created_at": first_pitch - timedelta(hours=8),
                         }
                     )
+            team_games.extend(_team_game_rows(game_id, game_day, season, sides[home], sides[away]))
     games = pd.DataFrame(logs)
+    team_frame = pd.DataFrame(team_games)
     return DemoData(
         game_logs=games,
-        probable_starters=pd.DataFrame(probables),
+        team_games=team_frame,
+        probable_starters=_with_pregame_facts(pd.DataFrame(probables), games, team_frame),
         strikeout_lines=pd.DataFrame(lines).drop_duplicates(
             ["game_date", "pitcher_id", "bookmaker", "captured_at"]
         ),

@@ -16,6 +16,7 @@ from python_models.warehouse.tables import (
     LEGACY_PREDICTIONS,
     PROBABLE_STARTERS,
     STRIKEOUT_LINES,
+    TEAM_GAMES,
     TableSpec,
 )
 
@@ -30,15 +31,17 @@ def _as_text(df: pd.DataFrame) -> pd.DataFrame:
 def load_demo(
     wh: Warehouse, seed: int, *, hold_back_last_day: bool = True
 ) -> tuple[DemoData, dict[str, int]]:
-    """Generate and load the demo. The last day's game logs are held back: it is 'today', with probable
-    starters and lines but no results yet, like a live morning."""
+    """Generate and load the demo. The last day's game logs and team games are held back: it is 'today',
+    with probable starters and lines but no results yet, like a live morning."""
     demo = generate(seed)
-    logs = demo.game_logs
+    logs, team_games = demo.game_logs, demo.team_games
     if hold_back_last_day:
         logs = logs[logs["game_date"] < demo.last_day]
+        team_games = team_games[team_games["game_date"] < demo.last_day]
     written: dict[str, int] = {}
     for spec, frame in (
         (GAME_LOGS, logs),
+        (TEAM_GAMES, team_games),
         (PROBABLE_STARTERS, demo.probable_starters),
         (STRIKEOUT_LINES, demo.strikeout_lines),
         (INJURED_LIST, demo.injured_list),

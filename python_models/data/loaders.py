@@ -28,6 +28,7 @@ from python_models.warehouse.tables import (
     PROBABLE_STARTERS,
     STRIKEOUT_LINES,
     STRIKEOUT_LINES_BY_NAME,
+    TEAM_GAMES,
     TableSpec,
 )
 
@@ -150,15 +151,44 @@ def _range(column: str, lo: float, hi: float) -> Callable[[pd.DataFrame, pd.Seri
     return check
 
 
-def _game_log_consistency(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
-    more_k = (df["strikeouts"] > df["batters_faced"]).fillna(False)
-    problems.add(more_k, lines, "strikeouts", "exceeds batters_faced", df["strikeouts"])
+def _throws_check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+    throws = ~df["pitcher_throws"].isin(["L", "R"]) & df["pitcher_throws"].notna()
+    problems.add(throws, lines, "pitcher_throws", "is not L or R", df["pitcher_throws"])
+
+
+def _season_matches_date(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
     years = pd.to_datetime(df["game_date"]).dt.year
     problems.add(
         (years != df["season"]).fillna(False), lines, "season", "differs from game_date's year", df["season"]
     )
-    throws = ~df["pitcher_throws"].isin(["L", "R"]) & df["pitcher_throws"].notna()
-    problems.add(throws, lines, "pitcher_throws", "is not L or R", df["pitcher_throws"])
+
+
+def _not_above(column: str, limit: str) -> Callable[[pd.DataFrame, pd.Series, _Problems], None]:
+    def check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+        problems.add((df[column] > df[limit]).fillna(False), lines, column, f"exceeds {limit}", df[column])
+
+    return check
+
+
+def _team_game_consistency(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+    same = (df["team"] == df["opponent"]).fillna(False)
+    problems.add(same, lines, "opponent", "is the team itself", df["opponent"])
+    plate = (df["batting_ab"] + df["batting_walks"]).astype("Float64")
+    problems.add(
+        (plate > df["batting_pa"]).fillna(False),
+        lines,
+        "batting_pa",
+        "is below batting_ab + batting_walks",
+        df["batting_pa"],
+    )
+    sizes = df["lineup_ids"].str.split("|").str.len()
+    problems.add(
+        (df["lineup_ids"].notna() & (sizes != 9)).fillna(False),
+        lines,
+        "lineup_ids",
+        "does not hold 9 ids joined by |",
+        df["lineup_ids"],
+    )
 
 
 def _odds_check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
@@ -204,12 +234,27 @@ _DOMAIN_CHECKS: dict[str, tuple[Callable[[pd.DataFrame, pd.Series, _Problems], N
         _range("batters_faced", 0, 60),
         _range("outs_recorded", 0, 36),
         _range("walks", 0, 30),
-        _game_log_consistency,
+        _range("scheduled_innings", 1, 9),
+        _not_above("strikeouts", "batters_faced"),
+        _season_matches_date,
+        _throws_check,
+    ),
+    TEAM_GAMES.name: (
+        _range("batting_pa", 0, 150),
+        _range("batting_strikeouts", 0, 60),
+        _range("pitching_outs", 0, 120),
+        _range("pitchers_used", 1, 30),
+        _range("starter_batters_faced", 0, 60),
+        _not_above("batting_strikeouts", "batting_pa"),
+        _not_above("batting_hits", "batting_ab"),
+        _not_above("batting_home_runs", "batting_hits"),
+        _season_matches_date,
+        _team_game_consistency,
     ),
     STRIKEOUT_LINES.name: (_range("strikeouts_line", *LINE_RANGE), _odds_check),
     STRIKEOUT_LINES_BY_NAME.name: (_range("strikeouts_line", *LINE_RANGE), _odds_check, _team_check),
     INJURED_LIST.name: (_one_of("status", IL_STATUSES),),
-    PROBABLE_STARTERS.name: (),
+    PROBABLE_STARTERS.name: (_range("scheduled_innings", 1, 9),),
     PEOPLE.name: (_one_of("throws", ("L", "R")), _one_of("bats", ("L", "R", "B")), _mlbam_unique),
 }
 

@@ -149,6 +149,53 @@ PROBABLE_STARTERS = TableSpec(
             False,
             "When the starter was announced (UTC); must not be after first_pitch_at.",
         ),
+        # Optional pre-game facts of the game (NULL = not announced; features that need them stay NULL).
+        C(
+            "scheduled_innings",
+            "int64",
+            description="Optional: scheduled innings (7 for a seven-inning doubleheader game, else 9).",
+        ),
+        C("use_dh", "bool", description="Optional: whether the designated hitter is used in this game."),
+        C(
+            "umpire_home_id",
+            "string",
+            description="Optional: the assigned home-plate umpire (Retrosheet id).",
+        ),
+        C("manager_id", "string", description="Optional: the team's manager for this game (Retrosheet id)."),
+        *_AUDIT,
+    ),
+)
+
+TEAM_GAMES = TableSpec(
+    layer="raw",
+    name="team_games",
+    key=("game_id", "team"),
+    description=(
+        "One row per team per game: the team's batting line against ALL the opposing pitchers, its "
+        "pitchers used, its starter and his batters faced, its manager and starting lineup "
+        "(Retrosheet teamstats)."
+    ),
+    columns=(
+        C("game_id", "string", False, "Retrosheet game id: home team + YYYYMMDD + game number."),
+        C("game_date", "date", False, "Local date of the game."),
+        C("season", "int64", False, "Season year (= the year of game_date)."),
+        C("game_number", "int64", False, "0 = single game, 1/2 = doubleheader game."),
+        C("team", "string", False, "The team this row describes (Retrosheet code)."),
+        C("opponent", "string", False, "The opposing team (Retrosheet code)."),
+        C("is_home", "bool", False, "Whether the team was the home team (the team whose park it is)."),
+        C("manager_id", "string", description="The team's manager for the game (acting manager if absent)."),
+        C("batting_pa", "int64", False, "The team's plate appearances against all opposing pitchers."),
+        C("batting_ab", "int64", description="The team's at-bats."),
+        C("batting_strikeouts", "int64", False, "The team's strikeouts as batters (against all pitchers)."),
+        C("batting_walks", "int64", description="The team's walks as batters, intentional included."),
+        C("batting_hits", "int64", description="The team's hits."),
+        C("batting_home_runs", "int64", description="The team's home runs."),
+        C("runs", "int64", description="Runs the team scored."),
+        C("pitching_outs", "int64", False, "Outs recorded by the team's pitchers (starter and relievers)."),
+        C("pitchers_used", "int64", False, "Pitchers the team used in the game, starter included (>= 1)."),
+        C("starter_id", "string", False, "The team's starting pitcher (= pitcher_id of its game-log row)."),
+        C("starter_batters_faced", "int64", description="Batters faced by the team's starter."),
+        C("lineup_ids", "string", description="The team's starting batting order, player ids joined by |."),
         *_AUDIT,
     ),
 )
@@ -441,5 +488,14 @@ MODEL_REGISTRY = TableSpec(
 )
 
 RAW_TABLES = {
-    t.name: t for t in (GAME_LOGS, PROBABLE_STARTERS, STRIKEOUT_LINES, INJURED_LIST, PEOPLE, LINES_QUARANTINE)
+    t.name: t
+    for t in (
+        GAME_LOGS,
+        TEAM_GAMES,
+        PROBABLE_STARTERS,
+        STRIKEOUT_LINES,
+        INJURED_LIST,
+        PEOPLE,
+        LINES_QUARANTINE,
+    )
 }

@@ -15,6 +15,8 @@ from python_models.project import PROJECT_ROOT
 
 REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "retrosheet_starters"
 REAL_STARTS = REAL_DATA / "starters_2021_2022.csv.gz"
+REAL_STARTS_NINE_SEASONS = REAL_DATA / "starters_2014_2022.csv.gz"
+REAL_TEAM_GAMES = REAL_DATA / "team_games_2014_2022.csv.gz"
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
@@ -117,4 +119,9 @@ def env(trained_warehouse: Path, tmp_path: Path) -> tuple[Settings, object]:
 
 requires_real_data = pytest.mark.skipif(
     not REAL_STARTS.exists(), reason=f"real Retrosheet data not present at {REAL_DATA}"
+)
+
+requires_nine_seasons = pytest.mark.skipif(
+    not (REAL_STARTS_NINE_SEASONS.exists() and REAL_TEAM_GAMES.exists()),
+    reason=f"real 2014-2022 Retrosheet starts and team games not present at {REAL_DATA}",
 )

@@ -43,3 +43,36 @@ def test_lines_look_like_a_market() -> None:
         axis=1,
     )
     assert 1.02 < vig.median() < 1.07
+
+
+def test_team_games_are_the_opposing_starters_line_plus_a_bullpen() -> None:
+    """Two rows per game; a team's batting line contains the opposing starter's, its own pitching staff
+    is its starter plus relievers, its lineup is what the opposing starter faced; deterministic."""
+    demo = generate()
+    teams, logs = demo.team_games, demo.game_logs
+    assert len(teams) == len(logs) and teams.groupby("game_id").size().eq(2).all()
+    own = teams.merge(logs, on=["game_id", "team"], suffixes=("", "_starter"), validate="one_to_one")
+    assert (own["starter_id"] == own["pitcher_id"]).all()
+    assert (own["starter_batters_faced"] == own["batters_faced"]).all()
+    assert (own["pitching_outs"] >= own["outs_recorded"]).all() and (own["pitching_outs"] >= 27).all()
+    faced = teams.merge(
+        logs, left_on=["game_id", "opponent"], right_on=["game_id", "team"], suffixes=("", "_opp")
+    )
+    assert (faced["batting_strikeouts"] >= faced["strikeouts"]).all()
+    assert (faced["batting_pa"] >= faced["batters_faced"]).all()
+    assert (faced["lineup_ids"] == faced["opp_lineup_ids"]).all()
+    relief_k = (faced["batting_strikeouts"] - faced["strikeouts"]).mean()
+    assert 2.5 < relief_k < 4.5  # the real 2014-2022 bullpens: 3.4 strikeouts a game
+    assert 3.5 < teams["pitchers_used"].mean() < 5.0  # real: 4.25
+    pd.testing.assert_frame_equal(teams, generate().team_games)
+
+
+def test_managers_change_and_announcements_carry_the_pre_game_facts() -> None:
+    demo = generate()
+    per_team_season = demo.team_games.groupby(["season", "team"])["manager_id"].nunique()
+    assert (per_team_season == 2).sum() >= 2  # mid-season changes
+    assert demo.team_games.groupby(["game_date", "team"])["manager_id"].nunique().eq(1).all()
+    facts = ["scheduled_innings", "use_dh", "umpire_home_id", "manager_id"]
+    assert demo.probable_starters[facts].notna().all().all()
+    umpires = demo.game_logs.groupby("game_id")["umpire_home_id"].nunique()
+    assert umpires.eq(1).all()  # one home-plate umpire per game, on both starters' rows

@@ -15,17 +15,29 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
+import pytest
 import yaml
 
 from python_models.config import Settings
 from python_models.dbt_runner import run_dbt
 from python_models.project import PROJECT_ROOT, all_features, feature_sets
-from tests.python.conftest import REAL_STARTS, make_settings, requires_real_data
+from tests.python.conftest import (
+    REAL_STARTS,
+    REAL_STARTS_NINE_SEASONS,
+    REAL_TEAM_GAMES,
+    make_settings,
+    requires_nine_seasons,
+    requires_real_data,
+)
 
 STORE = "features.ml_feature_store"
-STORE_NODES = ["dim_pitchers", "ml_feature_store"]
+STORE_NODES = ["+ml_feature_store", "+dim_pitchers"]  # the store and every model it is built from
 DEMO_VARS = {"as_of_date": "2026-09-27"}
-CUTOFF = date(2026, 6, 15)  # mid-season: rows before it have long histories and full 60-day opponent windows
+# Cutoffs of the rewrite-the-future test, with the rows compared at least: mid-2026, where rows have long
+# histories, full 60-day windows and a previous season; mid-2025, the data's first season, where the
+# fallbacks for "no previous season" (league to date, NULL prior-season rates) are what the rows read.
+CUTOFFS = [(date(2026, 6, 15), 6000), (date(2025, 6, 15), 2000)]
 
 
 def copy_warehouse(source: Settings, tmp: Path) -> Settings:
@@ -52,7 +64,7 @@ def connect(settings: Settings, attach: Settings | None = None) -> Iterator[duck
 
 
 def build_store(settings: Settings, *, full_refresh: bool) -> float:
-    """Rebuild only the feature-store tables (intermediates are views); returns seconds taken."""
+    """Rebuild the feature store and everything it is built from (no tests); returns seconds taken."""
     args = ["run", "--select", *STORE_NODES] + (["--full-refresh"] if full_refresh else [])
     started = time.perf_counter()
     run_dbt(args, settings, vars=DEMO_VARS)
@@ -71,17 +83,31 @@ def rows_differing(con: duckdb.DuckDBPyConnection, left: str, right: str, where:
     return int(con.execute(sql).fetchone()[0])
 
 
+NEW_FEATURE_FAMILIES = {  # team-game features: each must be populated on D for the comparison to bite
+    "opp_bat_k_pct_last_15": "opponent batting",
+    "park_k_factor": "park",
+    "umpire_k_factor": "umpire",
+    "mgr_leash_bf": "manager leash",
+    "bullpen_outs_last_3d": "bullpen",
+    "bf_trend_last_3": "workload trend",
+}
+
+
+@pytest.mark.parametrize(("cutoff", "min_rows"), CUTOFFS, ids=[f"{c:%Y-%m-%d}" for c, _ in CUTOFFS])
 def test_features_for_dates_up_to_d_ignore_every_game_on_or_after_d(
-    demo_warehouse: Settings, tmp_path: Path
+    demo_warehouse: Settings, tmp_path: Path, cutoff: date, min_rows: int
 ) -> None:
-    """Change every game ON the cutoff date D (to absurd lines) and delete every game AFTER it, in a copy:
-    every feature row dated before D, and the rows dated D itself (whose inputs are strictly earlier), must
-    be identical to the original. A window frame ending at `current row` would let D's changed games into
-    D's own rows; a frame or join reaching forward would change earlier rows."""
+    """Change every result ON the cutoff date D (to absurd lines) and delete every game AFTER it, in a copy:
+    game logs and team games alike, so the starters' lines, the team batting lines, the bullpens' outs and
+    pitchers, and every umpire's, park's and manager's later games are gone or rewritten. Every feature
+    row dated before D, and the rows dated D itself (whose inputs are strictly earlier), must be identical
+    to the original. A window frame ending at `current row`, or a date join on `<=`, would let D's changed
+    games into D's own rows; a frame or join reaching forward would change earlier rows. D's pre-game facts
+    (umpire, park, manager, scheduled innings, DH) are the rows' own announced inputs and stay."""
     changed = copy_warehouse(demo_warehouse, tmp_path / "changed")
     with connect(changed) as con:
         on_d = con.execute(
-            "select count(*) from raw.pitcher_game_logs where game_date = ?", [CUTOFF]
+            "select count(*) from raw.pitcher_game_logs where game_date = ?", [cutoff]
         ).fetchone()[0]
         assert on_d > 0, "the cutoff must be a game day for the test to bite"
         # Absurd but valid lines on D: every batter struck out, nobody walked, no outs recorded otherwise.
@@ -92,23 +118,45 @@ def test_features_for_dates_up_to_d_ignore_every_game_on_or_after_d(
                 outs_recorded = batters_faced
             where game_date = ?
             """,
-            [CUTOFF],
+            [cutoff],
         )
-        con.execute("delete from raw.pitcher_game_logs where game_date > ?", [CUTOFF])
-        con.execute("delete from raw.probable_starters where game_date > ?", [CUTOFF])
+        # ... and absurd team games: every plate appearance a strikeout, a bullpen of 13 working 30 outs
+        # more, the starter facing 20 more batters.
+        con.execute(
+            """
+            update raw.team_games
+            set batting_strikeouts = batting_pa, batting_hits = 0, batting_walks = 0,
+                pitching_outs = pitching_outs + 30, pitchers_used = 13,
+                starter_batters_faced = starter_batters_faced + 20
+            where game_date = ?
+            """,
+            [cutoff],
+        )
+        for table in ("pitcher_game_logs", "team_games", "probable_starters"):
+            con.execute(f"delete from raw.{table} where game_date > ?", [cutoff])
     build_store(changed, full_refresh=True)
 
     with connect(changed, attach=demo_warehouse) as con:
-        after = con.execute(f"select count(*) from {STORE} where game_date > ?", [CUTOFF]).fetchone()[0]
+        after = con.execute(f"select count(*) from {STORE} where game_date > ?", [cutoff]).fetchone()[0]
         assert after == 0, "games after the cutoff were deleted, so no feature rows after it"
         original_rows = con.execute(
-            f"select count(*) from other.{STORE} where game_date <= ?", [CUTOFF]
+            f"select count(*) from other.{STORE} where game_date <= ?", [cutoff]
         ).fetchone()[0]
-        assert original_rows > 6000  # a season and a half of starts are compared
+        assert original_rows > min_rows
+        populated = con.execute(
+            f"select {', '.join(f'count({c})' for c in NEW_FEATURE_FAMILIES)} from {STORE} where game_date = ?",
+            [cutoff],
+        ).fetchone()
+        empty = [
+            family
+            for family, n in zip(NEW_FEATURE_FAMILIES.values(), populated, strict=True)
+            if n < 0.8 * on_d
+        ]
+        assert not empty, f"features not populated on D, so the comparison could not see their leak: {empty}"
         differing = rows_differing(
-            con, STORE, f"other.{STORE}", where=f"game_date <= date '{CUTOFF:%Y-%m-%d}'"
+            con, STORE, f"other.{STORE}", where=f"game_date <= date '{cutoff:%Y-%m-%d}'"
         )
-        assert differing == 0, f"{differing} feature rows dated on or before {CUTOFF} changed"
+        assert differing == 0, f"{differing} feature rows dated on or before {cutoff} changed"
         # ...while the inputs on D really changed (the comparison above could see a leak).
         changed_inputs = con.execute(
             """
@@ -117,9 +165,19 @@ def test_features_for_dates_up_to_d_ignore_every_game_on_or_after_d(
                 on c.game_id = o.game_id and c.pitcher_id = o.pitcher_id
             where c.game_date = ? and c.strikeouts != o.strikeouts
             """,
-            [CUTOFF],
+            [cutoff],
         ).fetchone()[0]
         assert changed_inputs >= on_d * 0.9
+        changed_team_games = con.execute(
+            """
+            select count(*) from features.int_team_games_joined as c
+            inner join other.features.int_team_games_joined as o on c.game_id = o.game_id and c.team = o.team
+            where c.game_date = ? and c.batting_strikeouts != o.batting_strikeouts
+                and c.relief_outs != o.relief_outs and c.starter_bf_above_league != o.starter_bf_above_league
+            """,
+            [cutoff],
+        ).fetchone()[0]
+        assert changed_team_games >= on_d * 0.9
 
 
 def test_incremental_runs_equal_a_full_refresh(demo_warehouse: Settings, tmp_path: Path) -> None:
@@ -130,11 +188,12 @@ def test_incremental_runs_equal_a_full_refresh(demo_warehouse: Settings, tmp_pat
     today = date(2026, 9, 27)
     with connect(wh) as con:
         # Yesterday's results are "not in yet": hold them back, and build the store as of that morning.
-        con.execute(
-            "create table raw.held_back as select * from raw.pitcher_game_logs where game_date = ?",
-            [newest_played],
-        )
-        con.execute("delete from raw.pitcher_game_logs where game_date = ?", [newest_played])
+        for table in ("pitcher_game_logs", "team_games"):
+            con.execute(
+                f"create table raw.held_back_{table} as select * from raw.{table} where game_date = ?",
+                [newest_played],
+            )
+            con.execute(f"delete from raw.{table} where game_date = ?", [newest_played])
     build_store(wh, full_refresh=True)
     with connect(wh) as con:
         pending = con.execute(
@@ -160,7 +219,8 @@ def test_incremental_runs_equal_a_full_refresh(demo_warehouse: Settings, tmp_pat
             [replacement, replacement_name, today, scratched],
         )
         # The morning after: yesterday's results arrive.
-        con.execute("insert into raw.pitcher_game_logs select * from raw.held_back")
+        for table in ("pitcher_game_logs", "team_games"):
+            con.execute(f"insert into raw.{table} select * from raw.held_back_{table}")
 
     seconds_one_day = build_store(wh, full_refresh=False)
     with connect(wh) as con:
@@ -267,3 +327,53 @@ def test_real_data_spine_without_probable_starters_and_renamed_pitchers(tmp_path
         assert (
             con.execute(f"select count(*) from {STORE} where first_pitch_at is not null").fetchone()[0] == 0
         )
+
+
+@requires_nine_seasons
+def test_nine_real_seasons_build_green_with_the_team_game_features_filled(tmp_path: Path) -> None:
+    """Real 2014-2022 starts and team games: every dbt test of the feature store passes, the team-game
+    features are filled wherever something earlier exists, and NULL where nothing does (the data's first
+    day, a park's first game: Buffalo's in 2020); the seven-inning doubleheader games say so."""
+    from python_models.data.loaders import ensure_raw_tables, load_file
+    from python_models.warehouse import open_warehouse
+    from python_models.warehouse.tables import GAME_LOGS, TEAM_GAMES
+
+    settings = make_settings(tmp_path)
+    wh = open_warehouse(settings)
+    try:
+        ensure_raw_tables(wh)
+        load_file(wh, GAME_LOGS, REAL_STARTS_NINE_SEASONS)
+        load_file(wh, TEAM_GAMES, REAL_TEAM_GAMES)
+    finally:
+        wh.close()
+    run_dbt(["build", "--select", "+ml_feature_store"], settings)
+    with connect(settings) as con:
+        frame = con.execute(f"select * from {STORE}").df()
+    assert len(frame) == 40664
+    later = frame[frame["game_date"] > pd.Timestamp("2014-04-30")]
+    team_features = [
+        "opp_bat_k_pct_season",
+        "opp_bat_k_pct_last_15",
+        "opp_bat_k_pct_last_30",
+        "park_k_factor",
+        "umpire_k_factor",
+        "mgr_leash_bf",
+        "mgr_leash_outs",
+        "bullpen_outs_last_3d",
+        "bullpen_pitchers_last_3d",
+        "scheduled_innings",
+        "is_dh_game",
+    ]
+    filled = later[team_features].notna().mean()
+    assert (filled > 0.98).all(), filled[filled <= 0.98].to_dict()
+    first_day = frame[frame["game_date"] == frame["game_date"].min()]
+    assert (
+        first_day[["opp_bat_k_pct_season", "park_k_factor", "umpire_k_factor", "mgr_leash_bf"]]
+        .isna()
+        .all()
+        .all()
+    )
+    buffalo = frame[frame["park_id"] == "BUF05"].sort_values("game_date")
+    assert buffalo["park_k_factor"].iloc[:2].isna().all() and buffalo["park_k_factor"].iloc[-1] > 0
+    assert (frame["scheduled_innings"] == 7).sum() == 464
+    assert frame.loc[frame["season"] == 2020, "is_dh_game"].eq(1).all()

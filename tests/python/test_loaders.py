@@ -9,14 +9,29 @@ import pandas as pd
 import pytest
 
 from python_models.data.loaders import DataValidationError, load_file
-from python_models.warehouse.tables import GAME_LOGS, INJURED_LIST, STRIKEOUT_LINES
+from python_models.warehouse.tables import GAME_LOGS, INJURED_LIST, STRIKEOUT_LINES, TEAM_GAMES
 
-from .conftest import REAL_STARTS, requires_real_data
+from .conftest import (
+    REAL_STARTS,
+    REAL_STARTS_NINE_SEASONS,
+    REAL_TEAM_GAMES,
+    requires_nine_seasons,
+    requires_real_data,
+)
 
 LINES_HEADER = (
     "game_id,game_date,pitcher_id,pitcher_name,bookmaker,strikeouts_line,over_odds,under_odds,captured_at\n"
 )
 GOOD_LINE = "NYA202604010,2026-04-01,colee001,Gerrit Cole,draftkings,6.5,-115,-105,2026-04-01T15:00:00Z\n"
+TEAM_GAMES_HEADER = (
+    "game_id,game_date,season,game_number,team,opponent,is_home,manager_id,batting_pa,batting_ab,"
+    "batting_strikeouts,batting_walks,batting_hits,batting_home_runs,runs,pitching_outs,pitchers_used,"
+    "starter_id,starter_batters_faced,lineup_ids\n"
+)
+LINEUP = "|".join(f"b{i}" for i in range(9))
+GOOD_TEAM_GAME = (
+    f"NYA202604010,2026-04-01,2026,0,NYA,BOS,True,boona001,38,33,9,4,8,1,4,27,4,colee001,24,{LINEUP}\n"
+)
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -147,3 +162,65 @@ def test_non_utf8_file_names_the_line_and_hints_at_the_encoding(warehouse, tmp_p
     assert "cp1252" in message and "José Pérez" in message  # the hint decodes the line
     assert "UTF-8" in message and "nothing was loaded" in message
     assert _count(warehouse, STRIKEOUT_LINES) == 0
+
+
+def test_team_games_load_once_and_reload_adds_nothing(warehouse, tmp_path: Path) -> None:
+    path = _write(tmp_path, "team_games.csv", TEAM_GAMES_HEADER + GOOD_TEAM_GAME)
+    first = load_file(warehouse, TEAM_GAMES, path)
+    again = load_file(warehouse, TEAM_GAMES, path)
+    assert (first.rows_inserted, again.rows_inserted, again.rows_updated) == (1, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("replace", "column", "why"),
+    [
+        (("True,boona001,38,33,9,", "True,boona001,38,33,39,"), "batting_strikeouts", "exceeds batting_pa"),
+        (("27,4,colee001", "27,0,colee001"), "pitchers_used", "outside"),
+        (("38,33,9,4,", "36,33,9,4,"), "batting_pa", "below batting_ab + batting_walks"),
+        (("2026-04-01,2026", "2026-04-01,2025"), "season", "game_date's year"),
+        ((",BOS,", ",NYA,"), "opponent", "the team itself"),
+        ((LINEUP, "b1|b2"), "lineup_ids", "9 ids"),
+        ((",colee001,", ",,"), "starter_id", "required"),
+    ],
+)
+def test_impossible_team_game_rejects_the_whole_file(
+    warehouse, tmp_path: Path, replace: tuple[str, str], column: str, why: str
+) -> None:
+    bad = GOOD_TEAM_GAME.replace(*replace).replace("NYA202604010", "NYA202604020")
+    path = _write(tmp_path, "team_games.csv", TEAM_GAMES_HEADER + GOOD_TEAM_GAME + bad)
+    with pytest.raises(DataValidationError) as err:
+        load_file(warehouse, TEAM_GAMES, path)
+    message = str(err.value)
+    assert "line 3" in message and f"column {column}" in message and why in message
+    assert _count(warehouse, TEAM_GAMES) == 0
+
+
+@requires_nine_seasons
+@pytest.mark.realdata
+def test_nine_real_seasons_of_starts_and_team_games_load_with_known_counts(warehouse) -> None:
+    """2014-2022: 2020's 60-game season, seven-inning doubleheader games, neutral parks, no 2018
+    tiebreakers; every team-game has one row per side and its starter in the game logs."""
+    assert load_file(warehouse, GAME_LOGS, REAL_STARTS_NINE_SEASONS).rows_inserted == 40664
+    assert load_file(warehouse, TEAM_GAMES, REAL_TEAM_GAMES).rows_inserted == 40664
+    logs, teams = (warehouse.relation("raw", t) for t in ("pitcher_game_logs", "team_games"))
+    per_season = warehouse.query(f"select season, count(*) as n from {teams} group by 1 order by 1")
+    assert per_season["n"].tolist() == [4860, 4858, 4856, 4860, 4858, 4858, 1796, 4858, 4860]
+    facts = warehouse.query(
+        f"""
+        select
+            sum(case when scheduled_innings = 7 then 1 else 0 end) as seven_inning_rows,
+            count(distinct case when season = 2020 then park_id end) as parks_2020,
+            sum(case when game_id in ('CHN201810010', 'LAN201810010') then 1 else 0 end) as tiebreakers
+        from {logs}
+        """
+    ).iloc[0]
+    assert facts["seven_inning_rows"] == 464 and facts["tiebreakers"] == 0
+    unmatched = warehouse.query(
+        f"""
+        select count(*) as n from {teams} as t
+        left join {logs} as l on t.game_id = l.game_id and t.team = l.team and t.starter_id = l.pitcher_id
+        where l.pitcher_id is null
+        """
+    ).iloc[0, 0]
+    assert unmatched == 0
+    assert load_file(warehouse, TEAM_GAMES, REAL_TEAM_GAMES).rows_inserted == 0

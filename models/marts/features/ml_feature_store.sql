@@ -19,6 +19,7 @@
 }}
 
 {%- set window_days = var('opponent_window_days') | int %}
+{%- set bullpen_days = var('bullpen_window_days') | int %}
 
 with
 
@@ -43,6 +44,36 @@ opponent_form as (
 
 ),
 
+opponent_batting as (
+
+    select * from {{ ref('int_opponent_batting_windowed') }}
+
+),
+
+parks as (
+
+    select * from {{ ref('int_park_games_windowed') }}
+
+),
+
+umpires as (
+
+    select * from {{ ref('int_umpire_games_windowed') }}
+
+),
+
+managers as (
+
+    select * from {{ ref('int_manager_games_windowed') }}
+
+),
+
+bullpens as (
+
+    select * from {{ ref('int_bullpen_games_windowed') }}
+
+),
+
 pitchers as (
 
     select * from {{ ref('dim_pitchers') }}
@@ -60,6 +91,8 @@ joined as (
         spine.team,
         spine.opponent,
         spine.park_id,
+        spine.umpire_home_id,
+        spine.manager_id,
         spine.season,
         spine.game_number,
         pitcher_form.start_number,
@@ -72,6 +105,10 @@ joined as (
         pitcher_form.starts_in_last_10,
         opponent_form.opp_starts_{{ window_days }}d,
         opponent_form.opp_bf_{{ window_days }}d,
+        opponent_batting.opp_bat_pa_season,
+        parks.park_expected_strikeouts,
+        umpires.umpire_expected_strikeouts,
+        managers.mgr_starts_before,
         pitcher_form.season_k_per_start,
         pitcher_form.season_k_per_bf,
         pitcher_form.season_bb_per_bf,
@@ -101,6 +138,20 @@ joined as (
         pitcher_form.k_std_last_10,
         pitcher_form.last_start_k,
         pitcher_form.last_start_bf,
+        pitcher_form.bf_trend_last_3,
+        pitcher_form.outs_trend_last_3,
+        opponent_batting.opp_bat_k_pct_season,
+        {%- for n in var('team_batting_windows') %}
+            opponent_batting.opp_bat_k_pct_last_{{ n }},
+        {%- endfor %}
+        parks.park_k_factor,
+        umpires.umpire_k_factor,
+        managers.mgr_leash_bf,
+        managers.mgr_leash_outs,
+        bullpens.bullpen_outs_last_{{ bullpen_days }}d,
+        bullpens.bullpen_pitchers_last_{{ bullpen_days }}d,
+        spine.scheduled_innings,
+        case when spine.is_dh_game then 1 when not spine.is_dh_game then 0 end as is_dh_game,
         case when spine.is_home then 1 when not spine.is_home then 0 end as is_home,
         case when spine.is_day_game then 1 when not spine.is_day_game then 0 end as is_day_game,
         case when spine.pitcher_throws = 'L' then 1 when spine.pitcher_throws = 'R' then 0 end
@@ -110,6 +161,11 @@ joined as (
         pitcher_form.prior_start_date,
         pitcher_form.last_input_game_date as pitcher_last_input_date,
         opponent_form.last_input_game_date as opp_last_input_date,
+        opponent_batting.last_input_game_date as opp_bat_last_input_date,
+        parks.last_input_game_date as park_last_input_date,
+        umpires.last_input_game_date as umpire_last_input_date,
+        managers.last_input_game_date as manager_last_input_date,
+        bullpens.last_input_game_date as bullpen_last_input_date,
         spine.first_pitch_at
 
     from spine
@@ -121,6 +177,26 @@ joined as (
         on
             spine.opponent = opponent_form.opponent
             and spine.game_date = opponent_form.game_date
+    left join opponent_batting
+        on
+            spine.opponent = opponent_batting.opponent
+            and spine.game_date = opponent_batting.game_date
+    left join parks
+        on
+            spine.park_id = parks.park_id
+            and spine.game_date = parks.game_date
+    left join umpires
+        on
+            spine.umpire_home_id = umpires.umpire_home_id
+            and spine.game_date = umpires.game_date
+    left join managers
+        on
+            spine.manager_id = managers.manager_id
+            and spine.game_date = managers.game_date
+    left join bullpens
+        on
+            spine.team = bullpens.team
+            and spine.game_date = bullpens.game_date
     left join pitchers
         on spine.pitcher_id = pitchers.pitcher_id
 
@@ -140,6 +216,8 @@ selected as (
         team,
         opponent,
         park_id,
+        umpire_home_id,
+        manager_id,
         is_played,
         first_pitch_at,
         start_number,
@@ -149,9 +227,18 @@ selected as (
         starts_in_last_10,
         opp_starts_{{ window_days }}d,
         opp_bf_{{ window_days }}d,
+        opp_bat_pa_season,
+        park_expected_strikeouts,
+        umpire_expected_strikeouts,
+        mgr_starts_before,
         prior_start_date,
         pitcher_last_input_date,
         opp_last_input_date,
+        opp_bat_last_input_date,
+        park_last_input_date,
+        umpire_last_input_date,
+        manager_last_input_date,
+        bullpen_last_input_date,
         {%- for feature in features_all_columns() %}
             {{ feature }},
         {%- endfor %}

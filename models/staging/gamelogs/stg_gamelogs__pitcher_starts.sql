@@ -23,6 +23,7 @@ renamed as (
         coalesce(opp.team_code, source.opponent) as opponent,
         source.team as team_retro_code,
         source.park_id,
+        source.umpire_home_id,
         upper(source.pitcher_throws) as pitcher_throws,
         source.decision,
         cast(source.season as {{ dbt.type_int() }}) as season,
@@ -42,6 +43,7 @@ renamed as (
         cast(source.opp_lineup_platoon_adv as {{ dbt.type_int() }}) as opp_lineup_platoon_adv,
         source.is_home,
         source.day_night = 'day' as is_day_game,
+        source.use_dh as is_dh_game,
         source.complete_game as is_complete_game,
         cast(source.game_date as date) as game_date,
         source._loaded_at as loaded_at
