@@ -58,8 +58,8 @@ def prepare(folder: Path, seasons: tuple[int, ...] = (2025, 2026), hold_back: da
     from python_models.data.demo_load import _as_text
     from python_models.data.loaders import load_frame, validate_frame
     from python_models.dbt_runner import run_dbt
-    from python_models.scoring.backfill import ensure_models, registered_versions, retrain_point
     from python_models.scoring.daily import UPSTREAM_BUILD
+    from python_models.training.lifecycle import ensure_models, registered_versions, retrain_point
     from python_models.warehouse import open_warehouse
     from python_models.warehouse.tables import (
         GAME_LOGS,

@@ -358,7 +358,9 @@ def cleanup_staging(
 
 SystemOpt = Annotated[
     list[str] | None,
-    typer.Option("--system", help="System to train (repeatable; default: all three)."),
+    typer.Option(
+        "--system", help="System to train (repeatable; default: every active system, MLB_ACTIVE_SYSTEMS)."
+    ),
 ]
 
 
@@ -378,7 +380,7 @@ def train(
     from python_models.warehouse import open_warehouse
 
     settings = get_settings()
-    systems = system or ["v1_baseline", "v1_6_rolling", "ensemble_v1"]
+    systems = system or list(settings.active_systems)
     wh = open_warehouse(settings)
     try:
         cards = train_systems(wh, settings, systems, through)

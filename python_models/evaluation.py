@@ -37,12 +37,13 @@ from python_models.project import PROJECT_ROOT
 from python_models.scoring.backfill import backfill
 from python_models.scoring.daily import DOWNSTREAM_BUILD
 from python_models.warehouse import open_warehouse
-from python_models.warehouse.tables import GAME_LOGS, STRIKEOUT_LINES
+from python_models.warehouse.tables import GAME_LOGS, STRIKEOUT_LINES, TEAM_GAMES
 
 log = logging.getLogger(__name__)
 
 REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "retrosheet_starters"
 STARTS_FILES = ("starters_2014_2022.csv.gz", "starters_2021_2022.csv.gz")  # the widest history available
+TEAM_GAMES_FILE = "team_games_2014_2022.csv.gz"
 NOISE_FLOOR_MAE = 1.6
 REFERENCE_NAME = "reference: season-to-date K/start (then prior season, career, league)"
 SYNTHETIC_BOOK = "synthetic sharp book (python_models/data/market.py)"
@@ -88,6 +89,9 @@ def prepare(
     try:
         ensure_raw_tables(wh)
         load_file(wh, GAME_LOGS, starts)
+        team_games = data_dir / TEAM_GAMES_FILE
+        if team_games.exists():  # the matchup and workload features read them
+            load_file(wh, TEAM_GAMES, team_games)
         logs = pd.read_csv(starts, usecols=["game_date", "season"])
         first = pd.to_datetime(logs["game_date"]).min().date()
         result.history = (str(first), str(start))

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from python_models.config import Settings, get_settings
 from python_models.data.demo import LEGACY_SEASON
+from python_models.scoring.daily import DailyReport
 from python_models.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,22 @@ def market_table(settings: Settings) -> Table:
     return table
 
 
+def daily_summary(report: DailyReport, picks_system: str) -> str:
+    """The daily step's line in the demo summary: the slate, the picks system's picks (one system, not the
+    sum over systems), and whether any gate warned."""
+    score = report.score
+    if not score:
+        return "nothing scored"
+    picks = score.picks.get(picks_system, {})
+    sides = ", ".join(f"{side} {picks.get(side, 0)}" for side in ("OVER", "UNDER", "PASS"))
+    warned = (
+        f"; {len(report.warnings)} gate warning(s), listed below"
+        if report.warnings
+        else "; every gate passed"
+    )
+    return f"{score.slate_size} starters; {picks_system}: {sides}{warned}"
+
+
 def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[StepTiming]:
     """Run every step of the demo and print what it built."""
     from python_models.data.demo_load import load_demo
@@ -181,13 +198,7 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
     def morning() -> str:
         report = run_daily(settings, state["demo"].last_day)
         state["gate_warnings"] = report.warnings
-        score = report.score
-        if not score:
-            return "nothing scored"
-        picks = score.picks.get(settings.picks_system, {})
-        sides = ", ".join(f"{side} {picks.get(side, 0)}" for side in ("OVER", "UNDER", "PASS"))
-        warned = f"; {len(report.warnings)} gate warning(s)" if report.warnings else "; every gate passed"
-        return f"{score.slate_size} starters; {settings.picks_system}: {sides}{warned}"
+        return daily_summary(report, settings.picks_system)
 
     def docs() -> str:
         run_dbt(["docs", "generate"], settings, vars={"as_of_date": str(state["demo"].last_day)})

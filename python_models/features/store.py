@@ -87,7 +87,7 @@ class FeatureStore:
         """Feature rows with their actual strikeouts for games on or before ``through`` (nothing later)."""
         since_clause = "and f.game_date >= @since" if since else ""
         sql = f"""
-            select {self._select_list()}, s.strikeouts as actual_strikeouts
+            select {self._select_list()}, s.strikeouts as actual_strikeouts, s.batters_faced as actual_batters_faced
             from {self.features} as f
             inner join {self.starts} as s
                 on f.game_id = s.game_id and f.pitcher_id = s.pitcher_id

@@ -49,6 +49,7 @@ COLORS = {
     "v1_baseline": "#1f77b4",
     "v1_6_rolling": "#ff7f0e",
     "ensemble_v1": "#2ca02c",
+    "v2_workload_rate": "#9467bd",
     "naive": "#7f7f7f",
 }
 ProvenanceChoice = Literal["auto", "synthetic", "retrosheet"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from rich.console import Console
 from rich.progress import (
@@ -31,18 +31,12 @@ from rich.progress import (
 
 from python_models.config import Settings
 from python_models.features.store import FeatureStore
-from python_models.project import ensemble
 from python_models.scoring.scorer import Scorer, ScoringError
-from python_models.training.trainer import model_version, train_systems
+from python_models.training.lifecycle import ensure_models, registered_versions, retrain_point
 from python_models.warehouse.base import Warehouse
-from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING
+from python_models.warehouse.tables import PREDICTIONS_LANDING
 
 log = logging.getLogger(__name__)
-
-
-def retrain_point(day: date) -> date:
-    """The training cut-off that scores ``day``: the last day of the previous month."""
-    return day.replace(day=1) - timedelta(days=1)
 
 
 RETRAIN_POLICIES = ("monthly", "never")
@@ -76,29 +70,6 @@ class BackfillReport:
     @property
     def predictions_per_second(self) -> float:
         return self.predictions / self.seconds if self.seconds else 0.0
-
-
-def registered_versions(wh: Warehouse) -> set[str]:
-    if not wh.table_exists(MODEL_REGISTRY.layer, MODEL_REGISTRY.name):
-        return set()
-    rel = wh.relation(MODEL_REGISTRY.layer, MODEL_REGISTRY.name)
-    return set(wh.query(f"select model_version from {rel}")["model_version"])
-
-
-def ensure_models(wh: Warehouse, settings: Settings, through: date, known: set[str]) -> list[str]:
-    """Train and register the active systems' versions for ``through`` (and the ensemble's components)
-    if they are not registered yet."""
-    spec = ensemble()
-    systems = [*settings.active_systems]
-    if spec.system_id in systems:
-        systems += [c for c in spec.components if c not in systems]
-    wanted = {model_version(s, through) for s in systems}
-    if wanted <= known:
-        return []
-    cards = train_systems(wh, settings, systems, through)
-    versions = [c.model_version for c in cards]
-    known.update(versions)
-    return versions
 
 
 def completed_dates(wh: Warehouse, settings: Settings, start: date, end: date) -> set[date]:

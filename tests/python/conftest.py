@@ -76,6 +76,7 @@ def trained_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: 
     """Demo data, the feature store and staging built, models trained through 2026-04-30 (read-only base)."""
     from python_models.data.demo_load import load_demo
     from python_models.dbt_runner import run_dbt
+    from python_models.project import system_ids
     from python_models.scoring.daily import UPSTREAM_BUILD
     from python_models.training.trainer import train_systems
     from python_models.warehouse import open_warehouse
@@ -90,9 +91,9 @@ def trained_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: 
     run_dbt(UPSTREAM_BUILD, settings, vars={"as_of_date": "2026-09-27"})
     wh = open_warehouse(settings)
     try:
-        train_systems(wh, settings, ["v1_baseline", "v1_6_rolling", "ensemble_v1"], THROUGH)
+        train_systems(wh, settings, system_ids(), THROUGH)
         # the walk-forward models the demo's last day ("today", 2026-09-27) needs, so a daily run can score it
-        train_systems(wh, settings, ["v1_baseline", "v1_6_rolling", "ensemble_v1"], LAST_MONTH_END)
+        train_systems(wh, settings, system_ids(), LAST_MONTH_END)
     finally:
         wh.close()
     return folder

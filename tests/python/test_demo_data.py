@@ -76,3 +76,30 @@ def test_managers_change_and_announcements_carry_the_pre_game_facts() -> None:
     assert demo.probable_starters[facts].notna().all().all()
     umpires = demo.game_logs.groupby("game_id")["umpire_home_id"].nunique()
     assert umpires.eq(1).all()  # one home-plate umpire per game, on both starters' rows
+
+
+def test_the_demo_summary_counts_one_systems_picks_and_names_gate_warnings() -> None:
+    """It printed `OVER 12, PASS 24, UNDER 48` for 28 starters: the sum over three systems."""
+    from datetime import date
+
+    from python_models.pipeline import daily_summary
+    from python_models.scoring.daily import DailyReport
+    from python_models.scoring.scorer import ScoreReport
+
+    score = ScoreReport(date(2026, 9, 27), "b1", slate_size=28)
+    score.picks = {
+        "ensemble_v1": {"OVER": 3, "UNDER": 5, "PASS": 20},
+        "v1_baseline": {"OVER": 4, "UNDER": 6, "PASS": 18},
+    }
+    report = DailyReport(date(2026, 9, 27), score=score, warnings=["test.kzone.assert_x: Got 3 results"])
+    line = daily_summary(report, "ensemble_v1")
+    assert line == "28 starters; ensemble_v1: OVER 3, UNDER 5, PASS 20; 1 gate warning(s), listed below"
+    assert "every gate passed" in daily_summary(DailyReport(date(2026, 9, 27), score=score), "ensemble_v1")
+
+
+def test_the_performance_table_labels_the_migrated_legacy_season(demo_warehouse) -> None:
+    from python_models.pipeline import performance_table
+
+    table = performance_table(demo_warehouse)
+    seasons = [str(cell) for cell in table.columns[1]._cells]
+    assert "2025 (legacy rows)" in seasons

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from python_models.scoring.backfill import backfill, retrain_point
+from python_models.scoring.backfill import backfill
 from python_models.scoring.il_cache import InjuredListCache, RetryPolicy
 from python_models.scoring.scorer import Scorer, ScoringError, UnknownPitcherError, prediction_id
+from python_models.training.lifecycle import retrain_point
 from python_models.training.trainer import TrainingError, train_systems
 from python_models.warehouse.base import WarehouseError
 from python_models.warehouse.tables import PREDICTIONS_LANDING
@@ -224,3 +225,23 @@ def test_out_of_range_predictions_are_clipped_counted_and_flagged(env, monkeypat
     v16 = flagged[flagged["system_id"] == "v1_6_rolling"]["predicted_strikeouts"]
     assert sorted(v16) == [0.0, 20.0]
     assert rows["predicted_strikeouts"].between(0, 20).all()
+
+
+def test_low_coverage_is_one_summary_line_per_date_with_the_names_at_debug(env, caplog) -> None:
+    """It used to be one INFO line per low-coverage pitcher per system (567 lines for 24 days)."""
+    import logging
+
+    settings, wh = env
+    fs = wh.relation("features", "ml_feature_store")
+    wh.execute(
+        f"update {fs} set v1_6_rolling_coverage_pct = 50, v1_baseline_coverage_pct = 50 "
+        "where game_date = @d and pitcher_id in (select pitcher_id from " + fs + " where game_date = @d "
+        "order by pitcher_id limit 4)",
+        {"d": DAY},
+    )
+    with caplog.at_level(logging.DEBUG, logger="python_models.scoring.scorer"):
+        Scorer(wh, settings).score(DAY)
+    info = [r for r in caplog.records if r.levelno == logging.INFO and "coverage" in r.getMessage()]
+    debug = [r for r in caplog.records if r.levelno == logging.DEBUG and "low coverage" in r.getMessage()]
+    assert len(info) == 1 and "4 of" in info[0].getMessage() and "names at DEBUG" in info[0].getMessage()
+    assert len(debug) >= 4 * 2  # each pitcher, each system below the threshold
