@@ -285,8 +285,8 @@ def read_report_data(
     )
     comparison = view(
         "system_comparison",
-        "game_date, pitcher_lookup, component_spread, v1_baseline_absolute_error, "
-        "v1_6_rolling_absolute_error, ensemble_v1_absolute_error",
+        "game_date, pitcher_id, component_spread, "
+        + ", ".join(f"{system}_absolute_error" for system in system_ids()),
         "game_date between @start and @end and component_spread is not null",
     )
     agreement = view(
