@@ -50,3 +50,13 @@
 {% macro sql_string_list(values) -%}
     ('{{ values | join("', '") }}')
 {%- endmacro %}
+
+{#- The agreement rule, once: the components' spread (K) is strong below var agreement_strong_k, disagrees
+    above var agreement_disagree_k, moderate in between (both edges inclusive); null without a spread. -#}
+{% macro agreement_level(spread) -%}
+    case
+        when {{ spread }} < {{ var('agreement_strong_k') }} then 'strong'
+        when {{ spread }} > {{ var('agreement_disagree_k') }} then 'disagree'
+        when {{ spread }} is not null then 'moderate'
+    end
+{%- endmacro %}

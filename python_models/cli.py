@@ -327,8 +327,15 @@ def build(
     """Run `dbt build` (seeds, models, snapshots, gates) on the configured target. Every landing row the
     scorer wrote is merged into pitcher_strikeouts whatever its date; a row that cannot be merged fails the
     build naming it."""
+    from python_models.data.loaders import ensure_raw_tables
     from python_models.dbt_runner import run_dbt
+    from python_models.warehouse import open_warehouse
 
+    wh = open_warehouse()
+    try:  # the tables the runner owns carry every column its contracts name (an upgrade may add one)
+        ensure_raw_tables(wh, scoring=True)
+    finally:
+        wh.close()
     args = ["build"] + (["--select", select] if select else []) + (["--full-refresh"] if full_refresh else [])
     outcome = run_dbt(args, vars={"as_of_date": as_of.isoformat()} if as_of else None)
     out.print(f"dbt build: {', '.join(f'{k} {v}' for k, v in sorted(outcome.statuses.items()))}")

@@ -184,10 +184,10 @@ class Settings(BaseSettings):
         description="Seasons of history a model learns from, the current one included (0 = every season in the data).",
     )
     recency_half_life_seasons: float = Field(
-        0.0,
+        2.0,
         ge=0,
         validation_alias=_env("KZONE_RECENCY_HALF_LIFE_SEASONS"),
-        description="Training weights halve every this many seasons back (0 = equal weights): how season drift is handled.",
+        description="Training weights halve every this many seasons back (0 = equal weights): how season drift is handled (2 measured best on 2022, see the README).",
     )
     market_prior_rows: int = Field(
         400,

@@ -347,10 +347,13 @@ def load_file(wh: Warehouse, spec: TableSpec, path: Path) -> MergeResult:
     return load_frame(wh, spec, typed, path.name)
 
 
-def ensure_raw_tables(wh: Warehouse) -> None:
-    """Create every raw landing table (empty) if missing, so the staging views build even where a source
-    has not delivered yet (e.g. real historical data has no probable-starter or injured-list feed)."""
-    from python_models.warehouse.tables import RAW_TABLES
+def ensure_raw_tables(wh: Warehouse, *, scoring: bool = False) -> None:
+    """Create every raw landing table (empty) if missing and add the columns a newer contract has, so the
+    staging views build even where a source has not delivered yet (e.g. real historical data has no
+    probable-starter or injured-list feed) and after an upgrade that added a column. With ``scoring``, the
+    scorer's landing table and the model registry too (the daily job and `kzone build` run this first)."""
+    from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING, RAW_TABLES
 
-    for spec in RAW_TABLES.values():
+    specs = [*RAW_TABLES.values(), *((PREDICTIONS_LANDING, MODEL_REGISTRY) if scoring else ())]
+    for spec in specs:
         wh.ensure_table(spec.layer, spec.name, spec.columns)

@@ -34,6 +34,7 @@ MONITORING_VIEWS = (
     "prediction_coverage",
     "market_comparison",
     "distribution_calibration",
+    "picks_by_confidence",
 )
 OVERVIEW_DOC = "doc.kzone.__overview__"
 SERVE_HINT = (

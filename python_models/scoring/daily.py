@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from python_models.config import Settings
+from python_models.data.loaders import ensure_raw_tables
 from python_models.dbt_runner import DbtError, DbtOutcome, run_dbt
 from python_models.project import dbt_vars as dbt_project_vars
 from python_models.scoring.scorer import Scorer, ScoreReport
@@ -108,6 +109,11 @@ def run_daily(
         report.phases[name] = time.perf_counter() - started
 
     started = time.perf_counter()
+    wh = open_warehouse(settings)
+    try:  # the tables the runner owns carry every column its contracts name (an upgrade may add one)
+        ensure_raw_tables(wh, scoring=True)
+    finally:
+        wh.close()
     if run_migrations:  # the seeds first: migration M002 maps model versions through one
         report.dbt["seeds"] = run_dbt(
             ["seed", "--full-refresh"], settings, vars=dbt_vars

@@ -19,18 +19,16 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
+from python_models.predictors import distribution
+from python_models.project import system_ids
 from python_models.scoring.scorer import prediction_id  # the key production writes
 from python_models.warehouse.base import Warehouse, new_batch_id, row_hashes
 from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING
 
 __all__ = ["landing_rows", "prediction_id", "write_landing", "write_registry"]
 
-SYSTEMS = ("v1_baseline", "v1_6_rolling", "ensemble_v1")
-MODEL_VERSIONS = {
-    "v1_baseline": "v1_baseline_fixture_20260901",
-    "v1_6_rolling": "v1_6_rolling_fixture_20260901",
-    "ensemble_v1": "ensemble_v1_fixture_20260901",
-}
+SYSTEMS = tuple(system_ids())  # every system the project defines (the coverage gates expect each)
+MODEL_VERSIONS = {s: f"{s}_fixture_20260901" for s in SYSTEMS}
 ENSEMBLE_WEIGHTS = {"v1_baseline": 0.3, "v1_6_rolling": 0.5}
 LEAGUE_MEAN_K = 4.8
 
@@ -113,6 +111,11 @@ def _decide(frame: pd.DataFrame, mean: np.ndarray) -> pd.DataFrame:
     side = np.where(over_ok, over_c, np.where(under_ok, under_c, np.maximum(over_c, under_c)))
     out = frame.copy()
     out["predicted_strikeouts"] = np.round(mean, 4)
+    pmf = distribution.poisson_pmf(mean)
+    out["predicted_median"] = distribution.quantile(pmf, 0.5)
+    out["predicted_p10"] = distribution.quantile(pmf, 0.1)
+    out["predicted_p90"] = distribution.quantile(pmf, 0.9)
+    out["strikeout_pmf"] = distribution.to_json(pmf)
     out["p_over"] = np.where(has, p_over, np.nan)
     out["p_under"] = np.where(has, p_under, np.nan)
     out["p_push"] = np.where(has, p_push, np.nan)
@@ -153,6 +156,7 @@ def landing_rows(
     components = {
         "v1_baseline": np.clip(base + rng.normal(0, 0.35, n), 0.3, 15.0),
         "v1_6_rolling": np.clip(base + rng.normal(0, 0.35, n), 0.3, 15.0),
+        "v2_workload_rate": np.clip(base + rng.normal(0, 0.35, n), 0.3, 15.0),
     }
     w = ENSEMBLE_WEIGHTS
     components["ensemble_v1"] = (

@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from PIL import Image, ImageStat
 
@@ -268,12 +269,41 @@ def test_report_on_an_empty_window_says_so(scored: Settings, tmp_path: Path) -> 
         write_report(END, START, tmp_path, settings=scored)
 
 
-def test_wilson_interval_matches_known_values() -> None:
-    from python_models.monitoring.report import wilson_interval
+def test_the_views_wilson_intervals_match_scipy(scored: Settings) -> None:
+    """The report shows the views' intervals; they are the Wilson score interval (scipy's, an independent
+    implementation), for every system and band, in both views that carry one."""
+    from scipy.stats import binomtest
 
-    low, high = wilson_interval(60, 100)
-    assert low == pytest.approx(0.5020, abs=1e-3) and high == pytest.approx(0.6906, abs=1e-3)
-    assert wilson_interval(0, 10)[0] == 0.0
+    from python_models.monitoring.report import open_for_reading
+
+    wh = open_for_reading(scored)
+    try:
+        rows = pd.concat(
+            [
+                wh.query(
+                    f"select n_wins, n_decided_picks, hit_rate_ci_low, hit_rate_ci_high from "
+                    f"{wh.relation('mlb_predictions', view)} where n_decided_picks > 0"
+                )
+                for view in ("picks_by_confidence", "system_performance")
+            ]
+        )
+    finally:
+        wh.close()
+    assert len(rows) > 10
+    for r in rows.itertuples():
+        ci = binomtest(int(r.n_wins), int(r.n_decided_picks)).proportion_ci(0.95, method="wilson")
+        assert (r.hit_rate_ci_low, r.hit_rate_ci_high) == (
+            pytest.approx(ci.low, abs=1e-4),
+            pytest.approx(ci.high, abs=1e-4),
+        )
+
+
+def test_the_report_leads_with_every_system_against_the_book(report_dir: Path) -> None:
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    dom = parse_dom(page)
+    assert dom.rows_in["market"] >= 4  # header + the systems, each on the starts that had a line
+    assert page.index('id="market"') < page.index('id="summary"') < page.index('id="plot-mae"')
+    assert "against the synthetic book" in page and "minus the hold" in page
 
 
 # --- the docs site ---------------------------------------------------------------------------------

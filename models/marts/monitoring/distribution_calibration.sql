@@ -1,4 +1,5 @@
-{#- Is each system's whole distribution honest? Per system, over every start with action:
+{#- Is each system's whole distribution honest? Per system, over all time and per season, on every start
+    with action:
     - `pit`: the share of observed counts in each tenth of the mid-PIT (P(K < actual) + P(K = actual) / 2
       under the system's strikeout_pmf); a calibrated distribution puts 10% in each (flatness = share / 0.1);
     - `p_over`: the reliability of P(over | no push) by decile of the prediction (pushes excluded): mean
@@ -13,13 +14,31 @@ predictions as (
 
 ),
 
+periods as (
+
+    select
+        'all' as period_grain,
+        'all' as period_label,
+        predictions.*
+    from predictions
+    union all
+    select
+        'season' as period_grain,
+        cast(predictions.season as {{ dbt.type_string() }}) as period_label,
+        predictions.*
+    from predictions
+
+),
+
 pit_rows as (
 
     select
         system_id,
+        period_grain,
+        period_label,
         least(cast(floor(pit_value * 10) as {{ type_int64() }}), 9) + 1 as decile
 
-    from predictions
+    from periods
     where pit_value is not null
 
 ),
@@ -28,11 +47,13 @@ pit as (
 
     select
         system_id,
+        period_grain,
+        period_label,
         decile,
         count(*) as n
 
     from pit_rows
-    group by 1, 2
+    group by 1, 2, 3, 4
 
 ),
 
@@ -40,10 +61,12 @@ pit_totals as (
 
     select
         system_id,
+        period_grain,
+        period_label,
         sum(n) as n_total
 
     from pit
-    group by 1
+    group by 1, 2, 3
 
 ),
 
@@ -51,10 +74,12 @@ over_rows as (
 
     select
         system_id,
+        period_grain,
+        period_label,
         p_over / nullif(p_over + p_under, 0) as p_over_given_no_push,
         case when actual_strikeouts > strikeouts_line then 1.0 else 0.0 end as went_over
 
-    from predictions
+    from periods
     where
         p_over is not null
         and strikeouts_line is not null
@@ -66,7 +91,10 @@ over_deciles as (
 
     select
         over_rows.*,
-        ntile(10) over (partition by over_rows.system_id order by over_rows.p_over_given_no_push) as decile
+        ntile(10) over (
+            partition by over_rows.system_id, over_rows.period_grain, over_rows.period_label
+            order by over_rows.p_over_given_no_push
+        ) as decile
 
     from over_rows
 
@@ -76,13 +104,15 @@ reliability as (
 
     select
         system_id,
+        period_grain,
+        period_label,
         decile,
         count(*) as n,
         avg(p_over_given_no_push) as mean_predicted,
         avg(went_over) as observed_rate
 
     from over_deciles
-    group by 1, 2
+    group by 1, 2, 3, 4
 
 ),
 
@@ -90,6 +120,8 @@ final as (
 
     select
         pit.system_id,
+        pit.period_grain,
+        pit.period_label,
         'pit' as measure,
         pit.decile,
         pit.n,
@@ -101,12 +133,17 @@ final as (
 
     from pit
     inner join pit_totals
-        on pit.system_id = pit_totals.system_id
+        on
+            pit.system_id = pit_totals.system_id
+            and pit.period_grain = pit_totals.period_grain
+            and pit.period_label = pit_totals.period_label
 
     union all
 
     select
         system_id,
+        period_grain,
+        period_label,
         'p_over' as measure,
         decile,
         n,

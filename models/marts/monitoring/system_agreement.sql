@@ -24,11 +24,7 @@ classified as (
         pitcher_id,
         component_spread,
         {{ ensemble['system_id'] }}_absolute_error as ensemble_absolute_error,
-        case
-            when component_spread < {{ var('agreement_strong_k') }} then 'strong'
-            when component_spread > {{ var('agreement_disagree_k') }} then 'disagree'
-            else 'moderate'
-        end as agreement_level
+        {{ agreement_level('component_spread') }} as agreement_level
 
     from comparison
 

@@ -1,5 +1,5 @@
-{#- Accuracy per system over all time, per season, per month and per start length (short starts vs the
-    rest), on every prediction with action: the pitcher started, however short the outing (doc
+{#- Accuracy per system over all time, per season, per month, per day, per start length (short starts
+    vs the rest) and per agreement level of the ensemble's components (macro agreement_level), on every prediction with action: the pitcher started, however short the outing (doc
     grading_rule). Voids (he did not start), pending and unresolved rows are counted, never graded. Every
     metric sits beside the naive reference on exactly the same rows (reference_mae). Betting metrics use
     OVER/UNDER picks; pushes count in neither hits nor misses. -#}
@@ -8,6 +8,17 @@ with
 predictions as (
 
     select * from {{ ref('fct_pitcher_strikeouts') }}
+
+),
+
+agreement as (
+
+    select
+        game_date,
+        pitcher_id,
+        {{ agreement_level('component_spread') }} as agreement_level
+
+    from {{ ref('system_comparison') }}
 
 ),
 
@@ -30,8 +41,9 @@ scored as (
         is_graded,
         is_short_start,
         prediction_status,
-        game_date,
-        cast({{ dbt.date_trunc('month', 'game_date') }} as date) as month_start,
+        predictions.game_date,
+        agreement.agreement_level,
+        cast({{ dbt.date_trunc('month', 'predictions.game_date') }} as date) as month_start,
         case when is_graded then predicted_strikeouts - actual_strikeouts end as signed_error,
         case when is_graded then reference_strikeouts - actual_strikeouts end as reference_signed_error,
         -- Poisson negative log likelihood of the actual count; the mean is floored at 0.01 (log(0)).
@@ -58,6 +70,10 @@ scored as (
         case when recommendation in ('OVER', 'UNDER') then 1 else 0 end as is_pick
 
     from predictions
+    left join agreement
+        on
+            predictions.game_date = agreement.game_date
+            and predictions.pitcher_id = agreement.pitcher_id
 
 ),
 
@@ -82,11 +98,24 @@ by_period as (
     from scored
     union all
     select
+        'day' as period_grain,
+        cast(scored.game_date as {{ dbt.type_string() }}) as period_label,
+        scored.*
+    from scored
+    union all
+    select
         'start_length' as period_grain,
         case when scored.is_short_start then 'short_start' else 'regular_start' end as period_label,
         scored.*
     from scored
     where scored.is_short_start is not null
+    union all
+    select
+        'agreement' as period_grain,
+        scored.agreement_level as period_label,
+        scored.*
+    from scored
+    where scored.agreement_level is not null
 
 ),
 
