@@ -98,7 +98,11 @@ def test_a_scratched_starter_is_withdrawn_and_his_replacement_scored(env) -> Non
     assert len(old) == systems and (old["prediction_status"] == "withdrawn").all()
     assert (old["result"] == "void").all() and (old["void_reason"] == "withdrawn").all()
     assert old["withdrawn_reason"].str.contains(replacement).all()
-    assert len(new) == systems and (new["prediction_status"] == "live").all() and (new["result"] == "pending").all()
+    assert (
+        len(new) == systems
+        and (new["prediction_status"] == "live").all()
+        and (new["result"] == "pending").all()
+    )
     coverage = _query(
         settings, "select * from mlb_predictions.prediction_coverage where game_date = @d", {"d": TODAY}
     )
