@@ -52,7 +52,7 @@ pytest: $(STAMP)
 	$(BIN)/pytest tests/python
 
 bq-compile: $(STAMP) ## Compile every SQL model/test/snapshot for BigQuery offline and parse it as BigQuery
-	$(BIN)/python -m python_models.bq_offline
+	$(BIN)/python -m python_models.dbt.bq_offline
 
 docs: $(STAMP) ## Generate the dbt docs site into target/
 	$(BIN)/kzone docs

@@ -46,7 +46,7 @@ def _settings(folder: Path):
 def _quiet() -> None:
     import logging
 
-    from python_models.logging_setup import setup_logging
+    from python_models.config import setup_logging
 
     setup_logging("WARNING")
     logging.getLogger("python_models").setLevel(logging.WARNING)
@@ -57,8 +57,8 @@ def prepare(folder: Path, seasons: tuple[int, ...] = (2025, 2026), hold_back: da
     from python_models.data.demo import generate
     from python_models.data.demo_load import _as_text
     from python_models.data.loaders import load_frame, validate_frame
-    from python_models.dbt_runner import run_dbt
-    from python_models.scoring.daily import UPSTREAM_BUILD
+    from python_models.dbt.runner import run_dbt
+    from python_models.jobs.daily import UPSTREAM_BUILD
     from python_models.training.lifecycle import ensure_models, registered_versions, retrain_point
     from python_models.warehouse import open_warehouse
     from python_models.warehouse.tables import (
@@ -129,9 +129,9 @@ def bench_per_pitcher(folder: str) -> dict:
     """The original path: per pitcher and system, one feature query, a model load, one INSERT."""
     import numpy as np
 
+    from python_models.dbt.project import all_features, feature_sets
     from python_models.features.store import ID_COLUMNS
     from python_models.predictors.ensemble import blend
-    from python_models.project import all_features, feature_sets
     from python_models.scoring.scorer import Scorer
     from python_models.training.model_store import ModelStore
     from python_models.training.trainer import SYSTEM_FEATURE_SET, predict
@@ -189,7 +189,7 @@ def bench_per_pitcher(folder: str) -> dict:
 
 
 def bench_backfill(folder: str) -> dict:
-    from python_models.scoring.backfill import backfill
+    from python_models.jobs.backfill import backfill
     from python_models.warehouse import open_warehouse
 
     _quiet()
@@ -215,7 +215,7 @@ def bench_backfill(folder: str) -> dict:
 
 def bench_daily(folder: str) -> dict:
     """Load the held-back day, then the daily job without migrations: dbt build of the new day + scoring."""
-    from python_models.scoring.daily import run_daily
+    from python_models.jobs.daily import run_daily
 
     _quiet()
     settings = _settings(Path(folder))

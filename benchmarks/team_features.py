@@ -157,7 +157,7 @@ def _load(settings, *, through: date | None = None, only: date | None = None) ->
 
 
 def timings(folder: Path) -> dict[str, float]:
-    from python_models.dbt_runner import run_dbt
+    from python_models.dbt.runner import run_dbt
 
     figures: dict[str, float] = {}
     settings = _settings(folder / "full")
@@ -178,7 +178,7 @@ def timings(folder: Path) -> dict[str, float]:
 
 # --- ablation -------------------------------------------------------------------------------------------
 def _feature_rows(folder: Path) -> pd.DataFrame:
-    from python_models.dbt_runner import run_dbt
+    from python_models.dbt.runner import run_dbt
     from python_models.features.store import FeatureStore
     from python_models.warehouse import open_warehouse
 
@@ -221,8 +221,8 @@ def walk_forward(frame: pd.DataFrame, features: list[str], seed: int = 0) -> np.
 def ablation(folder: Path, noise_seeds: int = 0) -> pd.DataFrame:
     """Every variant at the trainer's seed; with `noise_seeds` = N instead only the baseline and the
     all-new set, refit with seeds 1..N (the spread between fits that differ only by their seed)."""
-    from python_models.evaluation import _metrics  # the evaluation's own definitions, same figures
-    from python_models.project import feature_sets
+    from python_models.dbt.project import feature_sets
+    from python_models.jobs.evaluate import _metrics  # the evaluation's own definitions, same figures
 
     frame = _feature_rows(folder)
     sets = feature_sets()
@@ -270,7 +270,7 @@ def main() -> None:
     args = parser.parse_args()
     if not (STARTS.exists() and TEAM_GAMES.exists()):
         raise SystemExit(f"real data not found in {DATA}")
-    from python_models.logging_setup import setup_logging
+    from python_models.config import setup_logging
 
     setup_logging("WARNING")
     if args.command == "constants":

@@ -1,4 +1,4 @@
-{#- dbt's is_incremental(), plus an offline switch for `make bq-compile` (python_models/bq_offline.py).
+{#- dbt's is_incremental(), plus an offline switch for `make bq-compile` (python_models/dbt/bq_offline.py).
     With var('offline_is_incremental') set (true/false) it returns that value and never asks the
     warehouse whether the table exists: compiling for BigQuery without credentials would otherwise hang
     retrying the API. Unset (every real run), it is dbt's own macro, unchanged. -#}

@@ -14,8 +14,7 @@ import typer
 from rich.console import Console, ConsoleDimensions
 from rich.table import Table
 
-from python_models.config import SettingsError, get_settings
-from python_models.logging_setup import setup_logging
+from python_models.config import SettingsError, get_settings, setup_logging
 
 app = typer.Typer(
     name="kzone",
@@ -54,7 +53,7 @@ def friendly_errors(func: F) -> F:
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from python_models.data.loaders import DataValidationError
-        from python_models.dbt_runner import DbtError
+        from python_models.dbt.runner import DbtError
         from python_models.warehouse.base import WarehouseError
 
         try:
@@ -328,7 +327,7 @@ def build(
     scorer wrote is merged into pitcher_strikeouts whatever its date; a row that cannot be merged fails the
     build naming it."""
     from python_models.data.loaders import ensure_raw_tables
-    from python_models.dbt_runner import run_dbt
+    from python_models.dbt.runner import run_dbt
     from python_models.warehouse import open_warehouse
 
     wh = open_warehouse()
@@ -472,7 +471,7 @@ def backfill_cmd(
 ) -> None:
     """Walk-forward backfill, resumable, with a progress bar, a summary and the models it used (and why).
     Then run `kzone build` to merge the new predictions into pitcher_strikeouts and the monitoring views."""
-    from python_models.scoring.backfill import RETRAIN_POLICIES, backfill
+    from python_models.jobs.backfill import RETRAIN_POLICIES, backfill
     from python_models.warehouse import open_warehouse
 
     if end < start:
@@ -543,7 +542,7 @@ def daily(
 ) -> None:
     """The morning job: migrations, source freshness (stops on a stale source), dbt build of the features,
     score, dbt build of predictions + monitoring + gates."""
-    from python_models.scoring.daily import run_daily
+    from python_models.jobs.daily import run_daily
 
     settings = get_settings()
     if live:
@@ -591,7 +590,7 @@ def evaluate_cmd(
     """Real-data walk-forward evaluation on the Retrosheet starts: every system against the book on the same
     starts (MAE, Brier, ROI with its interval, share picked), and against the naive reference on every
     start with action. Prints the tables and writes them as JSON."""
-    from python_models.evaluation import evaluate
+    from python_models.jobs.evaluate import evaluate
 
     if lines is not None and not lines.exists():
         raise typer.BadParameter(f"{lines} does not exist", param_hint="--lines")
@@ -698,7 +697,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed of the demo league.")] = 20260107,
 ) -> None:
     """The main job end to end on the embedded DuckDB warehouse: data → dbt build → summary."""
-    from python_models.pipeline import run_demo
+    from python_models.jobs.demo import run_demo
 
     run_demo(seed, out)
 

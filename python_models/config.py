@@ -1,4 +1,4 @@
-"""One typed settings object for the whole runner, read from the environment.
+"""One typed settings object for the whole runner, read from the environment, and the process's logging.
 
 The original production names (``MLB_*``) are kept with their original defaults; new settings use the
 ``KZONE_`` prefix. A bad value fails at start-up with a message naming the variable.
@@ -6,6 +6,8 @@ The original production names (``MLB_*``) are kept with their original defaults;
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from python_models.project import PROJECT_ROOT, system_ids, var
+from python_models.dbt.project import PROJECT_ROOT, system_ids, var
 
 
 class SettingsError(ValueError):
@@ -353,3 +355,25 @@ if __name__ == "__main__":  # pragma: no cover
     import sys
 
     sys.stdout.write(settings_table() + "\n")
+
+
+def setup_logging(level: str = "INFO") -> None:
+    """Readable logs: one line per step, rich on a terminal, plain text (with times) elsewhere."""
+    from rich.console import Console
+    from rich.logging import RichHandler
+
+    handler: logging.Handler
+    if sys.stderr.isatty():
+        handler = RichHandler(
+            console=Console(stderr=True), show_path=False, rich_tracebacks=False, markup=False
+        )
+        fmt = "%(message)s"
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        fmt = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+    handler.setFormatter(logging.Formatter(fmt, datefmt="%H:%M:%S"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("urllib3", "google", "matplotlib", "dbt", "filelock"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

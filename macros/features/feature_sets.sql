@@ -10,7 +10,7 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Union of every feature set, in first-seen order (the same order as python_models.project.all_features). -#}
+{#- Union of every feature set, in first-seen order (the same order as python_models.dbt.project.all_features). -#}
 {% macro features_all_columns() -%}
     {%- set seen = [] -%}
     {%- for set_name, columns in features_feature_sets().items() -%}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 import pandas as pd
 
@@ -62,9 +61,3 @@ def write_legacy(wh: Warehouse, frame: pd.DataFrame, spec: TableSpec) -> int:
             return 0
     result = wh.merge_batch(spec.layer, spec.name, frame, spec.columns, spec.key, hash_column=None)
     return result.rows_inserted
-
-
-def last_demo_day() -> date:
-    from python_models.data.demo import SEASONS
-
-    return max(end for _, end in SEASONS.values())

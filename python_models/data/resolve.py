@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from python_models.project import PROJECT_ROOT
+from python_models.dbt.project import PROJECT_ROOT
 from python_models.warehouse.base import Warehouse
 from python_models.warehouse.tables import GAME_LOGS, PROBABLE_STARTERS
 

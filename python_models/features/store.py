@@ -1,7 +1,7 @@
 """Reads from the dbt feature store: the slate in ONE query, the lines, the injured list, training rows.
 
 Every query is parameterized; table names come from validated identifiers. The feature columns are the
-union of the feature sets listed once in dbt_project.yml (python_models.project).
+union of the feature sets listed once in dbt_project.yml (python_models.dbt.project).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from python_models.project import all_features, feature_sets
+from python_models.dbt.project import all_features, feature_sets
 from python_models.warehouse.base import Warehouse
 
 ID_COLUMNS = (

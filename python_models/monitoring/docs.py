@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from python_models.config import Settings, get_settings
-from python_models.project import PROJECT_ROOT
+from python_models.dbt.project import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def lineage_checks(manifest: dict) -> list[tuple[str, bool]]:
 
 def generate_docs(settings: Settings | None = None, as_of_date: date | None = None) -> DocsResult:
     """Run `dbt docs generate` and check the lineage in the manifest it wrote."""
-    from python_models.dbt_runner import run_dbt
+    from python_models.dbt.runner import run_dbt
 
     settings = settings or get_settings()
     run_dbt(["docs", "generate"], settings, vars={"as_of_date": str(as_of_date)} if as_of_date else None)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from python_models.project import PROJECT_ROOT
+from python_models.dbt.project import PROJECT_ROOT
 
 FIGURES_DIR = PROJECT_ROOT / "docs" / "figures"
 README = PROJECT_ROOT / "README.md"

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from python_models.config import Settings, get_settings
+from python_models.dbt.project import PROJECT_ROOT, ensemble
 from python_models.monitoring import report_plots as plots
 from python_models.monitoring.report_data import (
     Provenance,
@@ -33,7 +34,6 @@ from python_models.monitoring.report_page import (
     provenance_html,
     render_html,
 )
-from python_models.project import PROJECT_ROOT, ensemble
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import Warehouse, WarehouseError
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from python_models.project import system_ids
+from python_models.dbt.project import system_ids
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

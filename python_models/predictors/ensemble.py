@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from python_models.config import Settings
-from python_models.project import ensemble
+from python_models.dbt.project import ensemble
 
 #: The ensemble is specified over v1_baseline and v1_6_rolling; their weights are the original settings.
 WEIGHT_SETTINGS = {"v1_baseline": "ensemble_v1_weight", "v1_6_rolling": "ensemble_v1_6_weight"}

@@ -26,13 +26,13 @@ import numpy as np
 import pandas as pd
 
 from python_models.config import Settings
+from python_models.dbt.project import ensemble, feature_sets, model_systems, systems
 from python_models.features.store import ID_COLUMNS, FeatureStore
 from python_models.predictors.decision import decide
 from python_models.predictors.distribution import mean_of, poisson_pmf
 from python_models.predictors.ensemble import blend as blend_components
 from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.markets import consensus_lines, line_problems
-from python_models.project import ensemble, feature_sets, model_systems, systems
 from python_models.scoring.circuit import CircuitBreaker
 from python_models.scoring.il_cache import InjuredListCache
 from python_models.training import workload

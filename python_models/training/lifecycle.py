@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from python_models.config import Settings
-from python_models.project import ensemble
+from python_models.dbt.project import ensemble
 from python_models.training.trainer import model_version, train_systems
 from python_models.warehouse.base import Warehouse
 from python_models.warehouse.tables import MODEL_REGISTRY

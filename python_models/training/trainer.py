@@ -5,7 +5,7 @@ validation metrics come from the last 15% of training dates held out from a firs
 refit on the whole window. Versions are deterministic (`mlb_pitcher_strikeouts_<tag>_<through:%Y%m%d>`), so
 re-training the same system through the same date replaces that version instead of adding another.
 
-Systems come from dbt_project.yml's `vars.systems` (python_models/project.py) by kind: `xgboost_poisson`
+Systems come from dbt_project.yml's `vars.systems` (python_models/dbt/project.py) by kind: `xgboost_poisson`
 (a mean, Poisson around it) or `workload_rate` (python_models/training/workload.py: the whole
 distribution). The training window is a setting (KZONE_TRAINING_SEASONS seasons back, 0 = every season in
 the data), and so is the season drift's handling: recency weights halving every
@@ -24,11 +24,11 @@ import pandas as pd
 import xgboost as xgb
 
 from python_models.config import Settings
+from python_models.dbt.project import ensemble, feature_sets, model_systems, systems
 from python_models.features.store import FeatureStore
 from python_models.predictors.distribution import count_log_loss, mean_of
 from python_models.predictors.ensemble import component_weights
 from python_models.predictors.market_blend import MarketBlend, fit_market_blend
-from python_models.project import ensemble, feature_sets, model_systems, systems
 from python_models.training import workload
 from python_models.training.model_store import ModelCard, ModelStore
 from python_models.warehouse.base import Warehouse, row_hashes

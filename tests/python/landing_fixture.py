@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
+from python_models.dbt.project import system_ids
 from python_models.predictors import distribution
-from python_models.project import system_ids
 from python_models.scoring.scorer import prediction_id  # the key production writes
 from python_models.warehouse.base import Warehouse, new_batch_id, row_hashes
 from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from python_models.bq_offline import check_bigquery_sql, run
+from python_models.dbt.bq_offline import check_bigquery_sql, run
 
 
 @pytest.mark.parametrize(

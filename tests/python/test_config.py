@@ -44,7 +44,7 @@ def test_bad_value_fails_naming_the_variable(monkeypatch: pytest.MonkeyPatch, va
 
 def test_readme_documents_every_setting() -> None:
     from python_models.config import Settings, _env_name
-    from python_models.project import PROJECT_ROOT
+    from python_models.dbt.project import PROJECT_ROOT
 
     readme = (PROJECT_ROOT / "README.md").read_text()
     missing = [

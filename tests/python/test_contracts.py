@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import yaml
 
-from python_models.project import PROJECT_ROOT
+from python_models.dbt.project import PROJECT_ROOT
 from python_models.warehouse.tables import LEGACY_PREDICTIONS, MODEL_REGISTRY, PREDICTIONS_LANDING, RAW_TABLES
 
 MIGRATION_COLUMNS = {"system_id": "string", "feature_coverage_pct": "float64"}  # added by M001 / M003

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from python_models.data.loaders import load_frame, validate_frame
-from python_models.dbt_runner import DbtError, run_dbt
-from python_models.scoring.backfill import completed_dates
-from python_models.scoring.daily import UPSTREAM_BUILD, StaleSourceError, run_daily
+from python_models.dbt.runner import DbtError, run_dbt
+from python_models.jobs.backfill import completed_dates
+from python_models.jobs.daily import UPSTREAM_BUILD, StaleSourceError, run_daily
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.tables import PROBABLE_STARTERS
 

@@ -82,8 +82,8 @@ def test_the_demo_summary_counts_one_systems_picks_and_names_gate_warnings() -> 
     """It printed `OVER 12, PASS 24, UNDER 48` for 28 starters: the sum over three systems."""
     from datetime import date
 
-    from python_models.pipeline import daily_summary
-    from python_models.scoring.daily import DailyReport
+    from python_models.jobs.daily import DailyReport
+    from python_models.jobs.demo import daily_summary
     from python_models.scoring.scorer import ScoreReport
 
     score = ScoreReport(date(2026, 9, 27), "b1", slate_size=28)
@@ -98,7 +98,7 @@ def test_the_demo_summary_counts_one_systems_picks_and_names_gate_warnings() -> 
 
 
 def test_the_performance_table_labels_the_migrated_legacy_season(demo_warehouse) -> None:
-    from python_models.pipeline import performance_table
+    from python_models.jobs.demo import performance_table
 
     table = performance_table(demo_warehouse)
     seasons = [str(cell) for cell in table.columns[1]._cells]

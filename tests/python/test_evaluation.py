@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from python_models.data.market import market_lines
-from python_models.evaluation import NOISE_FLOOR_MAE, REAL_DATA, REFERENCE_NAME, evaluate, starts_file
+from python_models.jobs.evaluate import NOISE_FLOOR_MAE, REAL_DATA, REFERENCE_NAME, evaluate, starts_file
 
 from .conftest import requires_real_data
 

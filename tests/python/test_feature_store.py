@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from python_models.config import Settings
-from python_models.dbt_runner import run_dbt
-from python_models.project import PROJECT_ROOT, all_features, feature_sets
+from python_models.dbt.project import PROJECT_ROOT, all_features, feature_sets
+from python_models.dbt.runner import run_dbt
 from tests.python.conftest import (
     REAL_STARTS,
     REAL_STARTS_NINE_SEASONS,

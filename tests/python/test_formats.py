@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from python_models.data import formats
-from python_models.project import PROJECT_ROOT
+from python_models.dbt.project import PROJECT_ROOT
 from python_models.warehouse import tables
 from python_models.warehouse.base import Column
 

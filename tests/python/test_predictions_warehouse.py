@@ -17,7 +17,7 @@ import pytest
 
 from python_models.config import Settings
 from python_models.data.demo_load import load_demo, write_legacy
-from python_models.dbt_runner import dbt_env, run_dbt
+from python_models.dbt.runner import dbt_env, run_dbt
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import new_batch_id, row_hashes
 from python_models.warehouse.tables import LEGACY_PREDICTIONS, PREDICTIONS_LANDING
@@ -74,7 +74,7 @@ def _invoke(args: list[str], settings: Settings) -> tuple[bool, str]:
     """dbt with every event message captured (run-operation errors are only reported as events)."""
     from dbt.cli.main import dbtRunner
 
-    from python_models.project import PROJECT_ROOT
+    from python_models.dbt.project import PROJECT_ROOT
 
     messages: list[str] = []
     os.environ.update(dbt_env(settings))

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from python_models.scoring.backfill import backfill
+from python_models.jobs.backfill import backfill
 from python_models.scoring.il_cache import InjuredListCache, RetryPolicy
 from python_models.scoring.scorer import Scorer, ScoringError, UnknownPitcherError, prediction_id
 from python_models.training.lifecycle import retrain_point

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from python_models.config import load_settings
-from python_models.project import PROJECT_ROOT
+from python_models.dbt.project import PROJECT_ROOT
 from python_models.warehouse import open_warehouse
 from tests.python.conftest import REAL_DATA, requires_real_data
 from tests.python.feeds_fixture import run_cli

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from python_models.config import SHARED_DBT_VARS, Settings, get_settings
-from python_models.project import PROJECT_ROOT
+from python_models.dbt.project import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 

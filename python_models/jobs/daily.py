@@ -21,8 +21,8 @@ from datetime import date
 
 from python_models.config import Settings
 from python_models.data.loaders import ensure_raw_tables
-from python_models.dbt_runner import DbtError, DbtOutcome, run_dbt
-from python_models.project import dbt_vars as dbt_project_vars
+from python_models.dbt.project import dbt_vars as dbt_project_vars
+from python_models.dbt.runner import DbtError, DbtOutcome, run_dbt
 from python_models.scoring.scorer import Scorer, ScoreReport
 from python_models.training.lifecycle import ensure_models, registered_versions, retrain_point
 from python_models.warehouse import open_warehouse

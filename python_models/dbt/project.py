@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 ENSEMBLE_KIND = "ensemble"
 MODEL_KINDS = ("xgboost_poisson", "workload_rate")  # systems the trainer fits (python_models/training)

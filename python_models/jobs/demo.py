@@ -18,7 +18,7 @@ from rich.table import Table
 
 from python_models.config import Settings, get_settings
 from python_models.data.demo import LEGACY_SEASON
-from python_models.scoring.daily import DailyReport
+from python_models.jobs.daily import DailyReport
 from python_models.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
@@ -154,10 +154,10 @@ def daily_summary(report: DailyReport, picks_system: str) -> str:
 def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[StepTiming]:
     """Run every step of the demo and print what it built."""
     from python_models.data.demo_load import load_demo
-    from python_models.dbt_runner import run_dbt
+    from python_models.dbt.runner import run_dbt
+    from python_models.jobs.backfill import backfill
+    from python_models.jobs.daily import run_daily
     from python_models.monitoring.docs import SERVE_HINT, target_dir
-    from python_models.scoring.backfill import backfill
-    from python_models.scoring.daily import run_daily
 
     settings = settings or get_settings()
     timings: list[StepTiming] = []

@@ -1,6 +1,6 @@
 """Compile every SQL node for BigQuery without credentials, and check the SQL is BigQuery's.
 
-    python -m python_models.bq_offline [--target-path DIR]      (make bq-compile)
+    python -m python_models.dbt.bq_offline [--target-path DIR]      (make bq-compile)
 
 Steps:
 1. ``dbt compile --target bigquery_offline --no-populate-cache`` twice, with the offline
@@ -33,7 +33,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
-from python_models.project import PROJECT_ROOT
+from python_models.dbt.project import PROJECT_ROOT
 
 OFFLINE_TARGET = "bigquery_offline"
 DEFAULT_TARGET_PATH = PROJECT_ROOT / "target" / "bq_offline"

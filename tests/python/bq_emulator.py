@@ -4,7 +4,7 @@ bqemulator as published loads DuckDB's ``spatial`` extension at start-up, which 
 network that fails. The launcher skips that one step (GEOGRAPHY functions are then unsupported, and
 nothing here uses them) and otherwise runs the emulator's own CLI unchanged:
 
-    python -m python_models.warehouse.bq_emulator start --rest-port 9050 --grpc-port 9060
+    python -m tests.python.bq_emulator start --rest-port 9050 --grpc-port 9060
 
 :func:`running_emulator` starts it on free ports of 127.0.0.1 in a child process, waits for
 ``GET /healthz`` and stops it afterwards. It raises :class:`EmulatorUnavailable` (with the reason) when
@@ -71,7 +71,7 @@ def running_emulator(
     cmd = [
         sys.executable,
         "-m",
-        "python_models.warehouse.bq_emulator",
+        "tests.python.bq_emulator",
         "start",
         "--rest-host",
         "127.0.0.1",
@@ -89,7 +89,14 @@ def running_emulator(
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with log_file.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        proc = subprocess.Popen(  # from the project root, where `tests.python` is importable
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
     try:
         deadline = time.monotonic() + start_timeout_s
         while not _healthy(endpoint):

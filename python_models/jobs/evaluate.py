@@ -32,10 +32,10 @@ from python_models.config import Settings, load_settings
 from python_models.data.lines import load_lines
 from python_models.data.loaders import ensure_raw_tables, load_file, load_frame, validate_frame
 from python_models.data.market import market_lines
-from python_models.dbt_runner import run_dbt
-from python_models.project import PROJECT_ROOT
-from python_models.scoring.backfill import backfill
-from python_models.scoring.daily import DOWNSTREAM_BUILD
+from python_models.dbt.project import PROJECT_ROOT
+from python_models.dbt.runner import run_dbt
+from python_models.jobs.backfill import backfill
+from python_models.jobs.daily import DOWNSTREAM_BUILD
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.tables import GAME_LOGS, STRIKEOUT_LINES, TEAM_GAMES
 
