@@ -323,11 +323,11 @@ def build(
         ),
     ] = None,
 ) -> None:
-    """Run `dbt build` (seeds, models, snapshots, gates) on the configured target. Every landing row the
+    """Run the migrations, then `dbt build` (seeds, models, snapshots, gates) on the configured target. Every landing row the
     scorer wrote is merged into pitcher_strikeouts whatever its date; a row that cannot be merged fails the
     build naming it."""
     from python_models.data.loaders import ensure_raw_tables
-    from python_models.dbt.runner import run_dbt
+    from python_models.dbt.runner import migrate, run_dbt
     from python_models.warehouse import open_warehouse
 
     wh = open_warehouse()
@@ -335,8 +335,10 @@ def build(
         ensure_raw_tables(wh, scoring=True)
     finally:
         wh.close()
+    build_vars = {"as_of_date": as_of.isoformat()} if as_of else None
+    migrate(vars=build_vars)  # the legacy table's migrations (a no-op once applied), then the build
     args = ["build"] + (["--select", select] if select else []) + (["--full-refresh"] if full_refresh else [])
-    outcome = run_dbt(args, vars={"as_of_date": as_of.isoformat()} if as_of else None)
+    outcome = run_dbt(args, vars=build_vars)
     out.print(f"dbt build: {', '.join(f'{k} {v}' for k, v in sorted(outcome.statuses.items()))}")
     for warning in outcome.warnings:
         out.print(f"[yellow]warning:[/] {warning}")

@@ -46,8 +46,25 @@
 {%- endmacro %}
 
 {#- `dbt run-operation` does not commit on its own (DuckDB rolls the migration back at exit), so
-    run_migrations commits after each migration there; inside a model's pre-hook (commit=false) the
-    model's own transaction commits. -#}
+    run_migrations commits after each migration (commit=false leaves it to a caller that commits). -#}
 {% macro migrations_commit() -%}
     {%- do adapter.commit() -%}
+{%- endmacro %}
+
+{#- Called where stg_legacy__predictions compiles: a legacy table the migrations have not reached stops the
+    build with what to run, instead of a "column not found" (the migrations are an explicit step, never a
+    side effect of building a view). -#}
+{% macro assert_legacy_migrated() -%}
+    {%- if execute and target.name != 'bigquery_offline' -%}
+        {%- set legacy = legacy_predictions_relation() -%}
+        {%- if legacy is not none -%}
+            {%- set present = adapter.get_columns_in_relation(legacy) | map(attribute='name') | map('lower') | list -%}
+            {%- set missing = ['system_id', 'feature_coverage_pct'] | reject('in', present) | list -%}
+            {%- if missing -%}
+                {{ exceptions.raise_compiler_error(legacy ~ ' is not migrated (no ' ~ missing | join(', ')
+                    ~ '): run the migrations first: dbt seed, then dbt run-operation run_migrations'
+                    ~ ' (kzone build and kzone daily run both before building)') }}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}

@@ -1,12 +1,12 @@
-{#- Entry point: `dbt run-operation run_migrations` (the Python runner calls it before `dbt build`), and
-    the pre-hook of stg_legacy__predictions (commit=false: the model's transaction commits), so a plain `dbt build` migrates too, after the seed it needs.
+{#- Entry point: `dbt run-operation run_migrations` (the Python runner runs it, after the seeds it reads,
+    before `dbt build`: kzone build, the daily job, the demo; python_models.dbt.runner.migrate).
     Ordered, idempotent, each recorded once in ops.schema_migrations:
       M001 add system_id (string, nullable) to the legacy table, with its description
       M002 backfill system_id from model_version (seed + model registry); an unknown version stops here,
            listing the offending values, and nothing is written or recorded
       M003 add feature_coverage_pct (float, nullable), with its description
     Does nothing at parse time (execute false) and never touches a database for the offline BigQuery
-    compile (target bigquery_offline). Returns '' so it can serve as a hook. -#}
+    compile (target bigquery_offline). -#}
 {% macro run_migrations(commit=true) -%}
     {%- if not execute or target.name == 'bigquery_offline' -%}
         {{ return('') }}

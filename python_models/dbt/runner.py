@@ -140,3 +140,13 @@ def run_dbt(
         detail = detail or " | ".join(errors[-3:]) or str(result.exception or "see dbt log above")
         raise DbtError(f"dbt {' '.join(args)} failed: {detail}")
     return outcome
+
+
+def migrate(settings: Settings | None = None, *, vars: dict | None = None) -> dict[str, DbtOutcome]:
+    """The schema migrations of the legacy predictions table, as their own step before a build: the seeds
+    they read (`dbt seed --full-refresh`: small, and a new seed column reloads), then `dbt run-operation
+    run_migrations` (ordered, idempotent, each recorded once in ops.schema_migrations)."""
+    return {
+        "seeds": run_dbt(["seed", "--full-refresh"], settings, vars=vars),
+        "migrations": run_dbt(["run-operation", "run_migrations"], settings, vars=vars),
+    }

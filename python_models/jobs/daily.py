@@ -22,7 +22,7 @@ from datetime import date
 from python_models.config import Settings
 from python_models.data.loaders import ensure_raw_tables
 from python_models.dbt.project import dbt_vars as dbt_project_vars
-from python_models.dbt.runner import DbtError, DbtOutcome, run_dbt
+from python_models.dbt.runner import DbtError, DbtOutcome, migrate, run_dbt
 from python_models.scoring.scorer import Scorer, ScoreReport
 from python_models.training.lifecycle import ensure_models, registered_versions, retrain_point
 from python_models.warehouse import open_warehouse
@@ -115,10 +115,7 @@ def run_daily(
     finally:
         wh.close()
     if run_migrations:  # the seeds first: migration M002 maps model versions through one
-        report.dbt["seeds"] = run_dbt(
-            ["seed", "--full-refresh"], settings, vars=dbt_vars
-        )  # small; a new column reloads
-        report.dbt["migrations"] = run_dbt(["run-operation", "run_migrations"], settings, vars=dbt_vars)
+        report.dbt.update(migrate(settings, vars=dbt_vars))
     if check_sources:
         report.dbt["freshness"], report.freshness = check_freshness(settings, dbt_vars)
     timed("1 migrate + source freshness", started)

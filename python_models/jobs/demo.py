@@ -154,7 +154,7 @@ def daily_summary(report: DailyReport, picks_system: str) -> str:
 def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[StepTiming]:
     """Run every step of the demo and print what it built."""
     from python_models.data.demo_load import load_demo
-    from python_models.dbt.runner import run_dbt
+    from python_models.dbt.runner import migrate, run_dbt
     from python_models.jobs.backfill import backfill
     from python_models.jobs.daily import run_daily
     from python_models.monitoring.docs import SERVE_HINT, target_dir
@@ -178,7 +178,9 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
         return f"{sum(demo.summary().values()):,} rows generated, {sum(written.values()):,} newly written"
 
     def build() -> str:
-        outcome = run_dbt(["build"], settings, vars={"as_of_date": str(state["demo"].last_day)})
+        dbt_vars = {"as_of_date": str(state["demo"].last_day)}
+        migrate(settings, vars=dbt_vars)  # the legacy table's migrations, before the build reads it
+        outcome = run_dbt(["build"], settings, vars=dbt_vars)
         return ", ".join(f"{k}: {v}" for k, v in sorted(outcome.statuses.items()))
 
     def walk_forward() -> str:

@@ -53,7 +53,7 @@ def dbt_target_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Path) -> Settings:
     """The demo league loaded and `dbt build` run once for the session (read it; copy it to change it)."""
     from python_models.data.demo_load import load_demo
-    from python_models.dbt.runner import run_dbt
+    from python_models.dbt.runner import migrate, run_dbt
     from python_models.warehouse import open_warehouse
 
     settings = make_settings(tmp_path_factory.mktemp("demo_wh"))
@@ -62,6 +62,9 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Pat
         load_demo(wh, seed=20260107)
     finally:
         wh.close()
+    migrate(
+        settings, vars={"as_of_date": "2026-09-27"}
+    )  # as kzone build does: the migrations, then the build
     run_dbt(["build"], settings, vars={"as_of_date": "2026-09-27"})
     return settings
 

@@ -17,12 +17,12 @@ import pytest
 
 from python_models.config import Settings
 from python_models.data.demo_load import load_demo, write_legacy
-from python_models.dbt.runner import dbt_env, run_dbt
+from python_models.dbt.runner import dbt_env, migrate, run_dbt
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import new_batch_id, row_hashes
 from python_models.warehouse.tables import LEGACY_PREDICTIONS, PREDICTIONS_LANDING
 from tests.python.conftest import make_settings
-from tests.python.landing_fixture import landing_rows, prediction_id, write_landing, write_registry
+from tests.python.landing_fixture import SYSTEMS, landing_rows, prediction_id, write_landing, write_registry
 
 AS_OF = date(2026, 9, 27)
 VARS = {"as_of_date": f"{AS_OF:%Y-%m-%d}"}
@@ -187,6 +187,42 @@ def test_running_the_migrations_again_changes_nothing(built: Built) -> None:
     )
 
 
+def test_an_unmigrated_legacy_table_stops_the_build_saying_what_to_run(
+    tmp_path: Path, dbt_target_dir: Path
+) -> None:
+    """The migrations are their own step (never a side effect of building a view): building the legacy
+    staging view over a table they have not reached fails naming the commands; after them it builds."""
+    settings = make_settings(tmp_path)
+    frame = pd.DataFrame(
+        {
+            "pitcher_lookup": ["ann_ace"],
+            "pitcher_name": ["Ann Ace"],
+            "game_date": [date(2025, 5, 1)],
+            "predicted_strikeouts": [5.0],
+            "strikeouts_line": [5.5],
+            "over_odds": [-110],
+            "under_odds": [-110],
+            "edge": [-0.5],
+            "confidence": [60.0],
+            "recommendation": ["UNDER"],
+            "model_version": ["mlb_pitcher_strikeouts_v1_20260107"],
+            "created_at": [pd.Timestamp("2025-05-01 10:00")],
+        }
+    )
+    wh = open_warehouse(settings)
+    try:
+        write_legacy(wh, frame, LEGACY_PREDICTIONS)
+    finally:
+        wh.close()
+    ok, output = _invoke(["build", "--select", "stg_legacy__predictions", "--vars", str(VARS)], settings)
+    assert not ok and "is not migrated (no system_id, feature_coverage_pct)" in output
+    assert "dbt run-operation run_migrations" in output
+    migrate(settings, vars=VARS)
+    run_dbt(["build", "--select", "stg_legacy__predictions"], settings, vars=VARS)
+    staged = _query(settings, "select system_id from staging.stg_legacy__predictions")
+    assert list(staged["system_id"]) == ["v1_baseline"]
+
+
 def test_unknown_model_version_stops_the_migration_and_names_it(tmp_path: Path, dbt_target_dir: Path) -> None:
     settings = make_settings(tmp_path)
     frame = pd.DataFrame(
@@ -227,7 +263,7 @@ def test_predictions_build_with_every_system_and_are_graded(built: Built) -> Non
     assert not table["prediction_id"].duplicated().any()
     landing = table[table["prediction_source"] == "landing"]
     per_pitcher = landing.groupby(["game_date", "pitcher_lookup"])["system_id"].nunique()
-    assert (per_pitcher == 3).all()
+    assert (per_pitcher == len(SYSTEMS)).all()
     assert set(landing["game_date"]) == {*FIRST_RUN_DAYS, AS_OF}
     assert (table["prediction_source"] == "legacy").sum() == built.legacy_before
     past = landing[landing["game_date"] < AS_OF]

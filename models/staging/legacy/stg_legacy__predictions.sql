@@ -1,8 +1,6 @@
-{#- The migrations run first (pre-hook, idempotent: a no-op once logged), after the seed they read. -#}
-{{ config(pre_hook="{{ run_migrations(commit=false) }}") }}
-
--- depends_on: {{ ref('model_version_systems') }}
--- depends_on: {{ source('scoring', 'model_registry') }}
+{#- The migrated legacy table (the migrations are an explicit step before the build: kzone build, the daily
+    job, or dbt run-operation run_migrations); an unmigrated table stops here saying so. -#}
+{{ assert_legacy_migrated() }}
 
 with
 
