@@ -6,6 +6,9 @@
                 per prediction; the ratio to (1) is the batch speed-up
 3. backfill     one season (2026) walk-forward end to end (monthly retraining included)
 4. scaling      the daily incremental cost (dbt build of the new day + scoring) with 1 vs 4 seasons of history
+5. real data    (when ../shared/data/retrosheet_starters is there) the whole project's `dbt build` on nine
+                real seasons 2014-2022, cold (target <= 30 s); training every system through 2021; the 2022
+                season backfilled with those models and eight seasons of history (target <= 60 s)
 Each benchmark runs in its own child process, so its peak RSS is its own (imports included).
 """
 
@@ -245,6 +248,60 @@ def prepare_job(folder: str, seasons: tuple[int, ...] = (2025, 2026), day: str |
     return {"wall_s": time.perf_counter() - started}
 
 
+def bench_real_build(folder: str) -> dict:
+    """Nine real seasons loaded (game logs + team games), then the whole project's dbt build, cold."""
+    from team_features import _load  # the same loading as the feature benchmarks
+
+    from python_models.dbt.runner import run_dbt
+
+    _quiet()
+    settings = _settings(Path(folder))
+    _load(settings)
+    outcome = run_dbt(["build"], settings, vars={"as_of_date": "2022-10-05"})
+    return {"wall_s": outcome.seconds, "queries": None, "predictions": None, "target": "<= 30 s"}
+
+
+def bench_real_train(folder: str) -> dict:
+    """Every trainable system fit on the eight seasons 2014-2021 (what the 2022 backfill scores with)."""
+    from python_models.training.trainer import train_systems
+    from python_models.warehouse import open_warehouse
+
+    _quiet()
+    settings = _settings(Path(folder))
+    wh = open_warehouse(settings)
+    started = time.perf_counter()
+    cards = train_systems(wh, settings, list(settings.active_systems), date(2021, 12, 31))
+    wall = time.perf_counter() - started
+    wh.close()
+    return {"wall_s": wall, "queries": None, "predictions": None, "models": len(cards)}
+
+
+def bench_real_backfill(folder: str) -> dict:
+    """The 2022 season scored walk-forward with the models trained through 2021 (--retrain never)."""
+    from rich.console import Console
+
+    from python_models.jobs.backfill import backfill
+    from python_models.warehouse import open_warehouse
+
+    _quiet()
+    settings = _settings(Path(folder))
+    wh = open_warehouse(settings)
+    started = time.perf_counter()
+    with open(os.devnull, "w") as devnull:
+        report = backfill(
+            wh, settings, date(2022, 4, 7), date(2022, 10, 5), retrain="never", console=Console(file=devnull)
+        )
+    wall = time.perf_counter() - started
+    wh.close()
+    return {
+        "wall_s": wall,
+        "queries": None,
+        "predictions": report.predictions,
+        "pred_per_s": report.predictions / wall,
+        "target": "<= 60 s",
+    }
+
+
 def _child(func: Callable[[str], dict], folder: str, queue: mp.Queue) -> None:
     try:
         result = func(folder)
@@ -293,6 +350,9 @@ def main() -> None:
     parser.add_argument(
         "--skip-scaling", action="store_true", help="Skip the 1 vs 4 seasons benchmark (slow)."
     )
+    parser.add_argument(
+        "--skip-real", action="store_true", help="Skip the nine-season real-data benchmarks (slow)."
+    )
     parser.add_argument("--json", type=Path, help="Also write the figures as JSON here.")
     parser.add_argument(
         "--update-readme",
@@ -326,6 +386,16 @@ def main() -> None:
                     figures[f"daily increment, {label} of history"] = prepared
                     continue
                 figures[f"daily increment, {label} of history"] = run_isolated(bench_daily, folder)
+        real = ROOT.parent / "shared" / "data" / "retrosheet_starters" / "starters_2014_2022.csv.gz"
+        if not args.skip_real and real.exists():
+            folder = work / "real"
+            figures["real: dbt build, nine seasons 2014-2022 (cold)"] = run_isolated(bench_real_build, folder)
+            figures["real: train every system on 2014-2021"] = run_isolated(bench_real_train, folder)
+            figures["real: backfill the 2022 season, eight seasons of history"] = run_isolated(
+                bench_real_backfill, folder
+            )
+        elif not args.skip_real:
+            console.print(f"real data not found ({real}): real-data benchmarks skipped")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -342,8 +412,8 @@ def main() -> None:
             name,
             f"{f['wall_s']:.3f}",
             str(f.get("queries") or "-"),
-            f"{f['predictions']:,}",
-            f"{f['pred_per_s']:,.0f}",
+            f"{f['predictions']:,}" if f.get("predictions") else "-",
+            f"{f['pred_per_s']:,.0f}" if f.get("pred_per_s") else "-",
             f"{f['peak_rss_mb']:.0f}",
         )
     console.print(table)

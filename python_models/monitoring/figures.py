@@ -186,10 +186,14 @@ def render_bench(payload: dict[str, Any]) -> str:
         if "error" in r:
             lines.append(f"| {name} | failed: {r['error']} | | | | |")
             continue
+        predictions, rate = r.get("predictions"), r.get("pred_per_s")
         lines.append(
-            f"| {name} | {r['wall_s']:.3f} | {r.get('queries') or '–'} | {r['predictions']:,} | "
-            f"{r['pred_per_s']:,.0f} | {r['peak_rss_mb']:.0f} |"
+            f"| {name} | {r['wall_s']:.3f} | {r.get('queries') or '–'} | "
+            f"{f'{predictions:,}' if predictions else '–'} | {f'{rate:,.0f}' if rate else '–'} | "
+            f"{r['peak_rss_mb']:.0f} |"
         )
+        if r.get("target"):
+            lines[-1] += f" target: {r['target']}"
     for line in f.get("summary", []):
         lines += ["", line]
     return "\n".join(lines)
