@@ -14,7 +14,7 @@ with
 
 entries as (
 
-    select * from {{ ref('stg_injuries__injured_list_entries') }}
+    select * from {{ ref('int_injured_list_team_coded') }}
 
 ),
 

@@ -8,19 +8,19 @@ with
 
 starts as (
 
-    select * from {{ ref('stg_gamelogs__pitcher_starts') }}
+    select * from {{ ref('int_pitcher_starts_team_coded') }}
 
 ),
 
 probables as (
 
-    select * from {{ ref('stg_schedule__probable_starters') }}
+    select * from {{ ref('int_probable_starters_team_coded') }}
 
 ),
 
 team_games as (
 
-    select * from {{ ref('stg_gamelogs__team_games') }}
+    select * from {{ ref('int_team_games_team_coded') }}
 
 ),
 

@@ -8,13 +8,13 @@ with
 
 team_games as (
 
-    select * from {{ ref('stg_gamelogs__team_games') }}
+    select * from {{ ref('int_team_games_team_coded') }}
 
 ),
 
 starts as (
 
-    select * from {{ ref('stg_gamelogs__pitcher_starts') }}
+    select * from {{ ref('int_pitcher_starts_team_coded') }}
 
 ),
 

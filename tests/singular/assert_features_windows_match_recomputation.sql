@@ -15,7 +15,7 @@ store as (
 
 starts as (
 
-    select * from {{ ref('stg_gamelogs__pitcher_starts') }}
+    select * from {{ ref('int_pitcher_starts_team_coded') }}
 
 ),
 

@@ -14,7 +14,7 @@ features as (
 
 starts as (
 
-    select * from {{ ref('stg_gamelogs__pitcher_starts') }}
+    select * from {{ ref('int_pitcher_starts_team_coded') }}
 
 ),
 

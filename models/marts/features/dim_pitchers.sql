@@ -6,13 +6,13 @@ with
 
 starts as (
 
-    select * from {{ ref('stg_gamelogs__pitcher_starts') }}
+    select * from {{ ref('int_pitcher_starts_team_coded') }}
 
 ),
 
 probables as (
 
-    select * from {{ ref('stg_schedule__probable_starters') }}
+    select * from {{ ref('int_probable_starters_team_coded') }}
 
 ),
 

@@ -22,6 +22,20 @@ agreement as (
 
 ),
 
+with_agreement as (
+
+    select
+        predictions.*,
+        agreement.agreement_level
+
+    from predictions
+    left join agreement
+        on
+            predictions.game_date = agreement.game_date
+            and predictions.pitcher_id = agreement.pitcher_id
+
+),
+
 scored as (
 
     select
@@ -41,9 +55,9 @@ scored as (
         is_graded,
         is_short_start,
         prediction_status,
-        predictions.game_date,
-        agreement.agreement_level,
-        cast({{ dbt.date_trunc('month', 'predictions.game_date') }} as date) as month_start,
+        game_date,
+        agreement_level,
+        cast({{ dbt.date_trunc('month', 'game_date') }} as date) as month_start,
         case when is_graded then predicted_strikeouts - actual_strikeouts end as signed_error,
         case when is_graded then reference_strikeouts - actual_strikeouts end as reference_signed_error,
         -- Poisson negative log likelihood of the actual count; the mean is floored at 0.01 (log(0)).
@@ -69,11 +83,7 @@ scored as (
         case when is_short_start then 1 else 0 end as is_short,
         case when recommendation in ('OVER', 'UNDER') then 1 else 0 end as is_pick
 
-    from predictions
-    left join agreement
-        on
-            predictions.game_date = agreement.game_date
-            and predictions.pitcher_id = agreement.pitcher_id
+    from with_agreement
 
 ),
 

@@ -6,12 +6,6 @@ source as (
 
 ),
 
-teams as (
-
-    select * from {{ ref('team_codes') }}
-
-),
-
 renamed as (
 
     select
@@ -19,9 +13,8 @@ renamed as (
         source.pitcher_id,
         trim(source.pitcher_name) as pitcher_name,
         {{ slugify('source.pitcher_name') }} as pitcher_lookup,
-        coalesce(team.team_code, source.team) as team,
-        coalesce(opp.team_code, source.opponent) as opponent,
-        source.team as team_retro_code,
+        source.team,
+        source.opponent,
         source.park_id,
         source.umpire_home_id,
         upper(source.pitcher_throws) as pitcher_throws,
@@ -49,8 +42,6 @@ renamed as (
         source._loaded_at as loaded_at
 
     from source
-    left join teams as team on source.team = team.retro_code
-    left join teams as opp on source.opponent = opp.retro_code
 
 )
 

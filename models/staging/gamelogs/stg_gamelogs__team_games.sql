@@ -1,6 +1,5 @@
-{#- Team games renamed and typed, one row per team per game. Team codes are normalised to MLB
-    abbreviations with the team seed, as the other staging models do (a later sweep moves that join out
-    of staging). -#}
+{#- Team games renamed and typed, one row per team per game, team codes as loaded (Retrosheet):
+    int_team_games_team_coded maps them to MLB abbreviations. -#}
 with
 
 source as (
@@ -9,19 +8,12 @@ source as (
 
 ),
 
-teams as (
-
-    select * from {{ ref('team_codes') }}
-
-),
-
 renamed as (
 
     select
         source.game_id,
-        coalesce(team.team_code, source.team) as team,
-        coalesce(opp.team_code, source.opponent) as opponent,
-        source.team as team_retro_code,
+        source.team,
+        source.opponent,
         source.manager_id,
         source.starter_id,
         source.lineup_ids,
@@ -42,8 +34,6 @@ renamed as (
         source._loaded_at as loaded_at
 
     from source
-    left join teams as team on source.team = team.retro_code
-    left join teams as opp on source.opponent = opp.retro_code
 
 )
 

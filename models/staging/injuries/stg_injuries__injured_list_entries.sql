@@ -6,26 +6,19 @@ source as (
 
 ),
 
-teams as (
-
-    select * from {{ ref('team_codes') }}
-
-),
-
 renamed as (
 
     select
         source.pitcher_id,
         trim(source.pitcher_name) as pitcher_name,
         {{ slugify('source.pitcher_name') }} as pitcher_lookup,
-        coalesce(team.team_code, source.team) as team,
+        source.team,
         upper(source.status) as il_status,
         source.scraped_at,
         cast(source.scraped_at as date) as scraped_date,
         source._loaded_at as loaded_at
 
     from source
-    left join teams as team on source.team = team.retro_code
 
 )
 

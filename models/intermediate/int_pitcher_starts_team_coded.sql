@@ -1,0 +1,17 @@
+{#- The game logs' starts: the one place their team codes become MLB abbreviations
+    (macro select_team_coded, the team_codes seed); staging stays one-to-one with its source. -#}
+with
+
+staged as (
+
+    select * from {{ ref('stg_gamelogs__pitcher_starts') }}
+
+),
+
+team_coded as (
+
+    {{ select_team_coded('staged', ['team', 'opponent'], keep_retro_code=true) }}
+
+)
+
+select * from team_coded
