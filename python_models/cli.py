@@ -648,49 +648,14 @@ def evaluate_cmd(
 
 def _print_market_table(result: Any) -> None:
     """System against the book on the same starts: the headline."""
-    table = Table(
-        title=f"against the book ({result.lines_source}: {result.lines_loaded:,} lines loaded"
+    from python_models.monitoring.tables import market_table
+
+    title = (
+        f"against the book ({result.lines_source}: {result.lines_loaded:,} lines loaded"
         + (f", {result.lines_quarantined:,} quarantined" if result.lines_quarantined else "")
         + ") — same starts, every start with action that had a line"
     )
-    for col in (
-        "system",
-        "starts",
-        "MAE system / line",
-        "Brier system / book",
-        "picked",
-        "hit rate [95% CI]",
-        "ROI [95% CI]",
-        "beat the close",
-    ):
-        table.add_column(col, justify="left" if col == "system" else "right")
-    for m in result.market:
-        hit = (
-            f"{m['hit_rate']:.3f} [{m['hit_rate_ci_low']:.3f}, {m['hit_rate_ci_high']:.3f}]"
-            if m.get("hit_rate") is not None
-            else "-"
-        )
-        roi = (
-            f"{m['roi']:+.3f} [{m['roi_ci_low']:+.3f}, {m['roi_ci_high']:+.3f}]"
-            if m.get("roi") is not None and m.get("roi_ci_low") is not None
-            else "-"
-        )
-        clv = (
-            f"{m['share_beat_close']:.2f} of {m['n_picks_with_close']:,}"
-            if m.get("n_picks_with_close")
-            else "-"
-        )
-        table.add_row(
-            m["system_id"],
-            f"{int(m['n_starts']):,}",
-            f"{m['system_mae']:.3f} / {m['book_line_mae']:.3f}",
-            f"{m['system_brier']:.4f} / {m['book_brier']:.4f}",
-            f"{int(m['n_picks']):,} ({m['share_picked']:.1%})",
-            hit,
-            roi,
-            clv,
-        )
-    out.print(table)
+    out.print(market_table(result.market, title))
 
 
 @app.command("demo")

@@ -96,43 +96,19 @@ def performance_table(settings: Settings) -> Table:
 def market_table(settings: Settings) -> Table:
     """Every system against the book on the same starts, from the project's market_comparison view: the
     demo's headline (a hit rate against a book we wrote is never one)."""
-    table = Table(
-        title="against the book (same starts, every start with action that had a line; "
-        "mlb_predictions.market_comparison)"
-    )
-    for col in (
-        "system",
-        "starts",
-        "MAE system / line",
-        "Brier system / book",
-        "picked",
-        "hit rate [95% CI]",
-        "ROI [95% CI]",
-    ):
-        table.add_column(col, justify="left" if col == "system" else "right")
+    from python_models.monitoring.tables import market_table as render
+
     wh = open_warehouse(settings)
     try:
         view = wh.relation("mlb_predictions", "market_comparison")
         rows = wh.query(f"select * from {view} where period_grain = 'all' order by system_id")
     finally:
         wh.close()
-    for r in rows.itertuples():
-        hit = (
-            "-"
-            if pd.isna(r.hit_rate)
-            else f"{r.hit_rate:.3f} [{r.hit_rate_ci_low:.3f}, {r.hit_rate_ci_high:.3f}]"
-        )
-        roi = "-" if pd.isna(r.roi_ci_low) else f"{r.roi:+.3f} [{r.roi_ci_low:+.3f}, {r.roi_ci_high:+.3f}]"
-        table.add_row(
-            str(r.system_id),
-            f"{int(r.n_starts):,}",
-            f"{r.system_mae:.3f} / {r.book_line_mae:.3f}",
-            f"{r.system_brier:.4f} / {r.book_brier:.4f}",
-            f"{int(r.n_picks):,} ({r.share_picked:.1%})",
-            hit,
-            roi,
-        )
-    return table
+    title = (
+        "against the book (same starts, every start with action that had a line; "
+        "mlb_predictions.market_comparison)"
+    )
+    return render(rows.to_dict("records"), title)
 
 
 def daily_summary(report: DailyReport, picks_system: str) -> str:
