@@ -7,6 +7,7 @@ Outside the product: figures are printed, never asserted. Needs ../shared/data/r
     python benchmarks/team_features.py timings     # nine seasons: full dbt build, one-day incremental rebuild
     python benchmarks/team_features.py ablation    # 2022 walk-forward: v1_6_rolling alone, + each new group
     python benchmarks/team_features.py ablation --noise-seeds 2   # the fit-to-fit noise of that table
+    python benchmarks/team_features.py drift       # 2022 walk-forward: recency weights / training windows
 
 constants: method of moments on the seasons BEFORE the evaluated one (2014-2021, 2020 left out of the
     variance estimates: 60 games). Between-unit variance = observed variance - mean sampling variance;
@@ -21,6 +22,9 @@ ablation: XGBoost `count:poisson` with the trainer's XGB_PARAMS / NUM_ROUNDS, wa
     before the first of M (2014 onward); MAE, RMSE, bias and Poisson log loss on every 2022 start (no
     exclusions, short starts included), per feature set. `--noise-seeds N`: only the baseline and the
     all-new set, refit with seeds 1..N, to show how much two fits differ by their seed alone.
+drift: the same walk-forward, the training rows and weights chosen by the trainer's own
+    `training_window` under KZONE_RECENCY_HALF_LIFE_SEASONS / KZONE_TRAINING_SEASONS values: equal weights,
+    half-lives of 1.5, 2 and 4 seasons, the last 3 seasons only; v1_6_rolling and v2_matchup features.
 
 The information used here was obtained free of charge from and is copyrighted by Retrosheet. Interested
 parties may contact Retrosheet at "www.retrosheet.org".
@@ -176,6 +180,45 @@ def timings(folder: Path) -> dict[str, float]:
     return figures
 
 
+def _metrics(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
+    """The experiment's scores on every start (outside the product, whose metrics live in dbt):
+    MAE, RMSE, bias (predicted - actual) and the Poisson negative log likelihood of the actual count."""
+    from scipy.stats import poisson
+
+    error = predicted - actual
+    return {
+        "mae": float(np.mean(np.abs(error))),
+        "rmse": float(np.sqrt(np.mean(error**2))),
+        "bias": float(np.mean(error)),
+        "poisson_log_loss": float(-np.mean(poisson.logpmf(actual, np.clip(predicted, 0.01, None)))),
+    }
+
+
+# --- drift --------------------------------------------------------------------------------------------
+def drift(folder: Path) -> pd.DataFrame:
+    """Season drift: the 2022 walk-forward under the trainer's recency weights and training windows."""
+    from python_models.config import load_settings
+    from python_models.dbt.project import feature_sets
+
+    frame = _feature_rows(folder)
+    actual = frame.loc[frame.game_date.dt.year == EVALUATED_SEASON, "actual_strikeouts"].to_numpy(float)
+    variants = {
+        "equal weights": {"recency_half_life_seasons": 0.0},
+        "half-life 1.5 seasons": {"recency_half_life_seasons": 1.5},
+        "half-life 2 seasons (default)": {"recency_half_life_seasons": 2.0},
+        "half-life 4 seasons": {"recency_half_life_seasons": 4.0},
+        "last 3 seasons, equal weights": {"recency_half_life_seasons": 0.0, "training_seasons": 3},
+    }
+    rows = []
+    for feature_set in ("v1_6_rolling", "v2_matchup"):
+        for name, overrides in variants.items():
+            settings = load_settings(**overrides)
+            predicted = walk_forward(frame, feature_sets()[feature_set], settings=settings)
+            rows.append({"features": feature_set, "training rows": name, **_metrics(actual, predicted)})
+            print(rows[-1], flush=True)
+    return pd.DataFrame(rows)
+
+
 # --- ablation -------------------------------------------------------------------------------------------
 def _feature_rows(folder: Path) -> pd.DataFrame:
     from python_models.dbt.runner import run_dbt
@@ -194,12 +237,12 @@ def _feature_rows(folder: Path) -> pd.DataFrame:
     return frame
 
 
-def walk_forward(frame: pd.DataFrame, features: list[str], seed: int = 0) -> np.ndarray:
+def walk_forward(frame: pd.DataFrame, features: list[str], seed: int = 0, settings=None) -> np.ndarray:
     """Predictions for every start of the evaluated season, each month by a model fit on earlier rows
     (the trainer's parameters; a `seed` other than its 0 only to measure the fit-to-fit noise)."""
     import xgboost as xgb
 
-    from python_models.training.trainer import NUM_ROUNDS, XGB_PARAMS
+    from python_models.training.trainer import NUM_ROUNDS, XGB_PARAMS, training_window
 
     def matrix(rows: pd.DataFrame, label: bool) -> xgb.DMatrix:
         y = rows["actual_strikeouts"].astype("float64").to_numpy() if label else None
@@ -211,7 +254,12 @@ def walk_forward(frame: pd.DataFrame, features: list[str], seed: int = 0) -> np.
     for month in sorted(scored.game_date.dt.month.unique()):
         first = pd.Timestamp(EVALUATED_SEASON, month, 1)
         params = {**XGB_PARAMS, "seed": seed}
-        training = matrix(frame[frame.game_date < first], True)
+        if settings is None:
+            training = matrix(frame[frame.game_date < first], True)
+        else:  # the trainer's own window and recency weights, through the day before the month
+            rows, weight = training_window(frame, (first - pd.Timedelta(days=1)).date(), settings)
+            training = matrix(rows, True)
+            training.set_weight(weight)
         booster = xgb.train(params, training, num_boost_round=NUM_ROUNDS)
         rows = scored[scored.game_date.dt.month == month]
         predictions[rows.index] = booster.predict(matrix(rows, False))
@@ -222,7 +270,6 @@ def ablation(folder: Path, noise_seeds: int = 0) -> pd.DataFrame:
     """Every variant at the trainer's seed; with `noise_seeds` = N instead only the baseline and the
     all-new set, refit with seeds 1..N (the spread between fits that differ only by their seed)."""
     from python_models.dbt.project import feature_sets
-    from python_models.jobs.evaluate import _metrics  # the evaluation's own definitions, same figures
 
     frame = _feature_rows(folder)
     sets = feature_sets()
@@ -257,7 +304,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["constants", "timings", "ablation"])
+    parser.add_argument("command", choices=["constants", "timings", "ablation", "drift"])
     parser.add_argument(
         "--workdir", type=Path, help="Folder for the scratch warehouse (default: a temp dir)."
     )
@@ -282,7 +329,7 @@ def main() -> None:
             for name, seconds in timings(Path(tmp)).items():
                 print(f"{name}: {seconds:.1f} s")
         else:
-            table = ablation(Path(tmp), args.noise_seeds)
+            table = drift(Path(tmp)) if args.command == "drift" else ablation(Path(tmp), args.noise_seeds)
             with pd.option_context("display.width", 200, "display.max_columns", 20):
                 print(table.round(4).to_string(index=False))
 
