@@ -351,12 +351,6 @@ def settings_table() -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    import sys
-
-    sys.stdout.write(settings_table() + "\n")
-
-
 def setup_logging(level: str = "INFO") -> None:
     """Readable logs: one line per step, rich on a terminal, plain text (with times) elsewhere."""
     from rich.console import Console
@@ -377,3 +371,9 @@ def setup_logging(level: str = "INFO") -> None:
     root.setLevel(level)
     for noisy in ("urllib3", "google", "matplotlib", "dbt", "filelock"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    sys.stdout.write(settings_table() + "\n")
