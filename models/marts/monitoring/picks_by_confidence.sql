@@ -36,7 +36,8 @@ banded as (
         result,
         case
             {%- for low in edges[:-1] %}
-                when confidence < {{ edges[loop.index] }} then '{{ "%02d" | format(low) }}-{{ [edges[loop.index], 100] | min }}'
+                {%- set high = edges[loop.index] %}
+                when confidence < {{ high }} then '{{ "%02d" | format(low) }}-{{ [high, 100] | min }}'
             {%- endfor %}
         end as confidence_band
 

@@ -25,49 +25,61 @@ agreement as (
 scored as (
 
     select
-        system_id,
-        result,
-        recommendation,
-        season,
-        predicted_strikeouts,
-        actual_strikeouts,
-        absolute_error,
-        count_log_loss,
-        reference_absolute_error,
-        reference_strikeouts,
-        confidence,
-        p_over,
-        strikeouts_line,
-        is_graded,
-        is_short_start,
-        prediction_status,
+        predictions.system_id,
+        predictions.result,
+        predictions.recommendation,
+        predictions.season,
+        predictions.predicted_strikeouts,
+        predictions.actual_strikeouts,
+        predictions.absolute_error,
+        predictions.count_log_loss,
+        predictions.reference_absolute_error,
+        predictions.reference_strikeouts,
+        predictions.confidence,
+        predictions.p_over,
+        predictions.strikeouts_line,
+        predictions.is_graded,
+        predictions.is_short_start,
+        predictions.prediction_status,
         predictions.game_date,
         agreement.agreement_level,
         cast({{ dbt.date_trunc('month', 'predictions.game_date') }} as date) as month_start,
-        case when is_graded then predicted_strikeouts - actual_strikeouts end as signed_error,
-        case when is_graded then reference_strikeouts - actual_strikeouts end as reference_signed_error,
+        case
+            when predictions.is_graded then predictions.predicted_strikeouts - predictions.actual_strikeouts
+        end as signed_error,
+        case
+            when predictions.is_graded then predictions.reference_strikeouts - predictions.actual_strikeouts
+        end as reference_signed_error,
         -- Poisson negative log likelihood of the actual count; the mean is floored at 0.01 (log(0)).
         case
-            when is_graded
+            when predictions.is_graded
                 then
-                    {{ log_factorial('actual_strikeouts') }}
-                    + case when predicted_strikeouts > 0.01 then predicted_strikeouts else 0.01 end
-                    - actual_strikeouts
-                    * ln(case when predicted_strikeouts > 0.01 then predicted_strikeouts else 0.01 end)
+                    {{ log_factorial('predictions.actual_strikeouts') }}
+                    + case
+                        when predictions.predicted_strikeouts > 0.01 then predictions.predicted_strikeouts else 0.01
+                    end
+                    - predictions.actual_strikeouts
+                    * ln(
+                        case
+                            when predictions.predicted_strikeouts > 0.01
+                                then predictions.predicted_strikeouts
+                            else 0.01
+                        end
+                    )
         end as poisson_nll,
         case
-            when is_graded and p_over is not null
-                then case when actual_strikeouts > strikeouts_line then 1.0 else 0.0 end
+            when predictions.is_graded and predictions.p_over is not null
+                then case when predictions.actual_strikeouts > predictions.strikeouts_line then 1.0 else 0.0 end
         end as is_over_outcome,
-        case when result in ('win', 'loss') then 1 else 0 end as is_decided_pick,
-        case when result = 'win' then 1 else 0 end as is_win,
-        case when result = 'push' then 1 else 0 end as is_push,
-        case when result = 'void' then 1 else 0 end as is_void,
-        case when result = 'pending' then 1 else 0 end as is_pending,
-        case when result = 'unresolved' then 1 else 0 end as is_unresolved,
-        case when prediction_status = 'withdrawn' then 1 else 0 end as is_withdrawn,
-        case when is_short_start then 1 else 0 end as is_short,
-        case when recommendation in ('OVER', 'UNDER') then 1 else 0 end as is_pick
+        case when predictions.result in ('win', 'loss') then 1 else 0 end as is_decided_pick,
+        case when predictions.result = 'win' then 1 else 0 end as is_win,
+        case when predictions.result = 'push' then 1 else 0 end as is_push,
+        case when predictions.result = 'void' then 1 else 0 end as is_void,
+        case when predictions.result = 'pending' then 1 else 0 end as is_pending,
+        case when predictions.result = 'unresolved' then 1 else 0 end as is_unresolved,
+        case when predictions.prediction_status = 'withdrawn' then 1 else 0 end as is_withdrawn,
+        case when predictions.is_short_start then 1 else 0 end as is_short,
+        case when predictions.recommendation in ('OVER', 'UNDER') then 1 else 0 end as is_pick
 
     from predictions
     left join agreement
