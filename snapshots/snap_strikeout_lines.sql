@@ -1,7 +1,9 @@
-{#- Line movement (SCD2): the current strikeout line per game date, pitcher and bookmaker (the latest
-    capture before first pitch known at snapshot time). Each `dbt snapshot` / `dbt build` that sees a new
-    capture closes the previous version (dbt_valid_to) and opens a new one. Classic block (sqlfluff does not
-    lint snapshots). -#}
+{#- Line movement (SCD2): the current strikeout line per game date, pitcher and bookmaker — the latest
+    capture before first pitch known at snapshot time (macro lines_before_first_pitch, the closing-line rule
+    of int_closing_lines: before the feature store's scheduled first pitch, else the feed's event start,
+    else midnight UTC after the game date). A capture taken once the game is under way never becomes a
+    version. Each `dbt snapshot` / `dbt build` that sees a new capture closes the previous version
+    (dbt_valid_to) and opens a new one. Classic block (sqlfluff does not lint snapshots). -#}
 {% snapshot snap_strikeout_lines %}
 
 {{ config(
@@ -19,16 +21,28 @@ lines as (
 
 ),
 
+features as (
+
+    select * from {{ ref('ml_feature_store') }}
+
+),
+
+captures as (
+
+    {{ lines_before_first_pitch('lines', 'features') }}
+
+),
+
 ranked as (
 
     select
-        lines.*,
+        captures.*,
         row_number() over (
-            partition by lines.game_date, lines.pitcher_id, lines.bookmaker
-            order by lines.captured_at desc
+            partition by captures.game_date, captures.pitcher_id, captures.bookmaker
+            order by captures.captured_at desc
         ) as capture_rank
 
-    from lines
+    from captures
 
 )
 

@@ -236,7 +236,11 @@ def test_orphaned_staging_tables_are_swept_by_age(wh: BigQueryWarehouse) -> None
 # --- the dbt project on the stand-in ---------------------------------------------------------------
 # The stand-in cannot enforce model contracts (dbt's contract check and typed CREATE TABLE fail there, not
 # on BigQuery): contract-enforced models are excluded from `dbt build`; their SQL is still executed below
-# as a query, so only the contract itself is unproven here.
+# as a query, so only the contract itself is unproven here. Contract models sit at several depths (the
+# feature store, then the closing lines, naive reference and grading views, pitcher_strikeouts, the views
+# built on it, the views built on those), so the rest is built in rounds: round k materialises the contract
+# models with k contract models on their longest path from the sources, then builds the other nodes whose
+# inputs are then all present.
 CONTRACT_SELECTOR = "config.contract.enforced:true"
 DBT_VARS = {"as_of_date": "2026-09-27"}
 
@@ -248,43 +252,116 @@ class DbtOnEmulator:
     seed: DbtOutcome
     upstream: DbtOutcome
     contract_models: dict[str, str]  # unique_id -> error ('' = its SELECT ran and was materialised)
-    downstream: DbtOutcome
+    downstream: DbtOutcome  # every round's build, merged
 
 
-def _compile_contract_models(settings: Settings, target: Path) -> dict[str, tuple[str, str, str]]:
-    """unique_id -> (schema, alias, compiled SELECT) of the contract-enforced models, compiled against
-    the stand-in (so is_incremental() and source_if_exists introspect for real)."""
+@dataclass(frozen=True)
+class CompiledNode:
+    resource_type: str  # model, or a test dbt selected with them (its SELECT is run, not judged)
+    schema: str
+    alias: str
+    sql: str
+
+
+def _invoke(settings: Settings, args: list[str]):
     from dbt.cli.main import dbtRunner
 
     os.environ.update(dbt_env(settings))
-    result = dbtRunner().invoke(
+    common = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT), "--quiet"]
+    result = dbtRunner().invoke([*args, *common, "--vars", json.dumps(DBT_VARS)])
+    assert result.success, result.exception
+    return result.result
+
+
+def _compile_contract_models(settings: Settings, target: Path) -> dict[str, CompiledNode]:
+    """unique_id -> compiled SELECT of the contract-enforced models (and the tests dbt selects with them),
+    compiled against the stand-in (so is_incremental() and source_if_exists introspect for real)."""
+    results = _invoke(
+        settings,
+        ["compile", "--select", f"{CONTRACT_SELECTOR},resource_type:model", "--target-path", str(target)],
+    )
+    return {
+        r.node.unique_id: CompiledNode(
+            r.node.resource_type, r.node.schema, r.node.alias, r.node.compiled_code
+        )
+        for r in results.results
+    }
+
+
+def _downstream_selectors(settings: Settings, target: Path) -> dict[str, str]:
+    """unique_id -> selector of every node downstream of the contract models but those models and their
+    tests (what `dbt build --select CONTRACT+ --exclude CONTRACT` builds)."""
+    listed = _invoke(
+        settings,
         [
-            "compile",
+            "ls",
             "--select",
-            f"{CONTRACT_SELECTOR},resource_type:model",
+            f"{CONTRACT_SELECTOR}+",
+            "--exclude",
+            CONTRACT_SELECTOR,
+            "--resource-type",
+            "model",
+            "snapshot",
+            "test",
+            "unit_test",
+            "--output",
+            "json",
+            "--output-keys",
+            "unique_id",
+            "name",
+            "resource_type",
             "--target-path",
             str(target),
-            "--project-dir",
-            str(PROJECT_ROOT),
-            "--profiles-dir",
-            str(PROJECT_ROOT),
-            "--vars",
-            json.dumps(DBT_VARS),
-            "--quiet",
-        ]
+        ],
     )
-    assert result.success, result.exception
+    nodes = [json.loads(line) for line in listed]
     return {
-        r.node.unique_id: (r.node.schema, r.node.alias, r.node.compiled_code) for r in result.result.results
+        n["unique_id"]: f"unit_test:{n['name']}" if n["resource_type"] == "unit_test" else n["name"]
+        for n in nodes
     }
+
+
+def _contract_depths(target: Path, contract: set[str], downstream: set[str]) -> dict[str, int]:
+    """Per node of contract | downstream: how many contract models lie on its longest path from the
+    sources, itself included (0 for nodes upstream of every contract model, built first)."""
+    parents = json.loads((target / "manifest.json").read_text())["parent_map"]
+    depth: dict[str, int] = {}
+
+    def visit(uid: str) -> int:
+        if uid not in contract | downstream:
+            return 0
+        if uid not in depth:
+            above = max((visit(p) for p in parents.get(uid, [])), default=0)
+            depth[uid] = above + (1 if uid in contract else 0)
+        return depth[uid]
+
+    for uid in contract | downstream:
+        visit(uid)
+    return depth
+
+
+def _merge_outcomes(outcomes: list[DbtOutcome]) -> DbtOutcome:
+    statuses: dict[str, int] = {}
+    for outcome in outcomes:
+        for status, n in outcome.statuses.items():
+            statuses[status] = statuses.get(status, 0) + n
+    return DbtOutcome(
+        command=" ; ".join(o.command for o in outcomes),
+        seconds=sum(o.seconds for o in outcomes),
+        statuses=statuses,
+        failures=[f for o in outcomes for f in o.failures],
+        warnings=[w for o in outcomes for w in o.warnings],
+        nodes=[n for o in outcomes for n in o.nodes],
+    )
 
 
 @pytest.fixture(scope="module")
 def dbt_on_emulator(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> DbtOnEmulator:
     """The demo league loaded through BigQueryWarehouse; `dbt seed`; the migrations; `dbt build` of all
-    but the contract-enforced models and their descendants; the contract-enforced models' SELECT run and
-    materialised as plain tables (what the stand-in cannot do is the contract check); then `dbt build` of
-    their descendants (the monitoring views and their tests)."""
+    but the contract-enforced models and their descendants; then, round by round, the contract-enforced
+    models' SELECT run and materialised as plain tables (what the stand-in cannot do is the contract check)
+    and `dbt build` of the descendants whose inputs are then present (the closing lines, grading, snapshot,
+    the monitoring views and their tests)."""
     from python_models.data.demo_load import load_demo
     from python_models.warehouse import tables
 
@@ -310,24 +387,42 @@ def dbt_on_emulator(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory
             vars=DBT_VARS,
             raise_on_error=False,
         )
+        compiled = _compile_contract_models(settings, target)
+        selectors = _downstream_selectors(settings, target)
+        models = {uid for uid, node in compiled.items() if node.resource_type == "model"}
+        depth = _contract_depths(target, models, set(selectors) | set(compiled))
         contract_models: dict[str, str] = {}
-        for uid, (schema, alias, sql) in _compile_contract_models(settings, target).items():
-            try:
-                warehouse.ensure_schema(schema.removeprefix(settings.dataset_prefix))
-                rel = f"`{settings.bq_project}.{schema}.{alias}`"
-                warehouse.execute(f"create or replace table {rel} as {sql}")
-                contract_models[uid] = ""
-            except WarehouseError as exc:
-                contract_models[uid] = str(exc)
-        downstream = run_dbt(
-            ["build", "--select", f"{CONTRACT_SELECTOR}+", "--exclude", CONTRACT_SELECTOR, *common],
-            settings,
-            vars=DBT_VARS,
-            raise_on_error=False,
-        )
+        rounds: list[DbtOutcome] = []
+        for k in range(1, max(depth.values(), default=0) + 1):
+            # this round's contract models, then the descendants they complete, then the tests dbt
+            # compiled with the contract models (they may read those descendants)
+            for uid in sorted(u for u in models if depth[u] == k):
+                contract_models[uid] = _materialise(warehouse, settings, compiled[uid])
+            names = sorted(selectors[u] for u in selectors if depth[u] == k)
+            if names:
+                rounds.append(
+                    run_dbt(
+                        ["build", "--select", *names, *common], settings, vars=DBT_VARS, raise_on_error=False
+                    )
+                )
+            for uid in sorted(u for u in compiled if u not in models and depth[u] == k):
+                contract_models[uid] = _materialise(warehouse, settings, compiled[uid])
+        downstream = _merge_outcomes(rounds)
+        print('DEBUG depth', sorted((v, k) for k, v in depth.items() if k in models)); print('DEBUG rounds', [(o.statuses, len(o.nodes)) for o in rounds]); print('DEBUG contract', sum(1 for e in contract_models.values() if not e), len(contract_models))
     finally:
         warehouse.close()
     return DbtOnEmulator(settings, target, seed, upstream, contract_models, downstream)
+
+
+def _materialise(warehouse: BigQueryWarehouse, settings: Settings, node: CompiledNode) -> str:
+    """Run a compiled SELECT as `create or replace table`: '' when it ran, else the error."""
+    try:
+        warehouse.ensure_schema(node.schema.removeprefix(settings.dataset_prefix))
+        rel = f"`{settings.bq_project}.{node.schema}.{node.alias}`"
+        warehouse.execute(f"create or replace table {rel} as {node.sql}")
+        return ""
+    except WarehouseError as exc:
+        return str(exc)
 
 
 @pytest.mark.slow

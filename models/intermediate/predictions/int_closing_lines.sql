@@ -1,6 +1,7 @@
 {#- Per game date, pitcher and bookmaker: the closing line — the last capture before first pitch (the
     feature store's scheduled first pitch, else the odds feed's event start; where neither is known, any
-    capture on or before the game date) — and how many captures before it there were. What closing-line value compares a pick with. -#}
+    capture on or before the game date: macro lines_before_first_pitch, the rule snap_strikeout_lines
+    shares) — and how many captures before it there were. What closing-line value compares a pick with. -#}
 with
 
 lines as (
@@ -17,25 +18,7 @@ features as (
 
 captures as (
 
-    select
-        lines.game_date,
-        lines.pitcher_id,
-        lines.bookmaker,
-        lines.strikeouts_line,
-        lines.over_odds,
-        lines.under_odds,
-        lines.captured_at,
-        coalesce(
-            features.first_pitch_at,
-            lines.event_start_at,
-            cast({{ dbt.dateadd('day', 1, 'lines.game_date') }} as {{ dbt.type_timestamp() }})
-        ) as closes_at
-
-    from lines
-    left join features
-        on
-            lines.game_date = features.game_date
-            and lines.pitcher_id = features.pitcher_id
+    {{ lines_before_first_pitch('lines', 'features') }}
 
 ),
 
@@ -52,7 +35,6 @@ ranked as (
         ) as n_captures
 
     from captures
-    where captures.captured_at < captures.closes_at
 
 ),
 

@@ -32,11 +32,11 @@ aggregated as (
         count(predictions.feature_coverage_pct) as n_with_coverage,
         avg(predictions.feature_coverage_pct) as avg_feature_coverage_pct,
         min(predictions.feature_coverage_pct) as min_feature_coverage_pct,
-        sum(
+        cast(sum(
             case
                 when predictions.feature_coverage_pct < {{ var('low_coverage_threshold_pct') }} then 1 else 0
             end
-        ) as n_low_coverage
+        ) as {{ type_int64() }}) as n_low_coverage
 
     from predictions
     inner join season_starts

@@ -94,8 +94,8 @@ per_date as (
         game_date,
         system_id,
         count(*) as n_expected,
-        sum(case when is_predicted then 1 else 0 end) as n_predicted,
-        sum(case when is_predicted then 0 else 1 end) as n_missing,
+        cast(sum(case when is_predicted then 1 else 0 end) as {{ type_int64() }}) as n_predicted,
+        cast(sum(case when is_predicted then 0 else 1 end) as {{ type_int64() }}) as n_missing,
         string_agg(case when not is_predicted then pitcher_name end, ', ' order by pitcher_name) as missing_pitchers
 
     from matched

@@ -36,12 +36,12 @@ per_date as (
         game_date,
         count(*) as n_pitchers_compared,
         avg(component_spread) as avg_component_spread,
-        sum(case when agreement_level = 'strong' then 1 else 0 end) as n_strong,
-        sum(case when agreement_level = 'moderate' then 1 else 0 end) as n_moderate,
-        sum(case when agreement_level = 'disagree' then 1 else 0 end) as n_disagree,
+        cast(sum(case when agreement_level = 'strong' then 1 else 0 end) as {{ type_int64() }}) as n_strong,
+        cast(sum(case when agreement_level = 'moderate' then 1 else 0 end) as {{ type_int64() }}) as n_moderate,
+        cast(sum(case when agreement_level = 'disagree' then 1 else 0 end) as {{ type_int64() }}) as n_disagree,
         avg(case when agreement_level = 'strong' then ensemble_absolute_error end) as ensemble_mae_strong,
         avg(case when agreement_level != 'strong' then ensemble_absolute_error end) as ensemble_mae_not_strong,
-        sum(case when ensemble_absolute_error is not null then 1 else 0 end) as n_graded
+        cast(sum(case when ensemble_absolute_error is not null then 1 else 0 end) as {{ type_int64() }}) as n_graded
 
     from classified
     group by 1
