@@ -62,6 +62,8 @@ BATTERS_FACED = {
     "early_drop": (1, 15),
     "early_sd": (1, 8),
     "short_exit_prob": (0, 0.1),
+    "recent_bf_weight": (-0.5, 1.5),
+    "opponent_on_base_bf_effect": (-20, 20),
     "home_bf_effect": (-4, 4),
     "late_season_bf_effect": (-4, 4),
     "first_start_bf_effect": (-6, 4),

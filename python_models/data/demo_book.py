@@ -1,35 +1,38 @@
-"""The demo league's sportsbooks: sharp, calibrated, and priced from the league's truth, its history and noise.
+"""The demo league's sportsbooks: sharp, calibrated, priced from the league's record, its process and scouting.
 
-The generator (``python_models/data/demo.py``) knows how every start's strikeouts are drawn: the pitcher's
-true strikeout rate per batter in the season, the opponent, park and platoon multipliers, a lognormal
+The generator (``python_models/data/demo.py``) draws every start's strikeouts from the pitcher's true
+strikeout rate per batter in the season, the opponent, park and platoon multipliers, a lognormal
 game-to-game factor (SD 0.10, rate clipped to 0.03..0.38), batters faced from a rounded normal around the
-pitcher's workload (SD 3.8, 6..31) with a 5% early exit (3..10 batters), and a binomial draw. The book prices
-from what a well-run book knows, and its P(over) integrates over its own uncertainty, so it is calibrated:
+pitcher's workload (SD 3.8, 6..31) with a 5% early exit (3..10 batters), and a binomial draw. The book
+prices from what a well-run book knows, and its P(over) integrates over its own uncertainty (a proper
+posterior), so it is calibrated:
 
-* **Exactly:** how the league draws a start (the process above, not the draws), the opponent and park
-  multipliers, and (once announced) the lineup's platoon multiplier; before that, the distribution of the
-  lineups the opponent may announce.
-* **From the record:** every earlier start of the pitcher (strikeouts, batters faced and the multipliers of
-  those games), this season and last season (the true rate drifts between seasons, so last season counts
-  less), and the league's spread of rates and workloads as its prior. This is everything the prediction
-  systems learn from, so a system has no information the book lacks.
-* **From scouting, with noise:** a signal of the pitcher's true rate (log rate + N(0, σ²)) and workload
-  (+ N(0, σ_bf²)). Its posterior (grid over the log rate; normal for the workload) combines all three.
+* **the process** (how a start is drawn, not the draws) and the league's spread of true rates, workloads,
+  team and park multipliers (its priors); the lineup's platoon multiplier once the lineup is announced,
+  before that the distribution of the lineups the opponent may announce;
+* **the record**: every earlier start of the pitcher this season and last (strikeouts, batters faced, the
+  platoon multiplier of each game; last season counts less, the true rate drifted since), and every
+  earlier start against the opponent and at the park, from which it estimates their multipliers. This is
+  all the prediction systems learn from, and the book uses it as a Bayesian would: a system has no
+  information the book lacks, so it has no edge (``benchmarks/market_quality.py``: hit rate ≈ 53% on
+  juiced favourites, ROI ≈ minus the hold);
+* **scouting** (the morning line and the close only): a signal of the pitcher's true rate (log rate +
+  N(0, ``SCOUTING_NOISE``²)); each book scouts on its own, and its close's error is a part of its
+  morning's, so the close knows more than the morning, which knows more than the open.
 
-Captures: the open (24-26 h before first pitch; it knows games up to two days before), the morning line
-(9-11 h before, when a start has three captures) and the close (1-3 h before, with the announced lineup);
-each later capture's scouting noise is a part of the earlier one's (``RATE_NOISE``, ``BF_NOISE``), so the
-close is sharper and the line moves toward the truth. A start with one capture has only the open.
-Books: ``draftkings`` posts the consensus; ``fanduel`` adds its own small read (``FANDUEL_EXTRA_NOISE``) and
-holds slightly less. Lines and prices come from the shared pricing (``python_models.data.book``): half
-strikeouts mostly, whole lines (with pushes) when the median sits on a whole number, the over price
-following the book's P(over), hold 4-5%.
+Captures (as many per start as before, one to three): the open (24-26 h before first pitch; it knows the
+games up to two days before), the morning line (9-11 h before, when a start has three captures) and the
+close (1-3 h before, with the announced lineup). Books: ``draftkings`` and ``fanduel`` share the record
+and differ in their scouting and hold. Lines and prices come from the pricing shared with the real-data
+book (``python_models.data.book``): half strikeouts mostly (``WHOLE_LINE_TILT``: ~2% whole lines, with
+pushes), the over price following the book's P(over), hold 4-5%.
 
-A start's own outcome is recorded with it (``strikeouts``, ``batters_faced``) only to serve as history for
-LATER games: a capture sees the starts dated before its own day (the open: before the previous day).
-The scouting noise is tuned so the pick-time line's MAE on the 2026 season sits within ±0.03 K of the best
-system's (``benchmarks/market_quality.py`` measures it). The book draws its noise from its own generator
-(seeded from the demo seed), never from the league's: the rest of the league is the same for a seed.
+A start's own result is recorded with it (``strikeouts``, ``batters_faced``) only as history for LATER
+games: a capture sees the starts dated before its own day (the open: before the previous day), which
+``tests/python/test_demo_data.py`` proves. The book draws its noise from its own generator (seeded from the
+demo seed), never from the league's: every other table of the league is the same for a seed.
+Only the scouting noise and the whole-line threshold are tuned (line MAE of the 2026 pick-time line within
+±0.03 K of the best system's); without scouting the book would still be as sharp as the record allows.
 """
 
 from __future__ import annotations

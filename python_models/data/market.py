@@ -37,8 +37,10 @@ At each capture the book forms its belief (``beliefs``, one vectorised pass over
   batting without the DH, relative to his own share of such starts (``no_dh_effect``); home, day game and
   September-October (``home_rate_effect``, ``day_rate_effect``, ``late_season_rate_effect``).
 * **batters faced**: his decayed mean (half-life ``bf_half_life_days``) shrunk toward the league's
-  (``bf_prior_starts`` starts, ``newcomer_bf_factor``), moved for home starts, September-October, his
-  first start of the season, short rest (≤ 4 days) and a long layoff (≥ 15 days); around it a mixture of
+  (``bf_prior_starts`` starts, ``newcomer_bf_factor``), pulled toward his last two or three starts
+  (``recent_bf_weight``: a change of role), moved for the opponent's times on base per plate appearance
+  (``opponent_on_base_bf_effect``), home starts, September-October, his first start of the season, short
+  rest (≤ 4 days) and a long layoff (≥ 15 days); around it a mixture of
   the typical start, the early hook and the early exit (``batters_components``), whose strikeout rates
   differ (knocked-out starters were not striking batters out).
 * **count distribution**: strikeouts ~ Binomial(batters faced, lognormal rate) mixed over batters faced
@@ -92,6 +94,8 @@ PARK_UTC_OFFSET = {"SYD01": 11, "TOK01": 9, "LON01": 1, "MNT01": -5, "DYE01": -5
 CLOSE_BEFORE_FIRST_PITCH = timedelta(minutes=90)
 OPEN_HOUR_UTC = 20  # the day before the game
 FACTOR_HALF_LIFE_DAYS = 365.0  # park and umpire strikeout factors: slow to change
+HOOK_FROM_BF, HOOK_FULL_OVER_BF = 9.0, 9.0  # early hook: none below 9 expected batters, full from 18
+RECENT_HALF_LIFE_DAYS = 15.0  # his last two or three starts: a change of role (opener, stretched out)
 
 
 @dataclass(frozen=True)
@@ -102,22 +106,22 @@ class MarketParams:
     rate_prior_bf: float = 95.7
     newcomer_rate_factor: float = 0.807
     league_half_life_days: float = 22.5
-    rate_uncertainty: float = 0.997
+    rate_uncertainty: float = 1.03
     opponent_half_life_days: float = 65.0
     opponent_prior_pa: float = 492.0
     opponent_weight: float = 0.955
     platoon_effect: float = -0.00421
     no_dh_effect: float = 0.0281
-    bf_half_life_days: float = 119.0
-    bf_prior_starts: float = 1.49
-    newcomer_bf_factor: float = 0.889
-    bf_sd: float = 2.82
-    bf_sd_slope: float = 0.151
-    bf_shift: float = 1.08
-    early_prob: float = 0.142
-    early_drop: float = 4.43
-    early_sd: float = 5.43
-    short_exit_prob: float = 0.00503
+    bf_half_life_days: float = 189.0
+    bf_prior_starts: float = 2.51
+    newcomer_bf_factor: float = 0.894
+    bf_sd: float = 2.85
+    bf_sd_slope: float = 0.152
+    bf_shift: float = 0.912
+    early_prob: float = 0.135
+    early_drop: float = 4.76
+    early_sd: float = 5.44
+    short_exit_prob: float = 0.00504
     short_exit_max_bf: int = 10
     park_prior_pa: float = 1090.0
     park_weight: float = 0.505
@@ -126,14 +130,16 @@ class MarketParams:
     home_rate_effect: float = 0.0433
     day_rate_effect: float = 0.028
     late_season_rate_effect: float = 0.0231
-    home_bf_effect: float = 0.345
-    late_season_bf_effect: float = -0.962
-    first_start_bf_effect: float = -0.298
+    recent_bf_weight: float = 0.508
+    opponent_on_base_bf_effect: float = -2.0
+    home_bf_effect: float = 0.358
+    late_season_bf_effect: float = -0.863
+    first_start_bf_effect: float = -0.326
     short_rest_bf_effect: float = -1.98
-    long_rest_bf_effect: float = -1.79
-    rate_sd_game: float = 2.63e-05
-    typical_rate_offset: float = 0.0313
-    hook_rate_offset: float = -0.265
+    long_rest_bf_effect: float = -1.84
+    rate_sd_game: float = 0.000203
+    typical_rate_offset: float = 0.0291
+    hook_rate_offset: float = -0.267
     hold: float = 0.045
     hold_spread: float = 0.003  # each quote's hold is uniform on hold ± this
 
@@ -174,20 +180,25 @@ def _prepare(game_logs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _ratio_to_league(
-    events: pd.DataFrame, key: str, q: pd.DataFrame, half_life_days: float, prior_pa: float
+    events: pd.DataFrame,
+    key: str,
+    q: pd.DataFrame,
+    half_life_days: float,
+    prior_pa: float,
+    value: str = "k",
 ) -> pd.Series:
-    """Strikeouts per plate appearance of ``key``'s earlier events (decayed, shrunk toward the league by
-    ``prior_pa`` plate appearances) as a ratio to the league's over the same events."""
-    own = decayed_sums(events, [key], ["k", "pa"], q, half_life_days)
-    league = decayed_sums(events.assign(all=0), ["all"], ["k", "pa"], q, half_life_days)
-    league_rate = (league["k"] / league["pa"]).fillna(0.21)
-    rate = (own["k"] + prior_pa * league_rate) / (own["pa"] + prior_pa)
+    """``value`` (strikeouts) per plate appearance of ``key``'s earlier events (decayed, shrunk toward the
+    league by ``prior_pa`` plate appearances) as a ratio to the league's over the same events."""
+    own = decayed_sums(events, [key], [value, "pa"], q, half_life_days)
+    league = decayed_sums(events.assign(all=0), ["all"], [value, "pa"], q, half_life_days)
+    league_rate = (league[value] / league["pa"]).fillna(0.21)
+    rate = (own[value] + prior_pa * league_rate) / (own["pa"] + prior_pa)
     return (rate / league_rate).clip(0.7, 1.4)
 
 
 def _batting_events(logs: pd.DataFrame, team_games: pd.DataFrame | None) -> pd.DataFrame:
     """One row per team batting per game: the batting team (as ``opponent``, the key the starts use), its
-    strikeouts and plate appearances, and the game's park and plate umpire. From the team games (batting
+    strikeouts, times on base and plate appearances, and the game's park and plate umpire. From the team games (batting
     against all pitchers) when given, else from the starts (batting against the starter)."""
     game = logs.drop_duplicates("game_id").set_index("game_id")[["park_id", "umpire_home_id"]]
     if team_games is not None:
@@ -198,10 +209,14 @@ def _batting_events(logs: pd.DataFrame, team_games: pd.DataFrame | None) -> pd.D
                 "day": _days(team_games["game_date"]),
                 "k": team_games["batting_strikeouts"].astype(float).to_numpy(),
                 "pa": team_games["batting_pa"].astype(float).to_numpy(),
+                "on_base": (team_games["batting_hits"] + team_games["batting_walks"])
+                .astype(float)
+                .to_numpy(),
             }
         )
     else:
-        events = logs[["game_id", "opponent", "day", "k"]].assign(pa=logs["bf"])
+        on_base = (logs["hits_allowed"] + logs["walks"] + logs["hit_batters"]).astype(float)
+        events = logs[["game_id", "opponent", "day", "k"]].assign(pa=logs["bf"], on_base=on_base)
     return events.join(game, on="game_id")
 
 
@@ -273,8 +288,15 @@ def beliefs(
     bf_mean = (work["bf"] + p.bf_prior_starts * league_bf * p.newcomer_bf_factor) / (
         work["n"] + p.bf_prior_starts
     )
+    recent = decayed_sums(logs, ["pitcher_id"], ["bf", "n"], q, RECENT_HALF_LIFE_DAYS)
+    recent_gap = ((recent["bf"] + 2 * bf_mean) / (recent["n"] + 2) - bf_mean).to_numpy()  # role changes
+    on_base = _ratio_to_league(
+        batting.assign(k=batting["on_base"]), "opponent", q, p.opponent_half_life_days, 2000
+    )
     bf_mean = (
         bf_mean
+        + p.recent_bf_weight * recent_gap
+        + p.opponent_on_base_bf_effect * np.log(on_base)
         + p.home_bf_effect * home
         + p.late_season_bf_effect * late
         + p.first_start_bf_effect * (season.to_numpy() == 0)
@@ -304,8 +326,8 @@ def batters_components(bf_mean: np.ndarray, params: MarketParams = PARAMS) -> li
 
     * the typical start: a rounded normal ``bf_shift`` above the expectation, its SD growing by
       ``bf_sd_slope`` per batter below 23 expected (short workloads are less predictable);
-    * the early hook (``early_prob``): a rounded normal ``early_drop`` batters lower (knocked out, pitch
-      count), and the early exit (``short_exit_prob``: uniform on 1..short_exit_max_bf; injury, ejection,
+    * the early hook (``early_prob``, fading in from 9 to 18 expected batters: an opener is not knocked
+      out early): a rounded normal ``early_drop`` batters lower (knocked out, pitch count), and the early exit (``short_exit_prob``: uniform on 1..short_exit_max_bf; injury, ejection,
       rain). A pitcher who is knocked out was not striking batters out: these components' strikeout rate
       is ``hook_rate_offset`` lower (log), the typical start's ``typical_rate_offset`` higher.
     """
@@ -316,10 +338,12 @@ def batters_components(bf_mean: np.ndarray, params: MarketParams = PARAMS) -> li
     hook = discrete_normal_pmf(mean - p.early_drop, np.full(len(mean), p.early_sd), 0, MAX_BATTERS)
     short = np.zeros(MAX_BATTERS + 1)
     short[1 : p.short_exit_max_bf + 1] = 1.0 / p.short_exit_max_bf
-    typical_share = 1.0 - p.early_prob - p.short_exit_prob
+    # an opener planned for a few batters is not "knocked out early": the hook fades in with the workload
+    early = p.early_prob * np.clip((mean - HOOK_FROM_BF) / HOOK_FULL_OVER_BF, 0.0, 1.0)[:, None]
+    typical_share = 1.0 - early - p.short_exit_prob
     return [
         (typical_share * typical, p.typical_rate_offset),
-        (p.early_prob * hook + p.short_exit_prob * short[None, :], p.hook_rate_offset),
+        (early * hook + p.short_exit_prob * short[None, :], p.hook_rate_offset),
     ]
 
 
