@@ -160,6 +160,14 @@ def report(name: str, lines: pd.DataFrame, first_pitch: pd.DataFrame, results: p
     print(table.assign(diff=table["observed"] - table["mean_p_over"]).round(3).to_string())
 
 
+def pooled_calibration(name: str, lines: pd.DataFrame, results: pd.DataFrame) -> None:
+    """The calibration table over many more starts (one season's deciles have an SE of ~2.3 points)."""
+    p_over, _ = no_vig_probabilities(lines["over_odds"], lines["under_odds"])
+    table = calibration(lines.assign(p_over=p_over).merge(results, on=KEYS))
+    print(f"\n{name}: no-vig P(over) by decile (pushes left out)")
+    print(table.assign(diff=table["observed"] - table["mean_p_over"]).round(3).to_string())
+
+
 def demo(warehouse: Path) -> None:
     data = generate(SEED)
     first_pitch = data.probable_starters[[*KEYS, "first_pitch_at"]]
@@ -167,6 +175,11 @@ def demo(warehouse: Path) -> None:
     results = data.game_logs[[*KEYS, "strikeouts"]]
     report("demo league 2026 (draftkings; fanduel alike)", season, first_pitch, results, "draftkings",
            system_predictions(warehouse, 2026))  # fmt: skip
+    more = generate(SEED, seasons=(2025, 2026, 2027, 2028))
+    lines = more.strikeout_lines.merge(more.probable_starters[[*KEYS, "first_pitch_at"]], on=KEYS)
+    lines = lines[(lines["captured_at"] < lines["first_pitch_at"]) & (lines["bookmaker"] == "draftkings")]
+    pooled_calibration("demo 2025-2028, every draftkings capture before first pitch", lines,
+                       more.game_logs[[*KEYS, "strikeouts"]])  # fmt: skip
 
 
 def real(warehouse: Path) -> None:
@@ -179,6 +192,9 @@ def real(warehouse: Path) -> None:
     full = market_lines(starts, [2022], team_games=team_games)
     report("real 2022, sharp book with 2014-2022 history and team games", full, first_pitch, results,
            "synthetic_market", systems)  # fmt: skip
+    opens = market_lines(starts, list(range(2016, 2023)), team_games=team_games).iloc[::2]
+    pooled_calibration("real 2016-2022 opens (parameters fitted on 2014-2021: 2022 is out of sample)", opens,
+                       results)  # fmt: skip
     recent = starts[starts["season"] >= 2021]
     evaluate = market_lines(recent, [2022])  # what `kzone evaluate` passes today: 2021-2022 starts only
     report("real 2022, sharp book as kzone evaluate calls it (2021-2022 starts, no team games)", evaluate,
