@@ -315,6 +315,8 @@ def _schedule(rng: np.random.Generator, start: date, end: date) -> list[tuple[da
 
 
 UMPIRES = 89
+UMPIRE_K_SD = 0.03  # spread of the umpires' strikeout multipliers
+MANAGER_LEASH_SD = 0.05  # spread of the managers' leashes (multiplier of their starters' batters faced)
 RELIEVER_K_RATE = 0.215  # relievers strike out more batters per PA than starters
 BULLPEN_NORMAL_OUTS_3D = 30  # relief outs of a typical three days; more keeps tomorrow's starter in longer
 
@@ -340,14 +342,15 @@ class _Context:
     def __init__(self, seed: int) -> None:
         self.rng = np.random.default_rng([seed, 13])
         # centred draws: the league's mean strikeouts and workload stay where the starters put them
-        umpire_k = _centred(self.rng.normal(0.0, 0.03, UMPIRES), 0.08)
+        umpire_k = _centred(self.rng.normal(0.0, UMPIRE_K_SD, UMPIRES), 0.08)
         self.umpire_k = {f"ump{u:03d}": 1.0 + float(f) for u, f in enumerate(umpire_k, start=1)}
         self.managers: dict[str, str] = {}
         self.leash: dict[str, float] = {}
         self.hired = 0
         self.changes: dict[str, date] = {}
         self.relief: dict[str, list[tuple[date, int]]] = {t: [] for t in TEAMS}
-        for team, leash in zip(TEAMS, _centred(self.rng.normal(0.0, 0.05, len(TEAMS)), 0.12), strict=True):
+        leashes = _centred(self.rng.normal(0.0, MANAGER_LEASH_SD, len(TEAMS)), 0.12)
+        for team, leash in zip(TEAMS, leashes, strict=True):
             self._hire(team, 1.0 + float(leash))
 
     def _hire(self, team: str, leash: float | None = None) -> None:
@@ -464,13 +467,17 @@ def demo_book(seed: int, pitchers: list[Pitcher], seasons: tuple[int, ...]) -> D
     rate_prior = {y: (float(rates[y].mean()), float(rates[y].std())) for y in seasons}
     change = np.concatenate([rates[y] - rates[y - 1] for y in seasons])
     workloads = np.array([p.bf_mean for p in pitchers])
+    workload_sd = float(
+        np.hypot(workloads.std(), workloads.mean() * MANAGER_LEASH_SD)
+    )  # x his manager's leash
     return DemoBook(
         seed,
         rate_prior,
-        (float(workloads.mean()), float(workloads.std())),
+        (float(workloads.mean()), workload_sd),
         float(np.var(change)),
-        opponent_sd=0.06,  # the spreads the league draws its team and park multipliers with (below)
+        opponent_sd=0.06,  # the spreads the league draws its multipliers with (generate, _Context)
         park_sd=0.03,
+        umpire_sd=UMPIRE_K_SD,
     )
 
 
@@ -662,11 +669,12 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                     first_pitch=first_pitch,
                     opponent=opp,
                     park=home,
+                    umpire=umpire,
                     log_rate=math.log(starter.k_rate_in(season)),
                     log_platoon=math.log(platoon_mult),
                     log_platoon_expected=expected_lineup,
                     lineup_var=lineup_var,
-                    bf_mean=starter.bf_mean,
+                    workload_shift=context.workload_shift(team, game_day),
                     season=season,
                     captures=captures,
                     late_capture=bool(rng.random() < 0.03),  # a capture after first pitch: must be ignored

@@ -105,11 +105,12 @@ class _Start:
     first_pitch: datetime
     opponent: str
     park: str
+    umpire: str  # the home-plate umpire (announced with the probable starters)
     log_rate: float  # log true season strikeout rate per batter
     log_platoon: float  # log platoon multiplier of the actual lineup
     log_platoon_expected: float  # its mean over the lineups the opponent may announce
     lineup_var: float  # its variance over those lineups
-    bf_mean: float
+    workload_shift: float  # batters faced added by his bullpen's last three days (known at the close)
     season: int
     captures: list[tuple[datetime, int]]  # (captured at, number of books)
     late_capture: bool
@@ -127,6 +128,7 @@ class DemoBook:
     season_change_var: float  # variance of a pitcher's log rate change from one season to the next
     opponent_sd: float  # spread of the teams' log strikeout multipliers as batters
     park_sd: float  # spread of the parks' log strikeout multipliers
+    umpire_sd: float  # spread of the home-plate umpires' log strikeout multipliers
     starts: list[_Start] = field(default_factory=list)
     _lines: pd.DataFrame | None = None
 
@@ -212,9 +214,10 @@ class DemoBook:
             events, ["pitcher_id", "season"], values, q.assign(season=q["season"] - 1), NO_DECAY
         )
         counts = events.assign(bf=events["batters_faced"].astype(float), all=0)
-        q = q.assign(opponent=st["opponent"], park=st["park"], all=0)
+        q = q.assign(opponent=st["opponent"], park=st["park"], umpire=st["umpire"], all=0)
         opponent = decayed_sums(counts, ["opponent"], ["k", "bf"], q, NO_DECAY)
         park = decayed_sums(counts, ["park"], ["k", "bf"], q, NO_DECAY)
+        umpire = decayed_sums(counts, ["umpire"], ["k", "bf"], q, NO_DECAY)
         league = decayed_sums(counts, ["all"], ["k", "bf"], q, NO_DECAY)
         return pd.concat(
             [
@@ -222,18 +225,19 @@ class DemoBook:
                 last.add_prefix("last_"),
                 opponent.add_prefix("opp_"),
                 park.add_prefix("park_"),
+                umpire.add_prefix("umpire_"),
                 league.add_prefix("league_"),
             ],
             axis=1,
         )
 
     def _context(self, history: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """The book's estimate of log(opponent x park multiplier) and its variance: each factor's
+        """The book's estimate of log(opponent x park x umpire multiplier) and its variance: each factor's
         strikeouts per batter over the earlier starts, relative to the league's, shrunk toward 1 by the
         league's known spread of factors (normal approximation on the log scale)."""
         league = ((history["league_k"] + 1.0) / (history["league_bf"] + 5.0)).to_numpy()
         mean, var = np.zeros(len(history)), np.zeros(len(history))
-        for part, sd in (("opp_", self.opponent_sd), ("park_", self.park_sd)):
+        for part, sd in (("opp_", self.opponent_sd), ("park_", self.park_sd), ("umpire_", self.umpire_sd)):
             k, bf = history[part + "k"].to_numpy(), history[part + "bf"].to_numpy()
             expected = bf * league
             observed = np.log((k + 0.5) / (expected + 0.5))  # variance ~ 1 / expected strikeouts
@@ -253,6 +257,7 @@ class DemoBook:
         close = (quotes["level"] == "close").to_numpy()
         context = context + np.where(close, st["log_platoon"], st["log_platoon_expected"])
         lineup_var = context_var + np.where(close, 0.0, st["lineup_var"])
+        bf_mean = bf_mean + np.where(close, st["workload_shift"], 0.0)  # the bullpen's last three box scores
         typical = discrete_normal_pmf(bf_mean, np.sqrt(BF_SD**2 + bf_var), *BF_BOUNDS)
         short = np.zeros(typical.shape[1])
         short[SHORT_START_BF[0] : SHORT_START_BF[1] + 1] = 1.0 / (SHORT_START_BF[1] - SHORT_START_BF[0] + 1)

@@ -127,7 +127,9 @@ def test_the_close_knows_more_than_the_open(priced: pd.DataFrame) -> None:
 def _small_book(results: dict[int, tuple[int, int]] | None = None) -> DemoBook:
     """Two pitchers, 30 starts each five days apart, priced by a demo book; ``results`` rewrites the
     (strikeouts, batters faced) of the starts it names."""
-    book = DemoBook(7, {2025: (-1.5, 0.18)}, (23.0, 2.2), 0.01, opponent_sd=0.06, park_sd=0.03)
+    book = DemoBook(
+        7, {2025: (-1.5, 0.18)}, (23.0, 2.2), 0.01, opponent_sd=0.06, park_sd=0.03, umpire_sd=0.03
+    )
     rng = np.random.default_rng(3)
     for n in range(60):
         day = date(2025, 4, 1) + timedelta(days=5 * (n // 2))
@@ -141,11 +143,12 @@ def _small_book(results: dict[int, tuple[int, int]] | None = None) -> DemoBook:
             first_pitch=first_pitch,
             opponent="BBB",
             park="AAA",
+            umpire=f"ump{n % 7:03d}",
             log_rate=np.log(0.2 + 0.05 * (n % 2)),
             log_platoon=0.0,
             log_platoon_expected=0.0,
             lineup_var=0.0,
-            bf_mean=23.0,
+            workload_shift=0.5,
             season=2025,
             captures=[(first_pitch - timedelta(hours=25), 2), (first_pitch - timedelta(hours=2), 2)],
             late_capture=n == 5,
