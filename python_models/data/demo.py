@@ -381,9 +381,11 @@ class _Context:
     def umpire(self) -> str:
         return f"ump{int(self.rng.integers(1, UMPIRES + 1)):03d}"
 
-    def workload_shift(self, team: str, day: date) -> float:
-        """Batters faced added to the starter's mean: the bullpen's relief outs of D-3 .. D-1 above normal."""
-        recent = sum(outs for d, outs in self.relief[team] if 1 <= (day - d).days <= 3)
+    def workload_shift(self, team: str, day: date, unknown_days: int = 0) -> float:
+        """Batters faced added to the starter's mean: the bullpen's relief outs of D-3 .. D-1 above normal
+        (as seen before the last ``unknown_days`` of those games are played: they count as normal days)."""
+        recent = sum(outs for d, outs in self.relief[team] if 1 + unknown_days <= (day - d).days <= 3)
+        recent += unknown_days * BULLPEN_NORMAL_OUTS_3D / 3
         return float(np.clip(0.05 * (recent - BULLPEN_NORMAL_OUTS_3D), -1.5, 1.5))
 
     def bullpen(self, side: _Side, day: date, game_outs: int, k_rate: float) -> None:
@@ -675,6 +677,7 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                     log_platoon_expected=expected_lineup,
                     lineup_var=lineup_var,
                     workload_shift=context.workload_shift(team, game_day),
+                    workload_shift_open=context.workload_shift(team, game_day, unknown_days=1),
                     season=season,
                     captures=captures,
                     late_capture=bool(rng.random() < 0.03),  # a capture after first pitch: must be ignored

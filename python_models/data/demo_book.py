@@ -8,11 +8,14 @@ prices from what a well-run book knows, and its P(over) integrates over its own 
 posterior), so it is calibrated:
 
 * **the process** (how a start is drawn, not the draws) and the league's spread of true rates, workloads,
-  team and park multipliers (its priors); the lineup's platoon multiplier once the lineup is announced,
-  before that the distribution of the lineups the opponent may announce;
+  team, park and umpire multipliers and managers' leashes (its priors); the lineup's platoon multiplier
+  once the lineup is announced, before that the distribution of the lineups the opponent may announce;
+  the bullpen's workload of the last three days (the box scores: on game day all three, at the open the
+  two before, the previous day's game counted as a normal one);
 * **the record**: every earlier start of the pitcher this season and last (strikeouts, batters faced, the
   platoon multiplier of each game; last season counts less, the true rate drifted since), and every
-  earlier start against the opponent and at the park, from which it estimates their multipliers. This is
+  earlier start against the opponent, at the park and under the umpire, from which it estimates their
+  multipliers. This is
   all the prediction systems learn from, and the book uses it as a Bayesian would: a system has no
   information the book lacks, so it has no edge (``benchmarks/market_quality.py``: hit rate ≈ 53% on
   juiced favourites, ROI ≈ minus the hold);
@@ -110,7 +113,8 @@ class _Start:
     log_platoon: float  # log platoon multiplier of the actual lineup
     log_platoon_expected: float  # its mean over the lineups the opponent may announce
     lineup_var: float  # its variance over those lineups
-    workload_shift: float  # batters faced added by his bullpen's last three days (known at the close)
+    workload_shift: float  # batters faced added by his bullpen's last three days (known on game day)
+    workload_shift_open: float  # the same as the open sees it (the day before's game not played yet)
     season: int
     captures: list[tuple[datetime, int]]  # (captured at, number of books)
     late_capture: bool
@@ -257,7 +261,9 @@ class DemoBook:
         close = (quotes["level"] == "close").to_numpy()
         context = context + np.where(close, st["log_platoon"], st["log_platoon_expected"])
         lineup_var = context_var + np.where(close, 0.0, st["lineup_var"])
-        bf_mean = bf_mean + np.where(close, st["workload_shift"], 0.0)  # the bullpen's last three box scores
+        opened = (quotes["level"] == "open").to_numpy()
+        shift = np.where(opened, st["workload_shift_open"], st["workload_shift"])  # the bullpen's box scores
+        bf_mean = bf_mean + shift
         typical = discrete_normal_pmf(bf_mean, np.sqrt(BF_SD**2 + bf_var), *BF_BOUNDS)
         short = np.zeros(typical.shape[1])
         short[SHORT_START_BF[0] : SHORT_START_BF[1] + 1] = 1.0 / (SHORT_START_BF[1] - SHORT_START_BF[0] + 1)

@@ -149,6 +149,7 @@ def _small_book(results: dict[int, tuple[int, int]] | None = None) -> DemoBook:
             log_platoon_expected=0.0,
             lineup_var=0.0,
             workload_shift=0.5,
+            workload_shift_open=0.2,
             season=2025,
             captures=[(first_pitch - timedelta(hours=25), 2), (first_pitch - timedelta(hours=2), 2)],
             late_capture=n == 5,
