@@ -12,9 +12,11 @@ For the demo league's books (``python_models/data/demo_book.py``, season 2026) a
 * the no-vig P(over) by decile (mean predicted, observed over rate, count; pushes left out) and its Brier
   score, the hold (sum of implied probabilities), the over prices, the share of half-point lines and the
   movement from open to close;
-* the product's own pick rule (``predictors.decision.decide``) run against the pick-time line: picks,
-  share of starts picked, hit rate, ROI. Against a sharp book a system without an edge shows a hit rate
-  near 50% and an ROI near minus the hold.
+* the naive pick rule (``predictors.decision.decide`` with the system's own P(over), i.e. a market
+  blend of weight 1) run against the pick-time line: picks, share of starts picked, hit rate, ROI. Against
+  a sharp book a system without an edge shows an ROI near minus the hold (the hit rate can sit a little
+  above 50%: the picks lean to the favoured, juiced side);
+* the product's own verdict where the warehouse holds it: ``market_comparison`` (market-aware picks).
 
 Run: ``.venv/bin/python benchmarks/market_quality.py [--demo-warehouse P] [--real-warehouse P]``.
 The real-data part needs ../shared/data/retrosheet_starters:
@@ -36,6 +38,7 @@ from python_models.config import PROJECT_ROOT, load_settings
 from python_models.data.demo import SEED, generate
 from python_models.data.market import first_pitch_utc, market_lines
 from python_models.predictors.decision import decide
+from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.markets import implied_probability, no_vig_probabilities, payout_per_unit
 
 REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "retrosheet_starters"
@@ -75,6 +78,26 @@ def system_predictions(warehouse: Path, season: int) -> pd.DataFrame:
     return frame
 
 
+def market_comparison(warehouse: Path) -> pd.DataFrame:
+    """The product's own system-vs-book table for the whole window (empty without the warehouse or view)."""
+    import duckdb
+
+    if not warehouse.exists():
+        return pd.DataFrame()
+    columns = (
+        "system_id, system_mae, book_line_mae, system_brier, book_brier, pick_brier, n_picks, share_picked, "
+        "hit_rate, hit_rate_ci_low, hit_rate_ci_high, roi, roi_ci_low, roi_ci_high, mean_line_move_toward_pick, "
+        "share_beat_close"
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        try:
+            return con.execute(
+                f"select {columns} from mlb_predictions.market_comparison where period_grain = 'all' order by 1"
+            ).df()
+        except duckdb.Error:
+            return pd.DataFrame()
+
+
 def calibration(line: pd.DataFrame) -> pd.DataFrame:
     decided = line[line["strikeouts"] != line["strikeouts_line"]]
     over = (decided["strikeouts"] > decided["strikeouts_line"]).astype(float)
@@ -86,7 +109,7 @@ def calibration(line: pd.DataFrame) -> pd.DataFrame:
 
 
 def report(name: str, lines: pd.DataFrame, first_pitch: pd.DataFrame, results: pd.DataFrame, book: str,
-           systems: pd.DataFrame) -> None:  # fmt: skip
+           systems: pd.DataFrame, comparison: pd.DataFrame | None = None) -> None:  # fmt: skip
     print(f"\n=== {name} ===")
     p_all, _ = no_vig_probabilities(lines["over_odds"], lines["under_odds"])
     hold = implied_probability(lines["over_odds"]) + implied_probability(lines["under_odds"])
@@ -142,6 +165,7 @@ def report(name: str, lines: pd.DataFrame, first_pitch: pd.DataFrame, results: p
             picked = decide(
                 mine.assign(feature_coverage_pct=mine["feature_coverage_pct"].fillna(100.0), red_flags=[[]] * len(mine)),
                 settings,
+                blend=MarketBlend(weight=1.0),  # the system's own probability: no market awareness
             )  # fmt: skip
             bet = picked[picked["recommendation"].isin(["OVER", "UNDER"])]
             k, line = bet["actual_strikeouts"], bet["strikeouts_line"]
@@ -152,9 +176,14 @@ def report(name: str, lines: pd.DataFrame, first_pitch: pd.DataFrame, results: p
             profit = np.where(push, 0.0, np.where(won, payout_per_unit(odds), -1.0))
             decided = ~push
             print(
-                f"  {system_id:<13} MAE {mae:.4f}; picks vs the pick-time line {len(bet):,} "
+                f"  {system_id:<16} MAE {mae:.4f}; naive picks vs the pick-time line {len(bet):,} "
                 f"({len(bet) / len(mine):.1%} of starts), hit rate {won[decided].mean():.3f}, ROI {profit.mean():+.3f}"
             )
+    if comparison is not None and not comparison.empty:
+        print(
+            "\nthe product's market_comparison (market-aware picks against this book, as graded in the warehouse):"
+        )
+        print(comparison.round(4).to_string(index=False))
     table = calibration(moments["pick time"].merge(starts[KEYS], on=KEYS))
     print("\nno-vig P(over) of the pick-time line by decile (pushes left out):")
     print(table.assign(diff=table["observed"] - table["mean_p_over"]).round(3).to_string())
@@ -174,7 +203,7 @@ def demo(warehouse: Path) -> None:
     season = data.strikeout_lines[pd.to_datetime(data.strikeout_lines["game_date"]).dt.year == 2026]
     results = data.game_logs[[*KEYS, "strikeouts"]]
     report("demo league 2026 (draftkings; fanduel alike)", season, first_pitch, results, "draftkings",
-           system_predictions(warehouse, 2026))  # fmt: skip
+           system_predictions(warehouse, 2026), market_comparison(warehouse))  # fmt: skip
     more = generate(SEED, seasons=(2025, 2026, 2027, 2028))
     lines = more.strikeout_lines.merge(more.probable_starters[[*KEYS, "first_pitch_at"]], on=KEYS)
     lines = lines[(lines["captured_at"] < lines["first_pitch_at"]) & (lines["bookmaker"] == "draftkings")]

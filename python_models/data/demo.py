@@ -669,6 +669,7 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                     pitcher_id=starter.pitcher_id,
                     pitcher_name=starter.name,
                     first_pitch=first_pitch,
+                    announced_at=probables[-1]["announced_at"],
                     opponent=opp,
                     park=home,
                     umpire=umpire,

@@ -9,7 +9,8 @@ posterior), so it is calibrated:
 
 * **the process** (how a start is drawn, not the draws) and the league's spread of true rates, workloads,
   team, park and umpire multipliers and managers' leashes (its priors); the lineup's platoon multiplier
-  once the lineup is announced, before that the distribution of the lineups the opponent may announce;
+  once announced (the probable starters' announcement carries it, 20-30 h before first pitch; the close
+  always has it), before that the distribution of the lineups the opponent may announce;
   the bullpen's workload of the last three days (the box scores: on game day all three, at the open the
   two before, the previous day's game counted as a normal one);
 * **the record**: every earlier start of the pitcher this season and last (strikeouts, batters faced, the
@@ -106,6 +107,7 @@ class _Start:
     pitcher_id: str
     pitcher_name: str
     first_pitch: datetime
+    announced_at: datetime  # the probable starters' announcement (with the lineup's handedness)
     opponent: str
     park: str
     umpire: str  # the home-plate umpire (announced with the probable starters)
@@ -258,9 +260,12 @@ class DemoBook:
         log_rate_mean, log_rate_var = self._rate_posterior(st, quotes, history)
         bf_mean, bf_var = self._workload_posterior(history)
         context, context_var = self._context(history)
-        close = (quotes["level"] == "close").to_numpy()
-        context = context + np.where(close, st["log_platoon"], st["log_platoon_expected"])
-        lineup_var = context_var + np.where(close, 0.0, st["lineup_var"])
+        # the probable starters' announcement carries the lineup's handedness (the close always has it)
+        known = (quotes["level"] == "close").to_numpy() | (
+            quotes["captured_at"] >= st["announced_at"]
+        ).to_numpy()
+        context = context + np.where(known, st["log_platoon"], st["log_platoon_expected"])
+        lineup_var = context_var + np.where(known, 0.0, st["lineup_var"])
         opened = (quotes["level"] == "open").to_numpy()
         shift = np.where(opened, st["workload_shift_open"], st["workload_shift"])  # the bullpen's box scores
         bf_mean = bf_mean + shift

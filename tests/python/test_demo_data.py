@@ -141,6 +141,7 @@ def _small_book(results: dict[int, tuple[int, int]] | None = None) -> DemoBook:
             pitcher_id=f"p{n % 2}",
             pitcher_name=f"Pitcher {n % 2}",
             first_pitch=first_pitch,
+            announced_at=first_pitch - timedelta(hours=22),
             opponent="BBB",
             park="AAA",
             umpire=f"ump{n % 7:03d}",
