@@ -199,17 +199,23 @@ class DemoBook:
         return pd.DataFrame(rows)
 
     def _history(self, starts: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
-        """Per quote, the pitcher's record before the capture's information cut-off: strikeouts and
-        exposure (batters faced x the game's platoon multiplier) this season and last, the batters faced
-        of his regular-length starts (more than the early-exit maximum), and the strikeouts and batters
-        faced of every earlier start by the opponent's batters, at the park, and in the league."""
+        """Per quote, the record before the capture's information cut-off: the strikeouts and batters faced
+        of every earlier start by the opponent's batters, at the park, under the umpire and in the league;
+        the pitcher's strikeouts and exposure this season and last (batters faced x the multipliers the
+        book put on that game when it was played), and the batters faced of his regular-length starts
+        (more than the early-exit maximum)."""
         events = starts.assign(
             day=_days(starts["game_date"]),
             k=starts["strikeouts"].astype(float),
-            exposure=starts["batters_faced"] * np.exp(starts["log_platoon"]),
+            bf=starts["batters_faced"].astype(float),
             regular=(starts["batters_faced"] > SHORT_START_BF[1]).astype(float),
+            all=0,
         )
-        events["bf_regular"] = events["batters_faced"] * events["regular"]
+        events["bf_regular"] = events["bf"] * events["regular"]
+        played = events[["opponent", "park", "umpire", "all"]].assign(cutoff=events["day"])
+        context, _ = self._context(_factor_counts(events, played))  # as the book saw each game
+        events["exposure"] = events["bf"] * np.exp(events["log_platoon"].to_numpy() + context)
+
         st = starts.loc[quotes["start"]].reset_index(drop=True)
         # the open (the day before) cannot know the previous day's night games: it sees two days back
         cutoff = _days(st["game_date"]) - (quotes["level"] == "open").to_numpy()
@@ -219,23 +225,10 @@ class DemoBook:
         last = decayed_sums(
             events, ["pitcher_id", "season"], values, q.assign(season=q["season"] - 1), NO_DECAY
         )
-        counts = events.assign(bf=events["batters_faced"].astype(float), all=0)
-        q = q.assign(opponent=st["opponent"], park=st["park"], umpire=st["umpire"], all=0)
-        opponent = decayed_sums(counts, ["opponent"], ["k", "bf"], q, NO_DECAY)
-        park = decayed_sums(counts, ["park"], ["k", "bf"], q, NO_DECAY)
-        umpire = decayed_sums(counts, ["umpire"], ["k", "bf"], q, NO_DECAY)
-        league = decayed_sums(counts, ["all"], ["k", "bf"], q, NO_DECAY)
-        return pd.concat(
-            [
-                this.add_prefix("this_"),
-                last.add_prefix("last_"),
-                opponent.add_prefix("opp_"),
-                park.add_prefix("park_"),
-                umpire.add_prefix("umpire_"),
-                league.add_prefix("league_"),
-            ],
-            axis=1,
+        factors = _factor_counts(
+            events, q.assign(opponent=st["opponent"], park=st["park"], umpire=st["umpire"], all=0)
         )
+        return pd.concat([this.add_prefix("this_"), last.add_prefix("last_"), factors], axis=1)
 
     def _context(self, history: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """The book's estimate of log(opponent x park x umpire multiplier) and its variance: each factor's
@@ -333,6 +326,21 @@ class DemoBook:
         total = (history["this_bf_regular"] + history["last_bf_regular"]).to_numpy()
         precision = 1 / tau**2 + n / BF_SD**2
         return (mu / tau**2 + total / BF_SD**2) / precision, 1 / precision
+
+
+def _factor_counts(events: pd.DataFrame, q: pd.DataFrame) -> pd.DataFrame:
+    """Strikeouts and batters faced of the earlier starts by each query's opponent, at its park, under its
+    umpire, and in the league (columns opp_k, opp_bf, park_k, ..., league_bf)."""
+    parts = [
+        decayed_sums(events, [key], ["k", "bf"], q, NO_DECAY).add_prefix(prefix)
+        for key, prefix in (
+            ("opponent", "opp_"),
+            ("park", "park_"),
+            ("umpire", "umpire_"),
+            ("all", "league_"),
+        )
+    ]
+    return pd.concat(parts, axis=1)
 
 
 def _days(dates: pd.Series) -> np.ndarray:
