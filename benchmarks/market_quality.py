@@ -224,9 +224,8 @@ def real(warehouse: Path) -> None:
     opens = market_lines(starts, list(range(2016, 2023)), team_games=team_games).iloc[::2]
     pooled_calibration("real 2016-2022 opens (parameters fitted on 2014-2021: 2022 is out of sample)", opens,
                        results)  # fmt: skip
-    recent = starts[starts["season"] >= 2021]
-    evaluate = market_lines(recent, [2022])  # what `kzone evaluate` passes today: 2021-2022 starts only
-    report("real 2022, sharp book as kzone evaluate calls it (2021-2022 starts, no team games)", evaluate,
+    evaluate = market_lines(starts, [2022])  # what `kzone evaluate` passes today: every season, no team games
+    report("real 2022, sharp book as kzone evaluate calls it (2014-2022 starts, no team games)", evaluate,
            first_pitch, results, "synthetic_market", systems)  # fmt: skip
 
 
