@@ -25,6 +25,9 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
+from python_models.data import demo_book as demo_book_module
+from python_models.data.demo_book import DemoBook, capture_hours, lineup_moments
+
 SEED = 20260107
 SEASONS = {2025: (date(2025, 3, 27), date(2025, 9, 28)), 2026: (date(2026, 3, 26), date(2026, 9, 27))}
 LEGACY_SEASON = 2025
@@ -68,7 +71,7 @@ TEAMS = [
     "TOR",
     "WAS",
 ]
-BOOKMAKERS = ("draftkings", "fanduel")
+BOOKMAKERS = demo_book_module.BOOKMAKERS
 LEGACY_V1 = "mlb_pitcher_strikeouts_v1_20260107"
 LEGACY_V1_6 = "mlb_pitcher_strikeouts_v1_6_rolling_20260115_131149"
 FIRST = [
@@ -312,6 +315,8 @@ def _schedule(rng: np.random.Generator, start: date, end: date) -> list[tuple[da
 
 
 UMPIRES = 89
+UMPIRE_K_SD = 0.03  # spread of the umpires' strikeout multipliers
+MANAGER_LEASH_SD = 0.05  # spread of the managers' leashes (multiplier of their starters' batters faced)
 RELIEVER_K_RATE = 0.215  # relievers strike out more batters per PA than starters
 BULLPEN_NORMAL_OUTS_3D = 30  # relief outs of a typical three days; more keeps tomorrow's starter in longer
 
@@ -337,14 +342,15 @@ class _Context:
     def __init__(self, seed: int) -> None:
         self.rng = np.random.default_rng([seed, 13])
         # centred draws: the league's mean strikeouts and workload stay where the starters put them
-        umpire_k = _centred(self.rng.normal(0.0, 0.03, UMPIRES), 0.08)
+        umpire_k = _centred(self.rng.normal(0.0, UMPIRE_K_SD, UMPIRES), 0.08)
         self.umpire_k = {f"ump{u:03d}": 1.0 + float(f) for u, f in enumerate(umpire_k, start=1)}
         self.managers: dict[str, str] = {}
         self.leash: dict[str, float] = {}
         self.hired = 0
         self.changes: dict[str, date] = {}
         self.relief: dict[str, list[tuple[date, int]]] = {t: [] for t in TEAMS}
-        for team, leash in zip(TEAMS, _centred(self.rng.normal(0.0, 0.05, len(TEAMS)), 0.12), strict=True):
+        leashes = _centred(self.rng.normal(0.0, MANAGER_LEASH_SD, len(TEAMS)), 0.12)
+        for team, leash in zip(TEAMS, leashes, strict=True):
             self._hire(team, 1.0 + float(leash))
 
     def _hire(self, team: str, leash: float | None = None) -> None:
@@ -375,9 +381,11 @@ class _Context:
     def umpire(self) -> str:
         return f"ump{int(self.rng.integers(1, UMPIRES + 1)):03d}"
 
-    def workload_shift(self, team: str, day: date) -> float:
-        """Batters faced added to the starter's mean: the bullpen's relief outs of D-3 .. D-1 above normal."""
-        recent = sum(outs for d, outs in self.relief[team] if 1 <= (day - d).days <= 3)
+    def workload_shift(self, team: str, day: date, unknown_days: int = 0) -> float:
+        """Batters faced added to the starter's mean: the bullpen's relief outs of D-3 .. D-1 above normal
+        (as seen before the last ``unknown_days`` of those games are played: they count as normal days)."""
+        recent = sum(outs for d, outs in self.relief[team] if 1 + unknown_days <= (day - d).days <= 3)
+        recent += unknown_days * BULLPEN_NORMAL_OUTS_3D / 3
         return float(np.clip(0.05 * (recent - BULLPEN_NORMAL_OUTS_3D), -1.5, 1.5))
 
     def bullpen(self, side: _Side, day: date, game_outs: int, k_rate: float) -> None:
@@ -454,6 +462,41 @@ def _with_pregame_facts(
     return probables.merge(facts, on=["game_id", "team"], how="left", validate="one_to_one")
 
 
+def demo_book(seed: int, pitchers: list[Pitcher], seasons: tuple[int, ...]) -> DemoBook:
+    """The league's sportsbooks, with the league's spread of true rates and workloads as their prior and
+    the spread of a pitcher's rate change between seasons (how much last season tells about this one)."""
+    rates = {y: np.log([p.k_rate_in(y) for p in pitchers]) for y in (*seasons, min(seasons) - 1)}
+    rate_prior = {y: (float(rates[y].mean()), float(rates[y].std())) for y in seasons}
+    change = np.concatenate([rates[y] - rates[y - 1] for y in seasons])
+    workloads = np.array([p.bf_mean for p in pitchers])
+    workload_sd = float(
+        np.hypot(workloads.std(), workloads.mean() * MANAGER_LEASH_SD)
+    )  # x his manager's leash
+    return DemoBook(
+        seed,
+        rate_prior,
+        (float(workloads.mean()), workload_sd),
+        float(np.var(change)),
+        opponent_sd=0.06,  # the spreads the league draws its multipliers with (generate, _Context)
+        park_sd=0.03,
+        umpire_sd=UMPIRE_K_SD,
+    )
+
+
+def _with_book_lines(legacy: pd.DataFrame, book: DemoBook) -> pd.DataFrame:
+    """The legacy system's rows with the line it saw (the book's last capture before the row was created)
+    and the edge and recommendation that follow from it."""
+    if legacy.empty:
+        return legacy
+    line = book.lines_at(legacy["strikeouts_line"], legacy["created_at"])
+    edge = legacy["predicted_strikeouts"].to_numpy() - line
+    return legacy.assign(
+        strikeouts_line=line,
+        edge=np.round(edge, 2),
+        recommendation=np.where(edge >= 0.5, "OVER", np.where(edge <= -0.5, "UNDER", "PASS")),
+    )
+
+
 def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> DemoData:
     """Build the whole demo deterministically from ``seed`` (more ``seasons`` for scaling benchmarks)."""
     rng = np.random.default_rng(seed)
@@ -464,7 +507,8 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
     park_k = {t: float(np.clip(rng.normal(1.0, 0.03), 0.93, 1.07)) for t in TEAMS}
 
     context = _Context(seed)
-    logs, team_games, probables, lines, il_rows, legacy = [], [], [], [], [], []
+    book = demo_book(seed, pitchers, seasons)
+    logs, team_games, probables, il_rows, legacy = [], [], [], [], []
     for season, (start, end) in ((y, season_dates(y)) for y in seasons):
         context.new_season(start, end, first=season == min(seasons))
         # injured-list stints: (pitcher_id) -> (first day, last day, status)
@@ -496,7 +540,6 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                 day += timedelta(days=1)
 
         rotation_pos = {t: int(rng.integers(0, 5)) for t in TEAMS}
-        history: dict[str, list[int]] = {}
         for game_day, home, away in _schedule(rng, start, end):
             game_id = f"{home}{game_day:%Y%m%d}0"
             umpire = context.umpire()
@@ -608,40 +651,40 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                         "announced_at": first_pitch - timedelta(hours=int(rng.integers(20, 30))),
                     }
                 )
-                # The market: a noisy blend of the true mean and recent results, rounded to a line.
-                recent = history.get(starter.pitcher_id, [])[-5:]
-                market = 0.65 * true_mean + 0.35 * (np.mean(recent) if recent else true_mean)
-                market = float(max(market + rng.normal(0, 0.45), 1.2))
-                line = math.floor(market) + 0.5 if rng.random() < 0.88 else float(round(market))
-                line = min(max(line, 1.5), 12.5)
+                # The market: a sharp book priced from this start's truth plus its own noise
+                # (python_models/data/demo_book.py). These are the draws the earlier market made, in the same
+                # order, so every other table of the league is unchanged for a given seed.
+                rng.normal(0, 0.45)
+                rng.random()
                 n_caps = int(rng.integers(1, 4))
+                captures = []
                 for cap in range(n_caps):
-                    captured = first_pitch - timedelta(hours=float(26 - cap * 9 - rng.random() * 2))
-                    drift = float(rng.normal(0, 0.15))
-                    p_over, p_under = poisson_over_under(max(market + drift, 0.5), line)
-                    total = p_over + p_under
-                    for book in BOOKMAKERS[: 1 + int(rng.random() < 0.5)]:
-                        lines.append(
-                            {
-                                "game_id": game_id,
-                                "game_date": game_day,
-                                "pitcher_id": starter.pitcher_id,
-                                "pitcher_name": starter.name,
-                                "bookmaker": book,
-                                "strikeouts_line": line,
-                                "over_odds": american_from_prob(p_over / total * 1.045),
-                                "under_odds": american_from_prob(p_under / total * 1.045),
-                                "captured_at": captured,
-                            }
-                        )
-                if rng.random() < 0.03:  # a capture after first pitch: must be ignored by the features
-                    lines.append(
-                        {
-                            **lines[-1],
-                            "captured_at": first_pitch + timedelta(hours=1),
-                            "strikeouts_line": line + 1,
-                        }
-                    )
+                    hours = capture_hours(cap, n_caps, float(rng.random()))
+                    rng.normal(0, 0.15)
+                    captures.append((first_pitch - timedelta(hours=hours), 1 + int(rng.random() < 0.5)))
+                expected_lineup, lineup_var = lineup_moments(lineup_lefty_share[opp], starter.throws)
+                start_no = book.add(
+                    game_id=game_id,
+                    game_date=game_day,
+                    pitcher_id=starter.pitcher_id,
+                    pitcher_name=starter.name,
+                    first_pitch=first_pitch,
+                    announced_at=probables[-1]["announced_at"],
+                    opponent=opp,
+                    park=home,
+                    umpire=umpire,
+                    log_rate=math.log(starter.k_rate_in(season)),
+                    log_platoon=math.log(platoon_mult),
+                    log_platoon_expected=expected_lineup,
+                    lineup_var=lineup_var,
+                    workload_shift=context.workload_shift(team, game_day),
+                    workload_shift_open=context.workload_shift(team, game_day, unknown_days=1),
+                    season=season,
+                    captures=captures,
+                    late_capture=bool(rng.random() < 0.03),  # a capture after first pitch: must be ignored
+                    strikeouts=k,  # history for the lines of LATER games only
+                    batters_faced=bf,
+                )
                 sides[team] = _Side(
                     team=team,
                     manager_id=manager,
@@ -652,24 +695,20 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                 )
                 reliever_k = RELIEVER_K_RATE * opp_k[opp] * park_k[home] * context.umpire_k[umpire]
                 context.bullpen(sides[team], game_day, game_outs, reliever_k)
-                history.setdefault(starter.pitcher_id, []).append(k)
                 if season == LEGACY_SEASON and game_day >= date(LEGACY_SEASON, 4, 15):
                     pred = float(max(true_mean + rng.normal(0, 0.9), 0.5))
-                    edge = pred - line
                     legacy.append(
                         {
                             "pitcher_lookup": starter.name.lower().replace(" ", "_"),
                             "pitcher_name": starter.name,
                             "game_date": game_day,
                             "predicted_strikeouts": round(pred, 2),
-                            "strikeouts_line": line,
+                            "strikeouts_line": start_no,  # the line it saw: filled in once the book priced
                             "over_odds": -110,
                             "under_odds": -110,
-                            "edge": round(edge, 2),
+                            "edge": np.nan,
                             "confidence": float(round(rng.uniform(50, 85), 1)),
-                            "recommendation": "OVER"
-                            if edge >= 0.5
-                            else ("UNDER" if edge <= -0.5 else "PASS"),
+                            "recommendation": "",
                             "model_version": LEGACY_V1 if game_day < date(2025, 7, 1) else LEGACY_V1_6,
                             "created_at": first_pitch - timedelta(hours=8),
                         }
@@ -677,15 +716,14 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
             team_games.extend(_team_game_rows(game_id, game_day, season, sides[home], sides[away]))
     games = pd.DataFrame(logs)
     team_frame = pd.DataFrame(team_games)
+    lines = book.lines().drop(columns=["start", "first_pitch"])
     return DemoData(
         game_logs=games,
         team_games=team_frame,
         probable_starters=_with_pregame_facts(pd.DataFrame(probables), games, team_frame),
-        strikeout_lines=pd.DataFrame(lines).drop_duplicates(
-            ["game_date", "pitcher_id", "bookmaker", "captured_at"]
-        ),
+        strikeout_lines=lines.drop_duplicates(["game_date", "pitcher_id", "bookmaker", "captured_at"]),
         injured_list=pd.DataFrame(il_rows),
-        legacy_predictions=pd.DataFrame(legacy),
+        legacy_predictions=_with_book_lines(pd.DataFrame(legacy), book),
         first_day=min(season_dates(y)[0] for y in seasons),
         last_day=max(season_dates(y)[1] for y in seasons),
     )
