@@ -219,14 +219,11 @@ def real(warehouse: Path) -> None:
     results = first_pitch[KEYS].assign(strikeouts=starts["strikeouts"].to_numpy())
     systems = system_predictions(warehouse, 2022)
     full = market_lines(starts, [2022], team_games=team_games)
-    report("real 2022, sharp book with 2014-2022 history and team games", full, first_pitch, results,
+    report("real 2022, sharp book as kzone evaluate prices it (2014-2022 starts and team games)", full, first_pitch, results,
            "synthetic_market", systems)  # fmt: skip
     opens = market_lines(starts, list(range(2016, 2023)), team_games=team_games).iloc[::2]
     pooled_calibration("real 2016-2022 opens (parameters fitted on 2014-2021: 2022 is out of sample)", opens,
                        results)  # fmt: skip
-    evaluate = market_lines(starts, [2022])  # what `kzone evaluate` passes today: every season, no team games
-    report("real 2022, sharp book as kzone evaluate calls it (2014-2022 starts, no team games)", evaluate,
-           first_pitch, results, "synthetic_market", systems)  # fmt: skip
 
 
 def main() -> None:

@@ -102,7 +102,9 @@ def prepare(
             result.lines_loaded = load.rows_loaded
             result.lines_quarantined = len(load.quarantined)
         else:
-            lines = market_lines(pd.read_csv(starts), sorted({start.year, end.year}))
+            # the sharp book's history: every earlier start and, when present, the team batting lines
+            batting = pd.read_csv(team_games) if team_games.exists() else None
+            lines = market_lines(pd.read_csv(starts), sorted({start.year, end.year}), team_games=batting)
             lines = lines[(lines["game_date"] >= start) & (lines["game_date"] <= end)]
             typed = validate_frame(lines.astype("string"), STRIKEOUT_LINES, "synthetic sharp book")
             load_frame(wh, STRIKEOUT_LINES, typed, "market_model")

@@ -408,7 +408,6 @@ def dbt_on_emulator(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory
             for uid in sorted(u for u in compiled if u not in models and depth[u] == k):
                 contract_models[uid] = _materialise(warehouse, settings, compiled[uid])
         downstream = _merge_outcomes(rounds)
-        print('DEBUG depth', sorted((v, k) for k, v in depth.items() if k in models)); print('DEBUG rounds', [(o.statuses, len(o.nodes)) for o in rounds]); print('DEBUG contract', sum(1 for e in contract_models.values() if not e), len(contract_models))
     finally:
         warehouse.close()
     return DbtOnEmulator(settings, target, seed, upstream, contract_models, downstream)
