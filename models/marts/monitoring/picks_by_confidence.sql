@@ -36,8 +36,8 @@ banded as (
         result,
         case
             {%- for low in edges[:-1] %}
-                when confidence < {{ edges[loop.index] }}
-                    then '{{ "%02d" | format(low) }}-{{ [edges[loop.index], 100] | min }}'
+                {%- set high = edges[loop.index] %}
+                when confidence < {{ high }} then '{{ "%02d" | format(low) }}-{{ [high, 100] | min }}'
             {%- endfor %}
         end as confidence_band
 
@@ -53,7 +53,7 @@ aggregated as (
         period_label,
         confidence_band,
         count(*) as n_decided_picks,
-        sum(case when result = 'win' then 1 else 0 end) as n_wins
+        cast(sum(case when result = 'win' then 1 else 0 end) as {{ type_int64() }}) as n_wins
 
     from banded
     group by 1, 2, 3, 4

@@ -22,11 +22,64 @@ agreement as (
 
 ),
 
-with_agreement as (
+scored as (
 
     select
-        predictions.*,
-        agreement.agreement_level
+        predictions.system_id,
+        predictions.result,
+        predictions.recommendation,
+        predictions.season,
+        predictions.predicted_strikeouts,
+        predictions.actual_strikeouts,
+        predictions.absolute_error,
+        predictions.count_log_loss,
+        predictions.reference_absolute_error,
+        predictions.reference_strikeouts,
+        predictions.confidence,
+        predictions.p_over,
+        predictions.strikeouts_line,
+        predictions.is_graded,
+        predictions.is_short_start,
+        predictions.prediction_status,
+        predictions.game_date,
+        agreement.agreement_level,
+        cast({{ dbt.date_trunc('month', 'predictions.game_date') }} as date) as month_start,
+        case
+            when predictions.is_graded then predictions.predicted_strikeouts - predictions.actual_strikeouts
+        end as signed_error,
+        case
+            when predictions.is_graded then predictions.reference_strikeouts - predictions.actual_strikeouts
+        end as reference_signed_error,
+        -- Poisson negative log likelihood of the actual count; the mean is floored at 0.01 (log(0)).
+        case
+            when predictions.is_graded
+                then
+                    {{ log_factorial('predictions.actual_strikeouts') }}
+                    + case
+                        when predictions.predicted_strikeouts > 0.01 then predictions.predicted_strikeouts else 0.01
+                    end
+                    - predictions.actual_strikeouts
+                    * ln(
+                        case
+                            when predictions.predicted_strikeouts > 0.01
+                                then predictions.predicted_strikeouts
+                            else 0.01
+                        end
+                    )
+        end as poisson_nll,
+        case
+            when predictions.is_graded and predictions.p_over is not null
+                then case when predictions.actual_strikeouts > predictions.strikeouts_line then 1.0 else 0.0 end
+        end as is_over_outcome,
+        case when predictions.result in ('win', 'loss') then 1 else 0 end as is_decided_pick,
+        case when predictions.result = 'win' then 1 else 0 end as is_win,
+        case when predictions.result = 'push' then 1 else 0 end as is_push,
+        case when predictions.result = 'void' then 1 else 0 end as is_void,
+        case when predictions.result = 'pending' then 1 else 0 end as is_pending,
+        case when predictions.result = 'unresolved' then 1 else 0 end as is_unresolved,
+        case when predictions.prediction_status = 'withdrawn' then 1 else 0 end as is_withdrawn,
+        case when predictions.is_short_start then 1 else 0 end as is_short,
+        case when predictions.recommendation in ('OVER', 'UNDER') then 1 else 0 end as is_pick
 
     from predictions
     left join agreement
@@ -36,76 +89,9 @@ with_agreement as (
 
 ),
 
-scored as (
-
-    select
-        system_id,
-        result,
-        recommendation,
-        season,
-        predicted_strikeouts,
-        actual_strikeouts,
-        absolute_error,
-        count_log_loss,
-        reference_absolute_error,
-        reference_strikeouts,
-        confidence,
-        p_over,
-        strikeouts_line,
-        is_graded,
-        is_short_start,
-        prediction_status,
-        game_date,
-        agreement_level,
-        cast({{ dbt.date_trunc('month', 'game_date') }} as date) as month_start,
-        case when is_graded then predicted_strikeouts - actual_strikeouts end as signed_error,
-        case when is_graded then reference_strikeouts - actual_strikeouts end as reference_signed_error,
-        -- Poisson negative log likelihood of the actual count; the mean is floored at 0.01 (log(0)).
-        case
-            when is_graded
-                then
-                    {{ log_factorial('actual_strikeouts') }}
-                    + case when predicted_strikeouts > 0.01 then predicted_strikeouts else 0.01 end
-                    - actual_strikeouts
-                    * ln(case when predicted_strikeouts > 0.01 then predicted_strikeouts else 0.01 end)
-        end as poisson_nll,
-        case
-            when is_graded and p_over is not null
-                then case when actual_strikeouts > strikeouts_line then 1.0 else 0.0 end
-        end as is_over_outcome,
-        case when result in ('win', 'loss') then 1 else 0 end as is_decided_pick,
-        case when result = 'win' then 1 else 0 end as is_win,
-        case when result = 'push' then 1 else 0 end as is_push,
-        case when result = 'void' then 1 else 0 end as is_void,
-        case when result = 'pending' then 1 else 0 end as is_pending,
-        case when result = 'unresolved' then 1 else 0 end as is_unresolved,
-        case when prediction_status = 'withdrawn' then 1 else 0 end as is_withdrawn,
-        case when is_short_start then 1 else 0 end as is_short,
-        case when recommendation in ('OVER', 'UNDER') then 1 else 0 end as is_pick
-
-    from with_agreement
-
-),
-
 by_period as (
 
-    select
-        'all' as period_grain,
-        'all' as period_label,
-        scored.*
-    from scored
-    union all
-    select
-        'season' as period_grain,
-        cast(scored.season as {{ dbt.type_string() }}) as period_label,
-        scored.*
-    from scored
-    union all
-    select
-        'month' as period_grain,
-        cast(scored.month_start as {{ dbt.type_string() }}) as period_label,
-        scored.*
-    from scored
+    {{ calendar_periods('scored') }}
     union all
     select
         'day' as period_grain,
@@ -136,22 +122,24 @@ aggregated as (
         period_grain,
         period_label,
         count(*) as n_predictions,
-        sum(case when is_graded then 1 else 0 end) as n_graded,
-        sum(is_short) as n_short_starts,
-        sum(is_void) as n_void,
-        sum(is_withdrawn) as n_withdrawn,
-        sum(is_pending) as n_pending,
-        sum(is_unresolved) as n_unresolved,
-        sum(is_pick) as n_picks,
-        sum(is_decided_pick) as n_decided_picks,
-        sum(is_win) as n_wins,
-        sum(is_push) as n_pushes,
+        cast(sum(case when is_graded then 1 else 0 end) as {{ type_int64() }}) as n_graded,
+        cast(sum(is_short) as {{ type_int64() }}) as n_short_starts,
+        cast(sum(is_void) as {{ type_int64() }}) as n_void,
+        cast(sum(is_withdrawn) as {{ type_int64() }}) as n_withdrawn,
+        cast(sum(is_pending) as {{ type_int64() }}) as n_pending,
+        cast(sum(is_unresolved) as {{ type_int64() }}) as n_unresolved,
+        cast(sum(is_pick) as {{ type_int64() }}) as n_picks,
+        cast(sum(is_decided_pick) as {{ type_int64() }}) as n_decided_picks,
+        cast(sum(is_win) as {{ type_int64() }}) as n_wins,
+        cast(sum(is_push) as {{ type_int64() }}) as n_pushes,
         avg(absolute_error) as mae,
         avg(case when reference_absolute_error is not null then absolute_error end) as mae_on_reference_rows,
         avg(reference_absolute_error) as reference_mae,
         sqrt(avg(reference_signed_error * reference_signed_error)) as reference_rmse,
         avg(reference_signed_error) as reference_bias,
-        sum(case when reference_absolute_error is not null then 1 else 0 end) as n_with_reference,
+        cast(
+            sum(case when reference_absolute_error is not null then 1 else 0 end) as {{ type_int64() }}
+        ) as n_with_reference,
         sqrt(avg(signed_error * signed_error)) as rmse,
         avg(signed_error) as bias,
         avg(poisson_nll) as poisson_log_loss,
@@ -159,7 +147,7 @@ aggregated as (
         avg(power(p_over - is_over_outcome, 2)) as brier_over,
         avg(case when is_over_outcome is not null then p_over end) as mean_p_over,
         avg(is_over_outcome) as observed_over_rate,
-        sum(case when is_over_outcome is not null then 1 else 0 end) as n_with_probability,
+        cast(sum(case when is_over_outcome is not null then 1 else 0 end) as {{ type_int64() }}) as n_with_probability,
         avg(confidence) as avg_confidence,
         min(game_date) as first_game_date,
         max(game_date) as last_game_date
