@@ -29,11 +29,11 @@ from python_models.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
 
-# What the scorer reads (the feature store, lines, injured list), and everything the monitoring views need
-# that is not upstream of the scorer (the predictions, the naive reference, closing lines, the views, the
-# snapshots). Tests run with a selection once every node they read is built (project flag
-# indirect_selection: buildable).
-_UPSTREAM = ("+ml_feature_store", "+stg_sportsbook__strikeout_lines", "+stg_injuries__injured_list_entries")
+# What the scorer reads (the feature store, lines, injured list; the injured list's team-coded view, which
+# the injured-list snapshot reads, with it), and everything the monitoring views need that is not upstream of
+# the scorer (the predictions, the naive reference, closing lines, the views, the snapshots). Tests run with
+# a selection once every node they read is built (project flag indirect_selection: buildable).
+_UPSTREAM = ("+ml_feature_store", "+stg_sportsbook__strikeout_lines", "+int_injured_list_team_coded")
 UPSTREAM_BUILD = ("build", "--select", *_UPSTREAM)
 DOWNSTREAM_BUILD = (
     "build",
@@ -139,6 +139,9 @@ def run_daily(
         started = time.perf_counter()
         report.dbt["downstream"] = run_dbt(DOWNSTREAM_BUILD, settings, vars=dbt_vars)
         timed("5 build predictions + monitoring + gates", started)
-    report.warnings = [w for outcome in report.dbt.values() for w in outcome.warnings]
+    # the freshness notes say what dbt's freshness warnings leave blank (never loaded, or how old)
+    report.warnings = [f"source freshness: {note}" for note in report.freshness] + [
+        w for step, outcome in report.dbt.items() if step != "freshness" for w in outcome.warnings
+    ]
     log.info("daily %s done: %s", day, {k: round(v, 1) for k, v in report.phases.items()})
     return report

@@ -60,7 +60,7 @@ CHROMIUM_FLAGS = (
 @pytest.fixture(scope="module")
 def scored(trained_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A private copy of the trained demo warehouse with 2026-05-01 → 05-14 scored and built."""
-    from python_models.dbt.runner import run_dbt
+    from python_models.dbt.runner import migrate, run_dbt
     from python_models.jobs.backfill import backfill
     from python_models.jobs.daily import DOWNSTREAM_BUILD
     from python_models.warehouse import open_warehouse
@@ -84,7 +84,7 @@ def scored(trained_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) ->
         wh.close()
     assert report.dates_scored > 0 and not report.dates_failed
     dbt_vars = {"as_of_date": str(END)}
-    run_dbt(["seed", "--select", "model_version_systems"], settings, vars=dbt_vars)  # the migrations read it
+    migrate(settings, vars=dbt_vars)  # an explicit step before a build, as the daily job does
     run_dbt(DOWNSTREAM_BUILD, settings, vars=dbt_vars)
     return settings
 
