@@ -1,7 +1,7 @@
 {#- Per game date, pitcher and bookmaker: the closing line — the last capture before first pitch (the
     feature store's scheduled first pitch, else the odds feed's event start; where neither is known, any
     capture on or before the game date: macro lines_before_first_pitch, the rule snap_strikeout_lines
-    shares) — and how many captures before it there were. What closing-line value compares a pick with. -#}
+    versions from here) — and how many captures before it there were. What closing-line value compares a pick with. -#}
 with
 
 lines as (
@@ -44,6 +44,8 @@ closing as (
         game_date,
         pitcher_id,
         bookmaker,
+        game_id,
+        pitcher_name,
         strikeouts_line as closing_line,
         over_odds as closing_over_odds,
         under_odds as closing_under_odds,

@@ -105,23 +105,7 @@ scored as (
 
 by_period as (
 
-    select
-        'all' as period_grain,
-        'all' as period_label,
-        scored.*
-    from scored
-    union all
-    select
-        'season' as period_grain,
-        cast(scored.season as {{ dbt.type_string() }}) as period_label,
-        scored.*
-    from scored
-    union all
-    select
-        'month' as period_grain,
-        cast(scored.month_start as {{ dbt.type_string() }}) as period_label,
-        scored.*
-    from scored
+    {{ calendar_periods('scored') }}
     union all
     select
         'trailing' as period_grain,
