@@ -209,7 +209,7 @@ class Scorer:
         queries_before = self.wh.query_count
 
         slate = self.store.slate(day)
-        log.info("read slate %s: %d probable starters (one query)", day, len(slate))
+        log.debug("read slate %s: %d probable starters (one query)", day, len(slate))
         if pitchers:
             known = set(slate["pitcher_id"]) | set(slate["pitcher_lookup"])
             unknown = [p for p in pitchers if p not in known]
@@ -280,7 +280,7 @@ class Scorer:
                 "rejected %d absurd line(s); those pitchers are scored without a line", int(rejected.sum())
             )
             frame.loc[rejected, ["strikeouts_line", "over_odds", "under_odds"]] = np.nan
-        log.info(
+        log.debug(
             "lines for %d/%d pitchers; %d on the injured list",
             int(frame["strikeouts_line"].notna().sum()),
             len(frame),
@@ -342,7 +342,7 @@ class Scorer:
             preds[system_id] = np.clip(values, 0.0, MAX_PREDICTION)
             pmfs[system_id] = pmf if pmf.size else poisson_pmf(preds[system_id])
             clipped[system_id] = outside
-            log.info("predicted %d starters with %s (%s)", len(values), system_id, model.model_version)
+            log.debug("predicted %d starters with %s (%s)", len(values), system_id, model.model_version)
         return preds, pmfs, clipped, models
 
     def _base(self, frame: pd.DataFrame, system_id: str, model_version: str) -> pd.DataFrame:

@@ -302,7 +302,7 @@ class Warehouse(abc.ABC):
             raise kind(f"batch {batch_id} into {target} failed; the target is unchanged: {exc}") from exc
         self._drop_quietly(staging)
         result = MergeResult(target, batch_id, len(df), inserted, updated)
-        log.info(
+        log.debug(  # the callers' summaries say what was written (one line per date or file)
             "merged batch %s into %s: %d rows in batch, %d inserted, %d updated",
             batch_id,
             target,
