@@ -10,7 +10,8 @@
 4. `dbt build` of the predictions and monitoring again, then read the project's own views: every system
    against the book on the same starts (`market_comparison`), and every system against the naive reference
    on every start with action (`system_performance`, graded like a sportsbook, short starts included);
-5. calibration of P(over) by decile per system.
+5. the distribution's calibration per system from `distribution_calibration`: reliability of P(over) per
+   decile and the PIT histogram.
 An MAE far below the noise floor (≈1.7 K per start: a Poisson with mean ≈4.8 has SD ≈2.2) would mean a
 leak; the command flags it instead of celebrating. A line file covering part of the window is fine: the
 market metrics use the matched starts, and the match count is reported.
@@ -59,7 +60,8 @@ class Evaluation:
     rows: list[dict] = field(default_factory=list)  # every system and the reference, every start with action
     market: list[dict] = field(default_factory=list)  # every system against the book, same starts
     market_monthly: list[dict] = field(default_factory=list)
-    calibration: list[dict] = field(default_factory=list)
+    calibration: list[dict] = field(default_factory=list)  # reliability of P(over) per decile, per system
+    pit: list[dict] = field(default_factory=list)  # PIT histogram per tenth, per system (flatness 1.0 = flat)
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
@@ -125,23 +127,17 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return json.loads(frame.to_json(orient="records", date_format="iso"))
 
 
-def calibration(graded: pd.DataFrame) -> list[dict]:
-    rows = []
-    g = graded.dropna(subset=["p_over", "strikeouts_line"])
-    for system_id, part in g.groupby("system_id"):
-        deciles = pd.qcut(part["p_over"], 10, labels=False, duplicates="drop")
-        over = (part["actual_strikeouts"] > part["strikeouts_line"]).astype(float)
-        for d, bucket in part.groupby(deciles):
-            rows.append(
-                {
-                    "system_id": system_id,
-                    "decile": int(d) + 1,
-                    "n": len(bucket),
-                    "mean_p_over": float(bucket["p_over"].mean()),
-                    "observed_over_rate": float(over[bucket.index].mean()),
-                }
-            )
-    return rows
+def calibration(view: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    """The distribution's calibration as `distribution_calibration` defines it (all time, per system): the
+    reliability of P(over) per decile, and the PIT histogram's flatness per tenth."""
+    reliability = view[view["measure"] == "p_over"].rename(
+        columns={"mean_predicted": "mean_p_over", "observed_rate": "observed_over_rate"}
+    )
+    pit = view[view["measure"] == "pit"]
+    return (
+        _records(reliability[["system_id", "decile", "n", "mean_p_over", "observed_over_rate"]]),
+        _records(pit[["system_id", "decile", "n", "share", "flatness"]]),
+    )
 
 
 def _system_rows(periods: pd.DataFrame) -> list[dict]:
@@ -166,6 +162,7 @@ def _system_rows(periods: pd.DataFrame) -> list[dict]:
                 "rmse": r.rmse,
                 "bias": r.bias,
                 "poisson_log_loss": r.poisson_log_loss,
+                "count_log_loss": None if pd.isna(r.count_log_loss) else r.count_log_loss,
                 "brier_over": r.brier_over,
                 "hit_rate": None if pd.isna(r.hit_rate) else r.hit_rate,
                 "hit_rate_ci": (r.hit_rate_ci_low, r.hit_rate_ci_high),
@@ -221,7 +218,7 @@ def evaluate(
 
     views = {
         name: settings.schema("mlb_predictions") + "." + name
-        for name in ("system_performance", "market_comparison", "pitcher_strikeouts")
+        for name in ("system_performance", "market_comparison", "distribution_calibration")
     }
     periods = _query(
         settings,
@@ -236,16 +233,12 @@ def evaluate(
     )
     result.market = _records(market[market["period_grain"] == "all"])
     result.market_monthly = _records(market[market["period_grain"] == "month"])
-    graded = _query(
+    distribution = _query(
         settings,
-        f"""
-        select system_id, game_date, pitcher_id, actual_strikeouts, p_over, strikeouts_line
-        from {views["pitcher_strikeouts"]}
-        where game_date between @start and @end and is_graded
-        """,
-        {"start": start, "end": end},
+        f"select * from {views['distribution_calibration']} where period_grain = 'all' "
+        "order by system_id, measure, decile",
     )
-    result.calibration = calibration(graded)
+    result.calibration, result.pit = calibration(distribution)
     _add_warnings(result, report.dates_failed)
     result.seconds = time.perf_counter() - started
     (workdir / "evaluation.json").write_text(result.to_json())

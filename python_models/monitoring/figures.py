@@ -139,15 +139,16 @@ def render_evaluate(payload: dict[str, Any]) -> str:
         "graded the way a sportsbook settles the prop), beside the naive reference on exactly the same starts. "
         "Hit rates here are against the lines above, never a headline.",
         "",
-        "| model | starts | MAE | RMSE | bias | Poisson log loss | Brier P(over) |",
-        "|---|---|---|---|---|---|---|",
+        "| model | starts | MAE | RMSE | bias | Poisson log loss | count log loss (own distribution) | Brier P(over) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in f["rows"]:
         lines.append(
             f"| `{r['model']}` | {r['n']:,} | {_num(r['mae'], '.3f')} | {_num(r['rmse'], '.3f')} | "
             f"{_num(r['bias'], '+.3f')} | {_num(r.get('poisson_log_loss'), '.4f')} | "
-            f"{_num(r.get('brier_over'), '.4f')} |"
+            f"{_num(r.get('count_log_loss'), '.4f')} | {_num(r.get('brier_over'), '.4f')} |"
         )
+    lines += _distribution_lines(f)
     before = [r for r in f["rows"] if r.get("without_short_starts")]
     if before:
         lines += [
@@ -168,6 +169,37 @@ def render_evaluate(payload: dict[str, Any]) -> str:
         lines += ["", f"- {warning}"]
     lines += ["", f"The whole evaluation took {f['seconds']:.0f} s."]
     return "\n".join(lines)
+
+
+def _distribution_lines(f: dict[str, Any]) -> list[str]:
+    """Per system: the largest reliability gap of P(over) over its deciles and the PIT's flatness range
+    (`distribution_calibration`; targets: gap within 0.02, flatness within 0.8-1.2)."""
+    systems = sorted(
+        {c["system_id"] for c in f.get("calibration", [])} | {p["system_id"] for p in f.get("pit", [])}
+    )
+    if not systems:
+        return []
+    lines = [
+        "",
+        "**The whole distribution** (`distribution_calibration`): reliability of P(over) — the largest gap between "
+        "mean predicted and observed over rate among the ten deciles — and the PIT histogram's flatness (each "
+        "tenth's share / 0.1; 1.0 is flat).",
+        "",
+        "| system | largest P(over) gap | decile of it | PIT flatness min – max |",
+        "|---|---|---|---|",
+    ]
+    for system in systems:
+        cal = [c for c in f.get("calibration", []) if c["system_id"] == system]
+        worst = max(cal, key=lambda c: abs(c["observed_over_rate"] - c["mean_p_over"]), default=None)
+        flat = [
+            p["flatness"] for p in f.get("pit", []) if p["system_id"] == system and p["flatness"] is not None
+        ]
+        gap = "–" if worst is None else f"{worst['observed_over_rate'] - worst['mean_p_over']:+.3f}"
+        lines.append(
+            f"| `{system}` | {gap} | {worst['decile'] if worst else '–'} | "
+            f"{f'{min(flat):.2f} – {max(flat):.2f}' if flat else '–'} |"
+        )
+    return lines
 
 
 def render_bench(payload: dict[str, Any]) -> str:
