@@ -38,12 +38,20 @@ SLATE_DAY = date(2026, 8, 15)
 REPEATS = 5
 
 
-def _settings(folder: Path):
+def _settings(folder: Path, **overrides):
     from python_models.config import load_settings
 
     return load_settings(
-        duckdb_path=folder / "warehouse.duckdb", model_store=folder / "models", log_level="WARNING"
+        duckdb_path=folder / "warehouse.duckdb",
+        model_store=folder / "models",
+        log_level="WARNING",
+        **overrides,
     )
+
+
+# The slate benchmarks compare the batch path with the original per-pitcher path on the systems the original
+# had (the same predictions both ways).
+ORIGINAL_SYSTEMS = ("v1_baseline", "v1_6_rolling", "ensemble_v1")
 
 
 def _quiet() -> None:
@@ -109,7 +117,7 @@ def bench_slate(folder: str) -> dict:
     from python_models.warehouse import open_warehouse
 
     _quiet()
-    settings = _settings(Path(folder))
+    settings = _settings(Path(folder), active_systems=ORIGINAL_SYSTEMS)
     times, queries, rows = [], [], 0
     for _ in range(REPEATS):
         wh = open_warehouse(settings)
@@ -132,16 +140,16 @@ def bench_per_pitcher(folder: str) -> dict:
     """The original path: per pitcher and system, one feature query, a model load, one INSERT."""
     import numpy as np
 
-    from python_models.dbt.project import all_features, feature_sets
+    from python_models.dbt.project import all_features, feature_sets, systems
     from python_models.features.store import ID_COLUMNS
     from python_models.predictors.ensemble import blend
     from python_models.scoring.scorer import Scorer
     from python_models.training.model_store import ModelStore
-    from python_models.training.trainer import SYSTEM_FEATURE_SET, predict
+    from python_models.training.trainer import predict
     from python_models.warehouse import open_warehouse
 
     _quiet()
-    settings = _settings(Path(folder))
+    settings = _settings(Path(folder), active_systems=ORIGINAL_SYSTEMS)
     wh = open_warehouse(settings)
     scorer = Scorer(wh, settings)
     models = scorer.resolve_models(SLATE_DAY)
@@ -159,14 +167,14 @@ def bench_per_pitcher(folder: str) -> dict:
     written = 0
     for pitcher in pitchers:
         preds = {}
-        for system in ("v1_baseline", "v1_6_rolling", "ensemble_v1"):
+        for system in ORIGINAL_SYSTEMS:
             components = [system] if system != "ensemble_v1" else ["v1_baseline", "v1_6_rolling"]
             for comp in components:
                 row = wh.query(
                     feature_sql, {"d": SLATE_DAY, "p": pitcher}
                 )  # one query per pitcher per system
                 booster = ModelStore.load_booster(models[comp].path, models[comp].sha256)  # loaded per call
-                preds[comp] = float(predict(booster, row, feature_sets()[SYSTEM_FEATURE_SET[comp]])[0])
+                preds[comp] = float(predict(booster, row, feature_sets()[systems()[comp].feature_set])[0])
             if system == "ensemble_v1":
                 import pandas as pd
 
