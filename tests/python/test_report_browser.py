@@ -11,6 +11,7 @@ import base64
 import functools
 import io
 import json
+import os
 import shutil
 import subprocess
 import threading
@@ -85,7 +86,18 @@ def scored(trained_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) ->
     assert report.dates_scored > 0 and not report.dates_failed
     dbt_vars = {"as_of_date": str(END)}
     migrate(settings, vars=dbt_vars)  # an explicit step before a build, as the daily job does
-    run_dbt(DOWNSTREAM_BUILD, settings, vars=dbt_vars)
+    # A fortnight of demo data may trip the monitoring gates (trailing MAE, calibration: each has its own
+    # failing-fixture test), and a gate failing at severity error skips the views below it; the report is
+    # drawn whatever the gates say, so this build runs them at warn (any model error still raises).
+    severity = os.environ.get("KZONE_TEST_SEVERITY")
+    os.environ["KZONE_TEST_SEVERITY"] = "warn"
+    try:
+        run_dbt(DOWNSTREAM_BUILD, settings, vars=dbt_vars)
+    finally:
+        if severity is None:
+            os.environ.pop("KZONE_TEST_SEVERITY")
+        else:
+            os.environ["KZONE_TEST_SEVERITY"] = severity
     return settings
 
 
