@@ -39,7 +39,7 @@ Only the scouting noise, the book's own error (``OPINION_NOISE``) and the whole-
 the aim is a pick-time line MAE within ±0.03 K of the best system's with no edge left to the systems (the
 ensemble's hit rate within 0.44-0.56). Without its own error the book knows the process exactly and its line
 MAE sits ≈0.04 K below the best system's; every 0.01 of error softens it (at 0.06 the systems win ≈57% of
-their picks), so the two aims meet only near 0.045 (`make demo` prints both). The book prices its own error
+their picks), so the two aims meet only near 0.046 (`make demo` prints both). The book prices its own error
 as uncertainty, so it stays calibrated.
 """
 
@@ -62,7 +62,7 @@ WHOLE_LINE_TILT = 0.09  # the demo's books post few whole lines (~2%): see pytho
 SCOUTING_NOISE = {"morning": 0.45, "close": 0.30}  # SD of a book's scouting signal of the log rate
 # SD of a book's own error about a start's log rate (its modelling error, the same at each of its captures
 # of the start); the book knows its size and prices it as uncertainty, so it stays calibrated
-OPINION_NOISE = 0.045
+OPINION_NOISE = 0.046
 RATE_GRID = np.linspace(-6.0, 6.0, 241)  # the posterior grid, in prior SDs around the league mean
 NO_DECAY = 1e9  # plain sums: a half-life far longer than any history
 LINEUP_HOURS = 4.0  # lineups are announced this long before first pitch; the close knows it
