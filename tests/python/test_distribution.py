@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import binom, poisson
+from scipy.stats import betabinom, binom, poisson
 
 from python_models.predictors.distribution import (
     K_MAX,
@@ -49,6 +49,16 @@ def test_without_spread_the_mixture_is_a_binomial_and_spread_widens_it() -> None
     assert mean_of(wide)[0] < mean_of(exact)[0]  # early hooks pull the mean down
     var = lambda p: float(p[0] @ (np.arange(K_MAX + 1) - mean_of(p)[0]) ** 2)  # noqa: E731
     assert var(wide) > var(exact)
+
+
+def test_the_closed_form_beta_binomial_is_scipys() -> None:
+    from python_models.predictors.distribution import _beta_binomial_pmf
+
+    rng = np.random.default_rng(11)
+    n = rng.integers(1, 46, (60, 1))
+    a, b = rng.uniform(0.5, 40, (60, 1)), rng.uniform(1, 120, (60, 1))
+    k = np.arange(K_MAX + 1)[None, :]  # includes k > n: probability 0
+    assert np.allclose(_beta_binomial_pmf(k, n, a, b), betabinom.pmf(k, n, a, b), rtol=1e-10, atol=1e-15)
 
 
 def _synthetic_starts(n: int = 3000, seed: int = 5) -> pd.DataFrame:
