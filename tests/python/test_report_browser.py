@@ -11,7 +11,6 @@ import base64
 import functools
 import io
 import json
-import os
 import shutil
 import subprocess
 import threading
@@ -89,15 +88,9 @@ def scored(trained_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) ->
     # A fortnight of demo data may trip the monitoring gates (trailing MAE, calibration: each has its own
     # failing-fixture test), and a gate failing at severity error skips the views below it; the report is
     # drawn whatever the gates say, so this build runs them at warn (any model error still raises).
-    severity = os.environ.get("KZONE_TEST_SEVERITY")
-    os.environ["KZONE_TEST_SEVERITY"] = "warn"
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KZONE_TEST_SEVERITY", "warn")
         run_dbt(DOWNSTREAM_BUILD, settings, vars=dbt_vars)
-    finally:
-        if severity is None:
-            os.environ.pop("KZONE_TEST_SEVERITY")
-        else:
-            os.environ["KZONE_TEST_SEVERITY"] = severity
     return settings
 
 
