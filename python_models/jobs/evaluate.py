@@ -135,7 +135,9 @@ def calibration(view: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     )
     pit = view[view["measure"] == "pit"]
     return (
-        _records(reliability[["system_id", "decile", "n", "mean_p_over", "observed_over_rate"]]),
+        _records(
+            reliability[["system_id", "decile", "n", "mean_p_over", "observed_over_rate", "calibration_gap"]]
+        ),
         _records(pit[["system_id", "decile", "n", "share", "flatness"]]),
     )
 

@@ -190,11 +190,11 @@ def _distribution_lines(f: dict[str, Any]) -> list[str]:
     ]
     for system in systems:
         cal = [c for c in f.get("calibration", []) if c["system_id"] == system]
-        worst = max(cal, key=lambda c: abs(c["observed_over_rate"] - c["mean_p_over"]), default=None)
+        worst = max(cal, key=lambda c: abs(c["calibration_gap"]), default=None)
         flat = [
             p["flatness"] for p in f.get("pit", []) if p["system_id"] == system and p["flatness"] is not None
         ]
-        gap = "–" if worst is None else f"{worst['observed_over_rate'] - worst['mean_p_over']:+.3f}"
+        gap = "–" if worst is None else f"{worst['calibration_gap']:+.3f}"
         lines.append(
             f"| `{system}` | {gap} | {worst['decile'] if worst else '–'} | "
             f"{f'{min(flat):.2f} – {max(flat):.2f}' if flat else '–'} |"
