@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from python_models.dbt.project import PROJECT_ROOT, system_ids, var
@@ -242,6 +243,57 @@ class Settings(BaseSettings):
         description="A live morning run: switch on the game-date recency gates (`kzone daily --live`).",
     )
 
+    # --- feeds (python_models/ingest) -----------------------------------------------------------------
+    statsapi_url: str = Field(
+        "https://statsapi.mlb.com",
+        validation_alias=_env("KZONE_STATSAPI_URL"),
+        description="MLB Stats API base URL (schedule, boxscores, people, transactions).",
+    )
+    odds_api_url: str = Field(
+        "https://api.the-odds-api.com",
+        validation_alias=_env("KZONE_ODDS_API_URL"),
+        description="The Odds API v4 base URL (events and pitcher-strikeout odds).",
+    )
+    odds_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=_env("KZONE_ODDS_API_KEY"),
+        description="The Odds API key (never logged, stored or printed).",
+    )
+    retrosheet_url: str = Field(
+        "https://www.retrosheet.org",
+        validation_alias=_env("KZONE_RETROSHEET_URL"),
+        description="Retrosheet base URL of the per-season CSV downloads (`kzone fetch-history`).",
+    )
+    register_url: str = Field(
+        "https://raw.githubusercontent.com/chadwickbureau/register/master/data",
+        validation_alias=_env("KZONE_REGISTER_URL"),
+        description="Folder URL of the Chadwick register's people-*.csv files (Retrosheet <-> MLBAM ids).",
+    )
+    cache_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_cache_dir("kzone")),
+        validation_alias=_env("KZONE_CACHE_DIR"),
+        description="Downloads and raw feed payloads (default: the platform's user cache folder).",
+    )
+    history_dir: Path | None = Field(
+        None,
+        validation_alias=_env("KZONE_HISTORY_DIR"),
+        description="A folder of prepared history files (starters, team games, people) used instead of a download.",
+    )
+    http_timeout_s: float = Field(
+        20.0, gt=0, validation_alias=_env("KZONE_HTTP_TIMEOUT_S"), description="Timeout of one HTTP request."
+    )
+    http_retries: int = Field(
+        4,
+        ge=0,
+        validation_alias=_env("KZONE_HTTP_RETRIES"),
+        description="Retries of a request answered 429/5xx or cut off (backoff honours Retry-After).",
+    )
+    alert_webhook_url: SecretStr | None = Field(
+        None,
+        validation_alias=_env("KZONE_ALERT_WEBHOOK_URL"),
+        description="Slack-compatible webhook: one JSON POST when a gate fails, a feed is down or rows are held back.",
+    )
+
     # --- runner -----------------------------------------------------------------------------------
     warehouse_retries: int = Field(
         5, ge=0, validation_alias=_env("KZONE_WAREHOUSE_RETRIES"), description="Retries for transient errors."
@@ -344,7 +396,10 @@ def settings_table() -> str:
         env = _env_name(Settings, name)
         default = field.default_factory() if field.default_factory is not None else field.default  # type: ignore[call-arg]
         if isinstance(default, Path):
-            default = default.relative_to(PROJECT_ROOT) if default.is_relative_to(PROJECT_ROOT) else default
+            if default.is_relative_to(PROJECT_ROOT):
+                default = default.relative_to(PROJECT_ROOT)
+            elif default.is_relative_to(Path.home()):  # the platform's user folders: the same on any Linux
+                default = Path("~") / default.relative_to(Path.home())
         if isinstance(default, tuple):
             default = ",".join(default)
         lines.append(f"| `{env}` | `{default}` | {field.description or ''} |")
