@@ -28,7 +28,7 @@ install: $(STAMP) ## Create .venv with the pinned dependency set
 demo: $(STAMP) ## Run the main job end to end on the embedded DuckDB warehouse
 	$(BIN)/kzone demo
 
-test: $(STAMP) browser lint bq-compile pytest ## Run the whole test suite (lint, BigQuery compile, pytest + dbt)
+test: $(STAMP) browser lint pytest ## Run the whole test suite (lint, pytest + dbt; pytest compiles the BigQuery SQL once)
 
 browser: ## Install Debian's chromium for the browser tests if missing (never fails: without it they skip)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
@@ -48,8 +48,10 @@ format: $(STAMP) ## Apply ruff format and sqlfluff fix
 
 # dbt gates fail the build under `make test` and in CI (KZONE_TEST_SEVERITY defaults to warn locally)
 pytest: export KZONE_TEST_SEVERITY = error
+# One pytest worker per core (KZONE_THREADS caps it); a test file stays on one worker (module fixtures).
+PYTEST_WORKERS ?= $(or $(KZONE_THREADS),$(shell nproc 2>/dev/null || echo 2))
 pytest: $(STAMP)
-	$(BIN)/pytest tests/python
+	$(BIN)/pytest tests/python -n $(PYTEST_WORKERS) --dist loadfile --cov=python_models --cov-report=term:skip-covered
 
 bq-compile: $(STAMP) ## Compile every SQL model/test/snapshot for BigQuery offline and parse it as BigQuery
 	$(BIN)/python -m python_models.dbt.bq_offline

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,12 @@ REAL_STARTS_NINE_SEASONS = REAL_DATA / "starters_2014_2022.csv.gz"
 REAL_TEAM_GAMES = REAL_DATA / "team_games_2014_2022.csv.gz"
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+# Every pytest process (one per xdist worker) gets dbt artifacts and logs of its own from the start: two
+# workers never write one target/ (partial parse, manifest) at once, nor the developer's.
+if "PYTEST_XDIST_WORKER" in os.environ or "DBT_TARGET_PATH" not in os.environ:
+    _own_target = Path(tempfile.mkdtemp(prefix="kzone-dbt-target-"))
+    os.environ["DBT_TARGET_PATH"] = str(_own_target)
+    os.environ["DBT_LOG_PATH"] = str(_own_target / "logs")
 
 
 def make_settings(tmp: Path, **overrides: object) -> Settings:
