@@ -281,11 +281,11 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_players(seasons: list[SeasonFiles]) -> pd.DataFrame:
-    """Every player of the given seasons, names and hands from the latest season he appears in
-    (pitcher_id, first, last, throws, bats)."""
+    """Every player of the given seasons, names and hands from the latest season he appears in, first row of
+    that season when he has several (pitcher_id, first, last, throws, bats)."""
     frames = [f.allplayers.assign(_season=f.season) for f in seasons]
-    everyone = pd.concat(frames, ignore_index=True).sort_values("_season", kind="stable")
-    latest = everyone.drop_duplicates("id", keep="last")
+    everyone = pd.concat(frames, ignore_index=True).sort_values("_season", ascending=False, kind="stable")
+    latest = everyone.drop_duplicates("id")  # the latest season; within it, the first row (as _players)
     return pd.DataFrame(
         {
             "pitcher_id": latest["id"],

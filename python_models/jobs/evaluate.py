@@ -37,12 +37,12 @@ from python_models.dbt.project import PROJECT_ROOT
 from python_models.dbt.runner import run_dbt
 from python_models.jobs.backfill import backfill
 from python_models.jobs.daily import DOWNSTREAM_BUILD
+from python_models.jobs.history import prepared_history
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.tables import GAME_LOGS, STRIKEOUT_LINES, TEAM_GAMES
 
 log = logging.getLogger(__name__)
 
-REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "retrosheet_starters"
 STARTS_FILES = ("starters_2014_2022.csv.gz", "starters_2021_2022.csv.gz")  # the widest history available
 TEAM_GAMES_FILE = "team_games_2014_2022.csv.gz"
 NOISE_FLOOR_MAE = 1.6
@@ -78,7 +78,8 @@ def starts_file(data_dir: Path) -> Path:
         if (data_dir / name).exists():
             return data_dir / name
     raise FileNotFoundError(
-        f"real data not found in {data_dir} (one of {', '.join(STARTS_FILES)}; see ../shared/data/retrosheet_starters)"
+        f"real data not found in {data_dir} (one of {', '.join(STARTS_FILES)}): point KZONE_HISTORY_DIR at "
+        "prepared files, or unset it to build them from Retrosheet (`kzone fetch-history` downloads)"
     )
 
 
@@ -190,7 +191,7 @@ def _system_rows(periods: pd.DataFrame) -> list[dict]:
 
 def evaluate(
     workdir: Path | None = None,
-    data_dir: Path = REAL_DATA,
+    data_dir: Path | None = None,
     start: date = date(2022, 4, 7),
     end: date = date(2022, 10, 5),
     *,
@@ -205,6 +206,9 @@ def evaluate(
     started = time.perf_counter()
     dbt_vars = {"as_of_date": end.isoformat()}
     result = Evaluation(window=(str(start), str(end)))
+    if data_dir is None:  # KZONE_HISTORY_DIR, else Retrosheet's seasons built in the cache (downloaded once)
+        log.info("step: history files (KZONE_HISTORY_DIR or Retrosheet through the cache)")
+        data_dir = prepared_history(settings)
     log.info("step: load real starts and %s into %s", lines_file or SYNTHETIC_BOOK, settings.duckdb_path)
     prepare(settings, data_dir, start, end, lines_file, result)
     log.info("step: dbt build")

@@ -14,7 +14,13 @@ from python_models.config import Settings
 from python_models.data.loaders import load_file, read_csv_strings, validate_frame
 from python_models.ingest.cache import HistoryError
 from python_models.ingest.http import HttpClient
-from python_models.ingest.retrosheet import build_starts, build_team_games, read_season_zip
+from python_models.ingest.retrosheet import (
+    SeasonFiles,
+    build_players,
+    build_starts,
+    build_team_games,
+    read_season_zip,
+)
 from python_models.jobs.history import fetch_history, parse_seasons, prepared_history
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.tables import GAME_LOGS, TEAM_GAMES
@@ -31,6 +37,7 @@ def stand_in(tmp_path: Path, server: HTTPServer, **overrides: object) -> Setting
         register_url=server.url_for("/register"),
         cache_dir=tmp_path / "cache",
         http_retries=2,
+        history_dir=None,  # not the prepared files a developer may point at
         **overrides,
     )
 
@@ -224,36 +231,62 @@ def test_prepared_history_writes_files_the_loaders_take(tmp_path: Path, httpserv
 
 
 def _real_inputs() -> tuple[dict[int, Path], Path]:
-    """Retrosheet's real zips in the cache, and the prepared files (KZONE_HISTORY_DIR, else ../shared)."""
+    """Retrosheet's real zips of 2014-2022 found in the cache, and the prepared files' folder
+    (KZONE_HISTORY_DIR, else ../shared)."""
     from python_models.config import load_settings
 
     settings = load_settings()
     folder = settings.cache_dir / "history" / "retrosheet"
-    return {
-        season: folder / f"{season}csvs.zip" for season in (2021, 2022)
-    }, settings.history_dir or REAL_DATA
+    found = {season: folder / f"{season}csvs.zip" for season in range(2014, 2023)}
+    return {s: p for s, p in found.items() if p.exists()}, settings.history_dir or REAL_DATA
 
 
 REAL_ZIPS, PREPARED = _real_inputs()
+PREPARED_FILES = ("starters_2014_2022.csv.gz", "team_games_2014_2022.csv.gz", "people.csv")
 
 
 @pytest.mark.skipif(
-    not all(p.exists() for p in REAL_ZIPS.values()) or not (PREPARED / "starters_2021_2022.csv.gz").exists(),
-    reason="needs Retrosheet's real 2021 and 2022 zips in KZONE_CACHE_DIR/history/retrosheet "
+    not {2021, 2022} <= set(REAL_ZIPS) or not all((PREPARED / f).exists() for f in PREPARED_FILES),
+    reason="needs Retrosheet's real 2021 and 2022 zips (at least) in KZONE_CACHE_DIR/history/retrosheet "
     f"(kzone fetch-history --seasons 2021-2022) and the prepared files in KZONE_HISTORY_DIR or {REAL_DATA}",
 )
-def test_real_downloads_give_the_prepared_files_rows_2021_2022() -> None:
-    files = [read_season_zip(path, season) for season, path in REAL_ZIPS.items()]
+def test_real_downloads_give_the_prepared_files_rows() -> None:
+    """Every season of 2014-2022 in the cache (2021 and 2022 at least): the same starts and team games in
+    every column, and the same names and hands for the prepared people."""
+    files = [read_season_zip(path, season) for season, path in sorted(REAL_ZIPS.items())]
     for build, spec, name in (
-        (build_starts, GAME_LOGS, "starters_2021_2022.csv.gz"),
-        (build_team_games, TEAM_GAMES, "team_games_2014_2022.csv.gz"),
+        (build_starts, GAME_LOGS, PREPARED_FILES[0]),
+        (build_team_games, TEAM_GAMES, PREPARED_FILES[1]),
     ):
         ours = validate_frame(pd.concat([build(f) for f in files], ignore_index=True), spec, "retrosheet")
         theirs = validate_frame(read_csv_strings(PREPARED / name), spec, name)
-        theirs = theirs[theirs["season"].isin([2021, 2022])].reset_index(drop=True)
+        theirs = theirs[theirs["season"].isin(list(REAL_ZIPS))].reset_index(drop=True)
         shared = [c for c in theirs.columns if c in ours.columns]
-        assert len(ours) == len(theirs) == 9718
+        assert len(ours) == len(theirs) > 0 and len(shared) == len(theirs.columns)
         pd.testing.assert_frame_equal(ours[shared], theirs[shared], check_dtype=False)
+    if set(REAL_ZIPS) == set(range(2014, 2023)):  # the prepared people were built from all nine seasons
+        players = build_players(files).set_index("pitcher_id")
+        people = read_csv_strings(PREPARED / PREPARED_FILES[2]).set_index("pitcher_id")
+        columns = ["first", "last", "throws", "bats"]
+        pd.testing.assert_frame_equal(players.loc[people.index, columns], people[columns], check_dtype=False)
+
+
+def test_people_take_the_latest_season_and_its_first_row() -> None:
+    def season(year: int, rows: list[list[str]]) -> SeasonFiles:
+        empty = pd.DataFrame()
+        players = pd.DataFrame(rows, columns=["id", "last", "first", "bat", "throw"])
+        return SeasonFiles(year, empty, empty, empty, players)
+
+    players = build_players(
+        [
+            season(
+                2016, [["niesj001", "Niese", "Jonathon", "L", "L"], ["niesj001", "Niese", "Jon", "L", "L"]]
+            ),
+            season(2015, [["niesj001", "Niese", "Jon", "L", "L"], ["smitj001", "Smith", "Joe", "R", "X"]]),
+        ]
+    ).set_index("pitcher_id")
+    assert players.loc["niesj001", "first"] == "Jonathon"  # traded in 2016: his first row there
+    assert players.loc["smitj001", "throws"] == ""  # a hand that is not L/R is left unknown
 
 
 def test_zip_members_are_found_by_name_whatever_their_folder(tmp_path: Path) -> None:
