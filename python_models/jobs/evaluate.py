@@ -74,13 +74,22 @@ def evaluation_settings(workdir: Path) -> Settings:
 
 
 def starts_file(data_dir: Path) -> Path:
-    for name in STARTS_FILES:
-        if (data_dir / name).exists():
-            return data_dir / name
+    """The widest starters file of the folder: a prepared one by name, else the one fetch-history built."""
+    for path in [*(data_dir / name for name in STARTS_FILES), *sorted(data_dir.glob("starters_*_*.csv.gz"))]:
+        if path.exists():
+            return path
     raise FileNotFoundError(
         f"real data not found in {data_dir} (one of {', '.join(STARTS_FILES)}): point KZONE_HISTORY_DIR at "
         "prepared files, or unset it to build them from Retrosheet (`kzone fetch-history` downloads)"
     )
+
+
+def team_games_file(data_dir: Path, starts: Path) -> Path | None:
+    """The team games beside the starters file (same seasons when built by fetch-history)."""
+    for name in (TEAM_GAMES_FILE, starts.name.replace("starters_", "team_games_", 1)):
+        if (data_dir / name).exists():
+            return data_dir / name
+    return None
 
 
 def prepare(
@@ -92,8 +101,8 @@ def prepare(
     try:
         ensure_raw_tables(wh)
         load_file(wh, GAME_LOGS, starts)
-        team_games = data_dir / TEAM_GAMES_FILE
-        if team_games.exists():  # the matchup and workload features read them
+        team_games = team_games_file(data_dir, starts)
+        if team_games is not None:  # the matchup and workload features read them
             load_file(wh, TEAM_GAMES, team_games)
         logs = pd.read_csv(starts, usecols=["game_date", "season"])
         first = pd.to_datetime(logs["game_date"]).min().date()
@@ -106,7 +115,7 @@ def prepare(
             result.lines_quarantined = len(load.quarantined)
         else:
             # the sharp book's history: every earlier start and, when present, the team batting lines
-            batting = pd.read_csv(team_games) if team_games.exists() else None
+            batting = pd.read_csv(team_games) if team_games is not None else None
             lines = market_lines(pd.read_csv(starts), sorted({start.year, end.year}), team_games=batting)
             lines = lines[(lines["game_date"] >= start) & (lines["game_date"] <= end)]
             typed = validate_frame(lines.astype("string"), STRIKEOUT_LINES, "synthetic sharp book")

@@ -203,15 +203,24 @@ def fetch_history(
 
 
 def prepared_history(settings: Settings, seasons: tuple[int, ...] = EVALUATION_SEASONS) -> Path:
-    """A folder of history files in the prepared files' names (``starters_{first}_{last}.csv.gz``,
+    """A folder of history files named as the prepared files are (``starters_{first}_{last}.csv.gz``,
     ``team_games_{first}_{last}.csv.gz``): KZONE_HISTORY_DIR when set, else built from the Retrosheet zips
-    (cache first) into the cache and rebuilt only when a zip changed."""
+    (cache first) into the cache, rebuilt only when a zip changed. A season Retrosheet has not published is
+    left out with a warning; the last season must be there."""
     if settings.history_dir is not None:
         return settings.history_dir
-    first, last = seasons[0], seasons[-1]
-    out = _cache(settings).root / "prepared"
-    stamp = out / f"history_{first}_{last}.json"
-    zips = [season_file(settings, season) for season in seasons]
+    zips = []
+    with _client(settings, "Retrosheet", settings.retrosheet_url) as client:
+        for season in seasons:
+            try:
+                zips.append(season_file(settings, season, client=client))
+            except FeedNotFoundError as exc:
+                if season == seasons[-1]:
+                    raise HistoryError(f"Retrosheet has not published {season}: {exc}") from None
+                log.warning("history: %s left out, Retrosheet has not published it (%s)", season, exc)
+    first, last = zips[0][1].season, zips[-1][1].season
+    out = _cache(settings).root / "prepared" / f"{first}_{last}"
+    stamp = out / "sha256.json"
     shas = {str(files.season): got.sha256 for got, files in zips}
     if stamp.exists() and json.loads(stamp.read_text(encoding="utf-8")) == shas:
         return out

@@ -21,6 +21,7 @@ from python_models.ingest.retrosheet import (
     build_team_games,
     read_season_zip,
 )
+from python_models.jobs.evaluate import starts_file, team_games_file
 from python_models.jobs.history import fetch_history, parse_seasons, prepared_history
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.tables import GAME_LOGS, TEAM_GAMES
@@ -214,14 +215,20 @@ def test_the_cli_loads_and_prints_the_notices(tmp_path: Path, httpserver: HTTPSe
 
 def test_prepared_history_writes_files_the_loaders_take(tmp_path: Path, httpserver: HTTPServer) -> None:
     fx.serve_history(httpserver)
+    httpserver.expect_request("/downloads/2020/2020csvs.zip").respond_with_data("not found", status=404)
     settings = stand_in(tmp_path, httpserver)
-    folder = prepared_history(settings, (2021, 2022))
+    folder = prepared_history(settings, (2020, 2021, 2022))  # 2020 unpublished here: left out
+    starts = starts_file(folder)
+    assert starts.name == "starters_2021_2022.csv.gz"
     wh = open_warehouse(settings)
     try:
-        assert load_file(wh, GAME_LOGS, folder / "starters_2021_2022.csv.gz").rows_inserted == 12
-        assert load_file(wh, TEAM_GAMES, folder / "team_games_2021_2022.csv.gz").rows_inserted == 12
+        assert load_file(wh, GAME_LOGS, starts).rows_inserted == 12
+        assert load_file(wh, TEAM_GAMES, team_games_file(folder, starts)).rows_inserted == 12
     finally:
         wh.close()
+    requests = len(httpserver.log)
+    assert prepared_history(settings, (2020, 2021, 2022)) == folder
+    assert len(httpserver.log) == requests + 1  # only the unpublished season is asked again
     assert (
         prepared_history(make_settings(tmp_path, history_dir=tmp_path / "mine"), (2021,)) == tmp_path / "mine"
     )
