@@ -178,6 +178,17 @@ def _lineups(files: SeasonFiles) -> pd.DataFrame:
     ).set_index(["gid", "team"])
 
 
+def _keys(rows: pd.DataFrame, games: pd.DataFrame) -> dict[str, pd.Series]:
+    """The columns that place a pitching or teamstats row: its game, date, side and opponent."""
+    return {
+        "game_id": rows["gid"],
+        **{c: rows["gid"].map(games[c]) for c in ("game_date", "season", "game_number")},
+        "team": rows["team"],
+        "opponent": rows["opp"],
+        "is_home": rows["vishome"].eq("h"),
+    }
+
+
 def build_starts(files: SeasonFiles) -> pd.DataFrame:
     """One row per starting pitcher per regular-season game (the raw.pitcher_game_logs columns, as text)."""
     games = _games(files)
@@ -198,11 +209,7 @@ def build_starts(files: SeasonFiles) -> pd.DataFrame:
     outs = _int(starts["p_ipouts"])
     out = pd.DataFrame(
         {
-            "game_id": starts["gid"],
-            **{c: starts["gid"].map(games[c]) for c in ("game_date", "season", "game_number")},
-            "team": starts["team"],
-            "opponent": starts["opp"],
-            "is_home": starts["vishome"].eq("h"),
+            **_keys(starts, games),
             "pitcher_id": starts["id"],
             "pitcher_name": person["first"].str.cat(person["last"], sep=" "),
             "pitcher_throws": throws,
@@ -253,11 +260,7 @@ def build_team_games(files: SeasonFiles) -> pd.DataFrame:
     starter = starters.reindex(key)
     out = pd.DataFrame(
         {
-            "game_id": teams["gid"],
-            **{c: teams["gid"].map(games[c]) for c in ("game_date", "season", "game_number")},
-            "team": teams["team"],
-            "opponent": teams["opp"],
-            "is_home": teams["vishome"].eq("h"),
+            **_keys(teams, games),
             "manager_id": teams["mgr"],
             "batting_pa": teams["b_pa"],
             "batting_ab": teams["b_ab"],
