@@ -169,6 +169,13 @@ def fetch_history(
     people = people_rows(build_players([files for _, files in built]), register, min(seasons))
     typed_people = validate_frame(people, PEOPLE, "people (Retrosheet allplayers + Chadwick register)")
 
+    unmapped = set(typed_people.loc[typed_people["key_mlbam"].isna(), "pitcher_id"])
+    for _, files in built:
+        pitching = files.pitching
+        starters = pitching.loc[
+            (pitching["p_gs"] == "1") & pitching["gametype"].str.lower().eq("regular"), "id"
+        ]
+        result.starters_without_mlbam += sorted(unmapped.intersection(starters))
     wh = open_warehouse(settings)
     try:
         ensure_raw_tables(wh)
@@ -181,10 +188,6 @@ def fetch_history(
             starts = validate_frame(build_starts(files), GAME_LOGS, f"{got.path.name} (starts)")
             team_games = validate_frame(build_team_games(files), TEAM_GAMES, f"{got.path.name} (team games)")
             pending.append((entry, got, starts, team_games))
-            ids = set(starts["pitcher_id"])
-            result.starters_without_mlbam += sorted(
-                ids & set(typed_people.loc[typed_people["key_mlbam"].isna(), "pitcher_id"])
-            )
         for entry, got, starts, team_games in pending:  # every season valid: now write
             load_frame(wh, GAME_LOGS, starts, _source(got))
             load_frame(wh, TEAM_GAMES, team_games, _source(got))

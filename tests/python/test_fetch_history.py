@@ -96,6 +96,7 @@ def test_two_seasons_load_regular_games_only_and_a_rerun_changes_nothing(
     again = fetch_history(settings, [2021, 2022])
     assert [(s.status, s.source) for s in again.seasons] == [("unchanged", "cache")] * 2
     assert (again.people_new, again.people_changed) == (0, 0)
+    assert again.starters_without_mlbam == [fx.UNREGISTERED]  # still reported when nothing was loaded
     assert len(httpserver.log) == requests_before  # nothing downloaded again
     assert len(table(settings, "pitcher_game_logs")) == 12
 
@@ -171,6 +172,20 @@ def test_an_interrupted_download_resumes_where_it_stopped(tmp_path: Path, httpse
     assert ranges == ["bytes=1000-"]
     assert got.resumed and dest.read_bytes() == body
     assert not dest.with_name(dest.name + ".part").exists()
+
+
+def test_a_cached_file_that_no_longer_matches_its_sha256_is_downloaded_again(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    fx.serve_history(httpserver, seasons=(2021,))
+    settings = stand_in(tmp_path, httpserver)
+    fetch_history(settings, [2021])
+    cached = settings.cache_dir / "history" / "retrosheet" / "2021csvs.zip"
+    body = cached.read_bytes()
+    cached.write_bytes(body[:-1] + bytes([body[-1] ^ 1]))  # same size, one bit flipped
+    again = fetch_history(settings, [2021])
+    assert [(s.status, s.source) for s in again.seasons] == [("unchanged", "downloaded")]
+    assert cached.read_bytes() == body
 
 
 def test_offline_builds_from_the_cache_alone(tmp_path: Path, httpserver: HTTPServer) -> None:
