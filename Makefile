@@ -65,7 +65,7 @@ docs-serve: docs ## Serve the docs site on http://127.0.0.1:8080
 bench: $(STAMP) ## Run the benchmarks; record the figures and rewrite the README's bench block
 	$(BIN)/python benchmarks/run.py --update-readme
 
-evaluate: $(STAMP) ## Real-data evaluation (needs ../shared/data/retrosheet_starters); rewrites the README's block
+evaluate: $(STAMP) ## Real-data evaluation (history from KZONE_HISTORY_DIR, else Retrosheet through the cache); rewrites the README's block
 	$(BIN)/kzone evaluate --update-readme
 
 clean: ## Remove build outputs (keeps .venv)

@@ -54,11 +54,21 @@ def friendly_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from python_models.data.loaders import DataValidationError
         from python_models.dbt.runner import DbtError
+        from python_models.ingest.cache import HistoryError
+        from python_models.ingest.http import FeedError
         from python_models.warehouse.base import WarehouseError
 
         try:
             return func(*args, **kwargs)
-        except (SettingsError, DataValidationError, WarehouseError, DbtError, ValueError) as exc:
+        except (
+            SettingsError,
+            DataValidationError,
+            WarehouseError,
+            DbtError,
+            ValueError,
+            HistoryError,
+            FeedError,
+        ) as exc:
             log.error("%s", exc)
             raise typer.Exit(code=1) from None
 
@@ -154,7 +164,8 @@ def _merged(result: Any) -> str:
     "load-game-logs",
     help=_loader_help(
         "pitcher_game_logs",
-        "Load pitcher game logs (e.g. ../shared/data/retrosheet_starters/starters_2021_2022.csv.gz).",
+        "Load pitcher game logs (e.g. examples/pitcher_game_logs.csv; `kzone fetch-history` builds them from "
+        "Retrosheet).",
     ),
 )
 @friendly_errors
@@ -166,7 +177,7 @@ def load_game_logs(file: FileArg) -> None:
     "load-team-games",
     help=_loader_help(
         "team_games",
-        "Load team games (e.g. ../shared/data/retrosheet_starters/team_games_2014_2022.csv.gz).",
+        "Load team games (`kzone fetch-history` builds them from Retrosheet).",
     ),
 )
 @friendly_errors
@@ -274,13 +285,72 @@ def load_injuries(file: FileArg) -> None:
     "load-people",
     help=_loader_help(
         "people",
-        "Load the people register (pitcher ids with MLBAM cross-ids), e.g. "
-        "../shared/data/retrosheet_starters/people.csv: it maps MLB Stats API ids to pitcher ids.",
+        "Load the people register (pitcher ids with MLBAM cross-ids; `kzone fetch-history` builds it from "
+        "Retrosheet and the Chadwick register): it maps MLB Stats API ids to pitcher ids.",
     ),
 )
 @friendly_errors
 def load_people(file: FileArg) -> None:
     _load("people", file)
+
+
+@app.command("fetch-history")
+@friendly_errors
+def fetch_history_cmd(
+    seasons: Annotated[
+        str,
+        typer.Option(
+            help="Seasons to fetch: a range (2014-2024), a list (2021,2022) or both (2014-2016,2019)."
+        ),
+    ],
+    offline: Annotated[
+        bool, typer.Option(help="Build from the cache (KZONE_CACHE_DIR) alone; no download.")
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option(help="Download again even what the cache holds (Retrosheet corrects old seasons).")
+    ] = False,
+) -> None:
+    """Download Retrosheet's per-season CSVs and the Chadwick register (cached in KZONE_CACHE_DIR, resumed
+    when interrupted), build the regular-season starts, team games and people, and load them. A season
+    already loaded from the same download is not loaded again."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from python_models.ingest.register import REGISTER_CREDIT
+    from python_models.ingest.retrosheet import RETROSHEET_NOTICE
+    from python_models.jobs.history import fetch_history, parse_seasons
+
+    wanted = parse_seasons(seasons)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=out
+    ) as bars:
+
+        def progress(name: str) -> Callable[[int, int | None], None]:
+            task = bars.add_task(name, total=None)
+            return lambda done, total: bars.update(task, completed=done, total=total)
+
+        result = fetch_history(get_settings(), wanted, offline=offline, refresh=refresh, progress=progress)
+    table = Table(title=f"history {wanted[0]}-{wanted[-1]} (regular season)")
+    for column in ("season", "status", "zip", "starts loaded", "team games loaded"):
+        table.add_column(column)
+    for row in result.seasons:
+        table.add_row(str(row.season), row.status, row.source, str(row.starts), str(row.team_games))
+    out.print(table)
+    for row in result.seasons:
+        if row.note:
+            out.print(f"[yellow]{row.note}[/]")
+    out.print(f"people: {result.people} rows ({result.people_new} new, {result.people_changed} changed)")
+    if result.starters_without_mlbam:
+        shown = ", ".join(result.starters_without_mlbam[:10])
+        more = (
+            f" and {len(result.starters_without_mlbam) - 10} more"
+            if len(result.starters_without_mlbam) > 10
+            else ""
+        )
+        out.print(
+            f"[yellow]{len(result.starters_without_mlbam)} starter(s) have no MLBAM id in the register[/] "
+            f"({shown}{more}): the live feed cannot map them until the register knows them"
+        )
+    out.print(f"\n{RETROSHEET_NOTICE}\n{REGISTER_CREDIT}")
 
 
 @app.command("demo-data")

@@ -5,6 +5,9 @@
   sets the wait instead, capped at :data:`MAX_RETRY_AFTER_S` so a feed cannot stall the morning.
 - A 401/403 raises :class:`FeedAuthError` at once (a bad key does not get better by retrying).
 - What is left after the retries raises :class:`FeedUnavailableError` naming the feed and the status.
+- A 404 raises :class:`FeedNotFoundError` (a file not published yet is not an outage).
+- :meth:`HttpClient.download` streams a file to disk through ``<file>.part`` and resumes an interrupted
+  download with a ``Range`` request (a server that ignores it answers 200 and the file restarts).
 - Query parameters that carry a secret (``apiKey``, ``api_key``, ``key``, ``token``) are never part of a
   logged line, an error message or a URL handed back for storage: :func:`redact_url` removes them.
 """
@@ -14,10 +17,11 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -64,6 +68,10 @@ class FeedAuthError(FeedError):
 
 class FeedUnavailableError(FeedError):
     """The feed stayed down (429/5xx or no answer) after every retry."""
+
+
+class FeedNotFoundError(FeedError):
+    """The feed has no such document (404), e.g. a season not published yet."""
 
 
 class _Retryable(Exception):
@@ -113,6 +121,18 @@ class Fetched:
             return json.loads(self.body)
         except ValueError as exc:
             raise FeedError(f"{self.url}: the answer is not JSON ({exc})") from None
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    """One file streamed to disk (the URL already redacted)."""
+
+    url: str
+    path: Path
+    size: int
+    headers: Mapping[str, str]
+    fetched_at: datetime
+    resumed: bool
 
 
 class HttpClient:
@@ -168,6 +188,11 @@ class HttpClient:
         except httpx.TransportError as exc:  # timeouts, refused or dropped connections
             url = redact_url(self._client.build_request("GET", path, params=params or {}).url)
             raise _Retryable(None, None, f"{url}: no answer ({type(exc).__name__})") from None
+        url = self._check(response)
+        return Fetched(url, response.status_code, response.content, dict(response.headers), datetime.now(UTC))
+
+    def _check(self, response: httpx.Response) -> str:
+        """The redacted URL of an answer that can be used; raise what the module says otherwise."""
         url = redact_url(response.request.url)
         if response.status_code in RETRY_STATUSES:
             raise _Retryable(
@@ -180,12 +205,13 @@ class HttpClient:
                 f"{self.name} refused the request ({response.status_code}) at {url}: check the API key "
                 "(the key itself is not shown)"
             )
+        if response.status_code == 404:
+            raise FeedNotFoundError(f"{self.name}: {url} answered 404 (no such file)")
         if response.status_code >= 400:
             raise FeedError(f"{self.name}: {url} answered {response.status_code}")
-        return Fetched(url, response.status_code, response.content, dict(response.headers), datetime.now(UTC))
+        return url
 
-    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Fetched:
-        """GET ``path`` (relative to the base URL), retried as the module says."""
+    def _retrying(self, attempt: Callable[..., Any], *args: Any) -> Any:
         retrying = Retrying(
             stop=stop_after_attempt(self.retries + 1),
             wait=self._wait,
@@ -195,11 +221,55 @@ class HttpClient:
             reraise=True,
         )
         try:
-            return retrying(self._once, path, params)
+            return retrying(attempt, *args)
         except _Retryable as exc:
             raise FeedUnavailableError(
                 f"{self.name} is unavailable after {self.retries + 1} attempt(s): {exc}"
             ) from None
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Fetched:
+        """GET ``path`` (relative to the base URL), retried as the module says."""
+        return self._retrying(self._once, path, params)
+
+    def download(
+        self, path: str, dest: Path, *, progress: Callable[[int, int | None], None] | None = None
+    ) -> Downloaded:
+        """Stream ``path`` into ``dest``, resuming a ``dest.part`` left by an interrupted run; ``progress``
+        gets (bytes so far, total or None) as the bytes arrive. ``dest`` appears only once complete."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        return self._retrying(self._download_once, path, dest, progress)
+
+    def _download_once(
+        self, path: str, dest: Path, progress: Callable[[int, int | None], None] | None
+    ) -> Downloaded:
+        part = dest.with_name(dest.name + ".part")
+        offset = part.stat().st_size if part.exists() else 0
+        headers = {"Range": f"bytes={offset}-"} if offset else {}
+        try:
+            with self._client.stream("GET", path, headers=headers) as response:
+                if response.status_code == 416:  # the part is stale or already whole: start again
+                    part.unlink(missing_ok=True)
+                    raise _Retryable(416, 0.0, f"{redact_url(response.request.url)}: range not satisfiable")
+                url = self._check(response)
+                resumed = response.status_code == 206
+                done = offset if resumed else 0
+                length = response.headers.get("Content-Length")
+                total = done + int(length) if length and length.isdigit() else None
+                with part.open("ab" if resumed else "wb") as fh:
+                    for chunk in response.iter_bytes():
+                        fh.write(chunk)
+                        done += len(chunk)
+                        if progress is not None:
+                            progress(done, total)
+        except httpx.TransportError as exc:  # cut off: the bytes so far stay in the part for the retry
+            url = redact_url(self._client.build_request("GET", path).url)
+            raise _Retryable(None, None, f"{url}: download cut off ({type(exc).__name__})") from None
+        if total is not None and done != total:
+            raise _Retryable(None, None, f"{url}: {done} of {total} bytes arrived")
+        part.replace(dest)
+        if resumed:
+            log.info("%s: %s resumed at byte %d", self.name, url, offset)
+        return Downloaded(url, dest, done, dict(response.headers), datetime.now(UTC), resumed)
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> tuple[Any, Fetched]:
         fetched = self.get(path, params)

@@ -37,12 +37,12 @@ from python_models.dbt.project import PROJECT_ROOT
 from python_models.dbt.runner import run_dbt
 from python_models.jobs.backfill import backfill
 from python_models.jobs.daily import DOWNSTREAM_BUILD
+from python_models.jobs.history import prepared_history
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.tables import GAME_LOGS, STRIKEOUT_LINES, TEAM_GAMES
 
 log = logging.getLogger(__name__)
 
-REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "retrosheet_starters"
 STARTS_FILES = ("starters_2014_2022.csv.gz", "starters_2021_2022.csv.gz")  # the widest history available
 TEAM_GAMES_FILE = "team_games_2014_2022.csv.gz"
 NOISE_FLOOR_MAE = 1.6
@@ -74,12 +74,22 @@ def evaluation_settings(workdir: Path) -> Settings:
 
 
 def starts_file(data_dir: Path) -> Path:
-    for name in STARTS_FILES:
+    """The widest starters file of the folder: a prepared one by name, else the one fetch-history built."""
+    for path in [*(data_dir / name for name in STARTS_FILES), *sorted(data_dir.glob("starters_*_*.csv.gz"))]:
+        if path.exists():
+            return path
+    raise FileNotFoundError(
+        f"real data not found in {data_dir} (one of {', '.join(STARTS_FILES)}): point KZONE_HISTORY_DIR at "
+        "prepared files, or unset it to build them from Retrosheet (`kzone fetch-history` downloads)"
+    )
+
+
+def team_games_file(data_dir: Path, starts: Path) -> Path | None:
+    """The team games beside the starters file (same seasons when built by fetch-history)."""
+    for name in (TEAM_GAMES_FILE, starts.name.replace("starters_", "team_games_", 1)):
         if (data_dir / name).exists():
             return data_dir / name
-    raise FileNotFoundError(
-        f"real data not found in {data_dir} (one of {', '.join(STARTS_FILES)}; see ../shared/data/retrosheet_starters)"
-    )
+    return None
 
 
 def prepare(
@@ -91,8 +101,8 @@ def prepare(
     try:
         ensure_raw_tables(wh)
         load_file(wh, GAME_LOGS, starts)
-        team_games = data_dir / TEAM_GAMES_FILE
-        if team_games.exists():  # the matchup and workload features read them
+        team_games = team_games_file(data_dir, starts)
+        if team_games is not None:  # the matchup and workload features read them
             load_file(wh, TEAM_GAMES, team_games)
         logs = pd.read_csv(starts, usecols=["game_date", "season"])
         first = pd.to_datetime(logs["game_date"]).min().date()
@@ -105,7 +115,7 @@ def prepare(
             result.lines_quarantined = len(load.quarantined)
         else:
             # the sharp book's history: every earlier start and, when present, the team batting lines
-            batting = pd.read_csv(team_games) if team_games.exists() else None
+            batting = pd.read_csv(team_games) if team_games is not None else None
             lines = market_lines(pd.read_csv(starts), sorted({start.year, end.year}), team_games=batting)
             lines = lines[(lines["game_date"] >= start) & (lines["game_date"] <= end)]
             typed = validate_frame(lines.astype("string"), STRIKEOUT_LINES, "synthetic sharp book")
@@ -190,7 +200,7 @@ def _system_rows(periods: pd.DataFrame) -> list[dict]:
 
 def evaluate(
     workdir: Path | None = None,
-    data_dir: Path = REAL_DATA,
+    data_dir: Path | None = None,
     start: date = date(2022, 4, 7),
     end: date = date(2022, 10, 5),
     *,
@@ -205,6 +215,9 @@ def evaluate(
     started = time.perf_counter()
     dbt_vars = {"as_of_date": end.isoformat()}
     result = Evaluation(window=(str(start), str(end)))
+    if data_dir is None:  # KZONE_HISTORY_DIR, else Retrosheet's seasons built in the cache (downloaded once)
+        log.info("step: history files (KZONE_HISTORY_DIR or Retrosheet through the cache)")
+        data_dir = prepared_history(settings)
     log.info("step: load real starts and %s into %s", lines_file or SYNTHETIC_BOOK, settings.duckdb_path)
     prepare(settings, data_dir, start, end, lines_file, result)
     log.info("step: dbt build")

@@ -37,6 +37,12 @@ MONITORING_VIEWS = (
     "picks_by_confidence",
 )
 OVERVIEW_DOC = "doc.kzone.__overview__"
+# what the licences of the real data require the site to say (python_models/ingest prints the same)
+DATA_NOTICES = (
+    "obtained free of charge from and is copyrighted by Retrosheet",
+    '"Chadwick Baseball Bureau Persons Register"',
+    "Open Data Commons Attribution License",
+)
 SERVE_HINT = (
     "make docs-serve  (= dbt docs serve --port 8080 --host 127.0.0.1), then open http://127.0.0.1:8080"
 )
@@ -105,10 +111,15 @@ def lineage_checks(manifest: dict) -> list[tuple[str, bool]]:
     )
     public = uid("model", PUBLIC_TABLE)
     consumers = uid("exposure", CONSUMER_EXPOSURE)
+    overview = str(manifest.get("docs", {}).get(OVERVIEW_DOC, {}).get("block_contents", ""))
     checks = [
         (
             "the site opens on the project's overview (docs block __overview__)",
             OVERVIEW_DOC in manifest.get("docs", {}),
+        ),
+        (
+            "the overview keeps Retrosheet's notice and the Chadwick register's ODC-By credit",
+            all(" ".join(notice.split()) in " ".join(overview.split()) for notice in DATA_NOTICES),
         ),
         ("raw sources → staging models", sources_to_staging),
         (f"staging → {FEATURE_STORE}", any(a in fs_ancestors for a in staging)),

@@ -35,6 +35,12 @@ def test_docs_site_opens_on_the_project_overview(tmp_path: Path, monkeypatch: py
     assert "todays_picks" in overview and "Where to start" in overview
     checks = dict(lineage_checks(manifest))
     assert checks["the site opens on the project's overview (docs block __overview__)"]
+    notices = "the overview keeps Retrosheet's notice and the Chadwick register's ODC-By credit"
+    assert checks[notices]
+    uncredited = {**manifest["docs"][OVERVIEW_DOC], "block_contents": overview.replace("Chadwick", "a")}
+    assert not dict(lineage_checks({**manifest, "docs": {**manifest["docs"], OVERVIEW_DOC: uncredited}}))[
+        notices
+    ]
     without = {**manifest, "docs": {k: v for k, v in manifest["docs"].items() if k != OVERVIEW_DOC}}
     assert not dict(lineage_checks(without))[
         "the site opens on the project's overview (docs block __overview__)"

@@ -13,9 +13,9 @@ import pytest
 
 from python_models.config import load_settings
 from python_models.data.market import market_lines
-from python_models.jobs.evaluate import NOISE_FLOOR_MAE, REAL_DATA, REFERENCE_NAME, evaluate, starts_file
+from python_models.jobs.evaluate import NOISE_FLOOR_MAE, REFERENCE_NAME, evaluate, starts_file
 
-from .conftest import requires_real_data
+from .conftest import REAL_DATA, requires_real_data
 
 START, END = date(2022, 4, 7), date(2022, 5, 10)
 LINES_FROM = date(2022, 4, 20)  # the file covers part of the window only
@@ -45,7 +45,7 @@ def _name_keyed_lines(path: Path) -> int:
 def test_walk_forward_with_a_name_keyed_partial_lines_file(tmp_path: Path, dbt_target_dir: Path) -> None:
     lines_file = tmp_path / "my_lines.csv"
     n_lines = _name_keyed_lines(lines_file)
-    result = evaluate(tmp_path / "eval", start=START, end=END, lines_file=lines_file)
+    result = evaluate(tmp_path / "eval", REAL_DATA, start=START, end=END, lines_file=lines_file)
     assert result.lines_loaded + result.lines_quarantined == n_lines
     assert result.lines_quarantined <= n_lines * 0.01, "real names and teams resolve"
 

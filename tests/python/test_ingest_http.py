@@ -10,6 +10,7 @@ from pytest_httpserver import HTTPServer
 
 from python_models.ingest.http import (
     FeedAuthError,
+    FeedNotFoundError,
     FeedUnavailableError,
     HttpClient,
     parse_retry_after,
@@ -80,3 +81,11 @@ def test_redact_url_and_retry_after_forms() -> None:
     assert parse_retry_after("Wed, 01 Jul 2026 12:00:30 GMT", now) == 30.0
     assert parse_retry_after("12", now) == 12.0
     assert parse_retry_after("soon", now) is None
+
+
+def test_a_missing_document_is_not_an_outage_and_is_not_retried(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/downloads/2031/2031csvs.zip").respond_with_data("no", status=404)
+    waits: list[float] = []
+    with client(httpserver, waits) as http, pytest.raises(FeedNotFoundError, match="answered 404"):
+        http.get("/downloads/2031/2031csvs.zip")
+    assert waits == []

@@ -1,6 +1,7 @@
-"""The README's "Run it on your own data" block, executed as written on the real file: every step exits
-0 and the public table and the monitoring views end non-empty (they ended empty when the merge window
-counted from today's date)."""
+"""The README's "Run it on your own data" block, executed as written on the real data: `kzone fetch-history`
+downloads Retrosheet's real 2021-2022 zips from a local stand-in (they come from the cache of a machine that
+has them) with small register shards, then every step exits 0 and the public table and the monitoring views
+end non-empty (they ended empty when the merge window counted from today's date)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import shlex
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from python_models.config import load_settings
 from python_models.dbt.project import PROJECT_ROOT
 from python_models.warehouse import open_warehouse
-from tests.python.conftest import REAL_DATA, requires_real_data
+from tests.python import history_fixture as fx
 from tests.python.feeds_fixture import run_cli
+from tests.python.test_fetch_history import REAL_ZIPS
 
 
 def walkthrough_commands() -> list[list[str]]:
@@ -31,19 +34,33 @@ def walkthrough_commands() -> list[list[str]]:
 
 def test_the_walkthrough_block_lists_every_step() -> None:
     steps = [c[0] for c in walkthrough_commands()]
-    assert steps == ["load-game-logs", "load-team-games", "build", "train", "backfill", "build", "report"]
+    assert steps == ["fetch-history", "build", "train", "backfill", "build", "report"]
 
 
-@requires_real_data
 @pytest.mark.realdata
 @pytest.mark.slow
-@pytest.mark.skipif(not (REAL_DATA / "team_games_2014_2022.csv.gz").exists(), reason="no real team games")
+@pytest.mark.skipif(
+    not {2021, 2022} <= set(REAL_ZIPS),
+    reason="needs Retrosheet's real 2021 and 2022 zips in KZONE_CACHE_DIR/history/retrosheet",
+)
 def test_the_readme_walkthrough_runs_as_written_and_ends_with_monitoring_rows(
-    tmp_path: Path, dbt_target_dir: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, dbt_target_dir: Path, monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer
 ) -> None:
     monkeypatch.chdir(PROJECT_ROOT)  # the block's paths are relative to the project root
+    for season in (2021, 2022):
+        httpserver.expect_request(f"/downloads/{season}/{season}csvs.zip").respond_with_data(
+            REAL_ZIPS[season].read_bytes()
+        )
+    for name, text in fx.register_shards().items():
+        httpserver.expect_request(f"/register/{name}").respond_with_data(text)
     warehouse = tmp_path / "real.duckdb"
-    env = {"KZONE_DUCKDB_PATH": str(warehouse), "KZONE_MODEL_STORE": str(tmp_path / "models")}
+    env = {
+        "KZONE_DUCKDB_PATH": str(warehouse),
+        "KZONE_MODEL_STORE": str(tmp_path / "models"),
+        "KZONE_RETROSHEET_URL": httpserver.url_for("").rstrip("/"),
+        "KZONE_REGISTER_URL": httpserver.url_for("/register"),
+        "KZONE_CACHE_DIR": str(tmp_path / "cache"),  # a fresh machine: everything is downloaded
+    }
     for args in walkthrough_commands():
         if args[0] == "report":
             args = [*args, "--out", str(tmp_path / "report")]
