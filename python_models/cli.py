@@ -350,7 +350,7 @@ def fetch_history_cmd(
             f"[yellow]{len(result.starters_without_mlbam)} starter(s) have no MLBAM id in the register[/] "
             f"({shown}{more}): the live feed cannot map them until the register knows them"
         )
-    out.print(f"\n{RETROSHEET_NOTICE}\n{REGISTER_CREDIT}")
+    out.print(f"\n{RETROSHEET_NOTICE}\n{REGISTER_CREDIT}", soft_wrap=True)  # a notice is never cut
 
 
 @app.command("demo-data")
