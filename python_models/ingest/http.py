@@ -161,10 +161,13 @@ class HttpClient:
         wait = state.next_action.sleep if state.next_action else 0
         log.warning("%s: %s; retry %d/%d in %.1f s", self.name, exc, state.attempt_number, self.retries, wait)
 
-    def _once(self, path: str, params: Mapping[str, Any] | None) -> Fetched:
+    def _once(self, path: str, params: Mapping[str, Any] | None, payload: Any = None) -> Fetched:
         query = {**(params or {}), **self._secret_params}
         try:
-            response = self._client.get(path, params=query)
+            if payload is None:
+                response = self._client.get(path, params=query)
+            else:
+                response = self._client.post(path, params=query, json=payload)
         except httpx.TransportError as exc:  # timeouts, refused or dropped connections
             url = redact_url(self._client.build_request("GET", path, params=params or {}).url)
             raise _Retryable(None, None, f"{url}: no answer ({type(exc).__name__})") from None
@@ -186,6 +189,13 @@ class HttpClient:
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Fetched:
         """GET ``path`` (relative to the base URL), retried as the module says."""
+        return self._request(path, params)
+
+    def post_json(self, path: str, payload: Any) -> Fetched:
+        """POST ``payload`` as JSON to ``path`` (a webhook), retried as the module says."""
+        return self._request(path, None, payload)
+
+    def _request(self, path: str, params: Mapping[str, Any] | None, payload: Any = None) -> Fetched:
         retrying = Retrying(
             stop=stop_after_attempt(self.retries + 1),
             wait=self._wait,
@@ -195,7 +205,7 @@ class HttpClient:
             reraise=True,
         )
         try:
-            return retrying(self._once, path, params)
+            return retrying(self._once, path, params, payload)
         except _Retryable as exc:
             raise FeedUnavailableError(
                 f"{self.name} is unavailable after {self.retries + 1} attempt(s): {exc}"
