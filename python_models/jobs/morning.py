@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
+
 from python_models.config import Settings
 from python_models.ingest.fetch import FetchReport, fetch_day
 from python_models.ingest.http import FeedError, HttpClient
@@ -136,12 +138,13 @@ def send_alert(settings: Settings, text: str) -> bool:
     webhook's URL, which carries its token, is never printed)."""
     if settings.alert_webhook_url is None:
         return False
-    url = settings.alert_webhook_url.get_secret_value()
+    url = httpx.URL(settings.alert_webhook_url.get_secret_value())
+    base, path = f"{url.scheme}://{url.netloc.decode()}", url.raw_path.decode()
     try:
         with HttpClient(
-            "alert webhook", url, timeout_s=settings.http_timeout_s, retries=settings.http_retries
-        ) as c:
-            c.post_json("", {"text": text})
+            "alert webhook", base, timeout_s=settings.http_timeout_s, retries=settings.http_retries
+        ) as client:
+            client.post_json(path, {"text": text})
     except FeedError as exc:
         log.warning("the alert webhook could not be reached (%s)", type(exc).__name__)
         return False
