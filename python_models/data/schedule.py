@@ -147,6 +147,7 @@ class ScheduledGame:
     state: str  # detailedState (or abstractGameState)
     not_played: str | None  # Postponed/Cancelled/Suspended, else None
     label: str
+    scheduled_innings: int | None = None
 
     @property
     def is_final(self) -> bool:
@@ -189,6 +190,9 @@ def schedule_game(path: str, game: Any, schedule_date: Any, problems: list[str])
         day_night=game.get("dayNight"),
         state=str(status.get("detailedState") or status.get("abstractGameState") or ""),
         not_played=_not_played(game),
+        scheduled_innings=int(game["scheduledInnings"])
+        if str(game.get("scheduledInnings", "")).isdigit()
+        else None,
         label=f"gamePk {game['gamePk']} ({sides['away'].team_code} at {sides['home'].team_code}, "
         f"{game.get('gameDate')})",
     )

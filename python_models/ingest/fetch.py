@@ -190,13 +190,12 @@ class _Fetcher:
         logs: list[dict] = []
         teams: list[dict] = []
         for game, doc in boxes:
-            innings = doc.get("scheduledInnings") if isinstance(doc, dict) else None
             rows = parse_boxscore(
                 doc,
                 game,
                 crosswalk,
                 park_id=parks.get(game.home.retro_code),
-                scheduled_innings=int(innings) if innings else game_innings(game),
+                scheduled_innings=game.scheduled_innings or game_innings(game),
             )
             if rows.problems:
                 self.report.reported.extend(rows.problems)

@@ -370,3 +370,26 @@ def test_a_feed_down_after_the_retries_is_marked_stale_and_the_rest_lands(world)
     report = fetch_day(settings, DAY)
     assert report.odds.stale and "unavailable after 3 attempt(s)" in report.odds.stale[0]
     assert report.statsapi.landed["probable starters"] == 5
+
+
+def test_kzone_fetch_prints_what_landed_and_never_the_key(world, monkeypatch) -> None:
+    from tests.python.feeds_fixture import run_cli
+
+    stand, settings = world
+    # the stand-in server's own access log (it sees the key, as The Odds API does) is not kzone's output
+    monkeypatch.setattr(logging.getLogger("werkzeug"), "disabled", True)
+    env = {
+        "KZONE_STATSAPI_URL": stand.url,
+        "KZONE_ODDS_API_URL": stand.url,
+        "KZONE_ODDS_API_KEY": KEY,
+        "KZONE_CACHE_DIR": str(settings.cache_dir),
+        "KZONE_MODEL_STORE": str(settings.model_store),
+        "KZONE_HTTP_RETRIES": "2",
+        "COLUMNS": "",
+    }
+    result = run_cli(["fetch", "--date", DAY.isoformat()], settings.duckdb_path, **env)
+    assert result.exit_code == 0, result.output
+    assert "MLB Stats API: " in result.output and "probable starters 5" in result.output
+    assert "The Odds API: " in result.output and "lines 3" in result.output
+    assert "not loaded: " in result.output and "Postponed" in result.output
+    assert KEY not in result.output
