@@ -4,8 +4,10 @@ Steps (one log line each), every answer kept under ``{KZONE_CACHE_DIR}/payloads/
 ``python_models.ingest.payloads``):
 
 1. merge provisional ids the crosswalk has learnt since (``python_models.ingest.crosswalk``);
-2. catch-up: for every day after the last date in ``raw.pitcher_game_logs`` up to D-1 (at most
-   :data:`MAX_CATCHUP_DAYS`), the schedule and the boxscore of each final game;
+2. catch-up: for every day from the last date in ``raw.pitcher_game_logs`` up to D-1 (at most
+   :data:`MAX_CATCHUP_DAYS`), the schedule and the boxscore of each final game; the last
+   :data:`CATCHUP_OVERLAP_DAYS` landed days are fetched again (a day whose schedule or boxes were down, or
+   a game that ended after midnight, lands on a later morning; what is unchanged changes nothing);
 3. D's schedule with probable starters;
 4. ``/api/v1/people`` for every starter or lineup batter the crosswalk does not know (provisional ids);
 5. the finals land in ``raw.pitcher_game_logs`` and ``raw.team_games``; D's starters in
@@ -34,7 +36,7 @@ import pandas as pd
 
 from python_models.config import Settings
 from python_models.data.lines import load_lines
-from python_models.data.loaders import ensure_raw_tables, load_frame, validate_frame
+from python_models.data.loaders import DataValidationError, ensure_raw_tables, load_frame, validate_frame
 from python_models.data.schedule import ScheduledGame, parse_schedule, schedule_games
 from python_models.ingest.crosswalk import Crosswalk, merge_provisional
 from python_models.ingest.http import FeedError, HttpClient
@@ -48,6 +50,7 @@ log = logging.getLogger(__name__)
 
 LEAGUE_TZ = ZoneInfo("America/New_York")
 MAX_CATCHUP_DAYS = 31
+CATCHUP_OVERLAP_DAYS = 3  # the last landed days are fetched again: a day that was stale lands later
 IL_LOOKBACK_DAYS = 60
 PEOPLE_CHUNK = 100
 ODDS_SPORT = "baseball_mlb"
@@ -133,24 +136,25 @@ class _Fetcher:
                 source.client.close()
 
     # --- MLB Stats API ------------------------------------------------------------------------------
-    def schedule(self, day: date) -> list[tuple[str, dict, ScheduledGame]] | None:
+    def schedule(self, day: date) -> tuple[list[tuple[str, dict, ScheduledGame]] | None, datetime]:
+        """The day's games (None when the feed is down or its answer is rejected) and the fetch time."""
         params = {"sportId": 1, "date": day.isoformat(), "hydrate": "probablePitcher"}
         try:
-            doc, path, _ = self.mlb.get("/api/v1/schedule", params)
-        except FeedError as exc:
+            doc, path, fetched_at = self.mlb.get("/api/v1/schedule", params)
+            return schedule_games(doc, str(path or f"schedule {day}")), fetched_at
+        except (FeedError, DataValidationError) as exc:  # down, or an answer the parser rejects
             self.report.statsapi.stale.append(f"schedule {day}: {exc}")
-            return None
-        return schedule_games(doc, str(path or f"schedule {day}"))
+            return None, datetime.now(UTC)
 
     def catch_up(self) -> list[tuple[ScheduledGame, dict]]:
         last = _last_landed(self.wh)
-        first = (last + timedelta(days=1)) if last else self.day - timedelta(days=1)
+        first = (last - timedelta(days=CATCHUP_OVERLAP_DAYS - 1)) if last else self.day - timedelta(days=1)
         first = max(first, self.day - timedelta(days=MAX_CATCHUP_DAYS))
         boxes = []
         day = first
         while day < self.day:
             self.report.catchup_days.append(day)
-            for _, _, game in self.schedule(day) or []:
+            for _, _, game in self.schedule(day)[0] or []:
                 if game.not_played:
                     self.report.reported.append(f"{game.label}: {game.not_played}, no result")
                     continue
@@ -317,14 +321,7 @@ def fetch_day(settings: Settings, day: date, *, replay: Path | None = None) -> F
         log.info(
             "fetch %s: %d final(s) to land from %d day(s)", day, len(boxes), len(fetcher.report.catchup_days)
         )
-        try:
-            doc, _, fetched_at = fetcher.mlb.get(
-                "/api/v1/schedule", {"sportId": 1, "date": day.isoformat(), "hydrate": "probablePitcher"}
-            )
-            today = schedule_games(doc, f"schedule {day}")
-        except FeedError as exc:
-            fetcher.report.statsapi.stale.append(f"schedule {day}: {exc}")
-            today, fetched_at = None, datetime.now(UTC)
+        today, fetched_at = fetcher.schedule(day)
         people = set().union(*(boxscore_people(doc) for _, doc in boxes)) if boxes else set()
         for _, game, _ in today or []:
             for side in ("away", "home"):

@@ -393,3 +393,17 @@ def test_kzone_fetch_prints_what_landed_and_never_the_key(world, monkeypatch) ->
     assert "The Odds API: " in result.output and "lines 3" in result.output
     assert "not loaded: " in result.output and "Postponed" in result.output
     assert KEY not in result.output
+
+
+def test_a_schedule_the_parser_rejects_marks_that_day_stale_and_the_rest_lands(world) -> None:
+    stand, settings = world
+    stand.schedules["2026-04-08"]["dates"][0]["games"][0]["teams"]["home"]["team"]["id"] = 9999
+    report = fetch_day(settings, DAY)
+    assert len(report.statsapi.stale) == 1
+    assert "schedule 2026-04-08" in report.statsapi.stale[0]
+    assert "9999 is not an MLB team id" in report.statsapi.stale[0]
+    landed = set(tables(settings)["pitcher_game_logs"]["game_id"])
+    assert "NYA202604080" not in landed and {"HOU202604071", "SFN202604090"} <= landed
+    stand.schedules["2026-04-08"]["dates"][0]["games"][0]["teams"]["home"]["team"]["id"] = 147
+    assert fetch_day(settings, DAY).stale == []  # the next morning fetches the last days again
+    assert "NYA202604080" in set(tables(settings)["pitcher_game_logs"]["game_id"])
