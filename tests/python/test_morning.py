@@ -239,3 +239,24 @@ def test_the_alert_is_one_json_post_and_a_dead_webhook_is_not_fatal(httpserver, 
     assert send_alert(settings, "a gate failed") and posts == [{"text": "a gate failed"}]
     dead = make_settings(tmp_path, alert_webhook_url=httpserver.url_for("/nowhere"), http_retries=0)
     assert send_alert(dead, "x") is False
+
+
+def test_kzone_morning_exits_1_when_it_cannot_score_and_prints_the_summary(httpserver, tmp_path) -> None:
+    from tests.python.feeds_fixture import run_cli
+
+    stand = StandIn(httpserver, flaky=False)
+    stand.down = ("/api/v1/schedule",)
+    settings = make_settings(tmp_path)
+    result = run_cli(
+        ["morning", "--date", DAY.isoformat(), "--no-report"],
+        settings.duckdb_path,
+        KZONE_STATSAPI_URL=stand.url,
+        KZONE_ODDS_API_URL=stand.url,
+        KZONE_CACHE_DIR=str(tmp_path / "cache"),
+        KZONE_MODEL_STORE=str(settings.model_store),
+        KZONE_HTTP_RETRIES="0",
+        COLUMNS="",
+    )
+    assert result.exit_code == 1, result.output
+    assert f"kzone morning {DAY}: FAILED" in result.output
+    assert "KZONE_ODDS_API_KEY is not set" in result.output
