@@ -124,6 +124,15 @@ def test_a_real_game_from_its_boxscore_equals_the_game_from_the_retrosheet_files
     assert logs["precip"].isna().all()
 
 
+def test_no_model_reads_what_the_feed_does_not_carry() -> None:
+    """So equal rows (above) give equal features: no dbt model reads a column the feed leaves NULL."""
+    from python_models.dbt.project import PROJECT_ROOT
+
+    for sql in (PROJECT_ROOT / "models").rglob("*.sql"):
+        text = sql.read_text(encoding="utf-8")
+        assert not [c for c in NOT_IN_FEED if c in text], f"{sql.name} reads {NOT_IN_FEED}: the feed has none"
+
+
 def test_a_batter_or_starter_unknown_to_the_crosswalk_gets_a_provisional_id(warehouse) -> None:
     load_people(warehouse, [r for r in PEOPLE_ROWS if r[0] not in {"sevel001", "rizza001"}])
     logs, teams = feed_rows(warehouse)
