@@ -219,3 +219,56 @@ def test_injured_list_moves_keep_only_pitchers_still_on_the_list(warehouse) -> N
     }
     rows = parse_injuries(doc, date(2022, 4, 9), Crosswalk.from_warehouse(warehouse), datetime(2022, 4, 9))
     assert [(r["pitcher_id"], r["status"], r["team"]) for r in rows] == [("sevel001", "IL15", "NYA")]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (_history() / "team_games_2014_2022.csv.gz").exists(),
+    reason=f"real Retrosheet data not present at {_history()} (set KZONE_HISTORY_DIR)",
+)
+def test_the_features_from_the_feed_equal_the_features_from_the_files(tmp_path: Path) -> None:
+    """April 2022 from the files, in two warehouses; in one, Boston at New York on 04-09 comes from its
+    boxscore instead. The feature store built in each holds the same features for every later start."""
+    from python_models.dbt.runner import run_dbt
+    from python_models.warehouse import open_warehouse
+    from python_models.warehouse.tables import RAW_TABLES
+    from tests.python.conftest import make_settings
+
+    starts = pd.read_csv(_history() / "starters_2021_2022.csv.gz", dtype=str, keep_default_na=False)
+    team_games = pd.read_csv(_history() / "team_games_2014_2022.csv.gz", dtype=str, keep_default_na=False)
+    window = ("2022-04-07", "2022-04-20")
+    starts = starts[starts.game_date.between(*window)].reset_index(drop=True)
+    team_games = team_games[team_games.game_date.between(*window)].reset_index(drop=True)
+    stores = {}
+    for way in ("files", "feed"):
+        settings = make_settings(tmp_path / way)
+        wh = open_warehouse(settings)
+        try:
+            for spec in RAW_TABLES.values():
+                wh.ensure_table(spec.layer, spec.name, spec.columns)
+            load_people(wh)
+            keep_starts, keep_teams = starts, team_games
+            if way == "feed":
+                keep_starts = starts[starts.game_id != GAME_ID].reset_index(drop=True)
+                keep_teams = team_games[team_games.game_id != GAME_ID].reset_index(drop=True)
+                logs, teams = feed_rows(wh)
+                load_frame(wh, GAME_LOGS, logs, "statsapi")
+                load_frame(wh, TEAM_GAMES, teams, "statsapi")
+            load_frame(wh, GAME_LOGS, validate_frame(keep_starts, GAME_LOGS, "starts"), "starts.csv")
+            load_frame(wh, TEAM_GAMES, validate_frame(keep_teams, TEAM_GAMES, "team games"), "team_games.csv")
+        finally:
+            wh.close()
+        run_dbt(["build", "--select", "+ml_feature_store"], settings, vars={"as_of_date": window[1]})
+        wh = open_warehouse(settings)
+        try:
+            store = wh.query(f"select * from {wh.relation('features', 'ml_feature_store')}")
+        finally:
+            wh.close()
+        stores[way] = store.sort_values(["game_date", "pitcher_id"]).reset_index(drop=True)
+    later = stores["files"]["game_date"].astype(str) > "2022-04-09"
+    touched = stores["files"][later]["team"].isin(["NYA", "BOS"]) | stores["files"][later]["opponent"].isin(
+        ["NYA", "BOS"]
+    )
+    assert touched.sum() > 10, "later starts that read the game"
+    audit = [c for c in stores["files"].columns if c.endswith("_at") and c != "first_pitch_at"]
+    pd.testing.assert_frame_equal(stores["files"].drop(columns=audit), stores["feed"].drop(columns=audit))
