@@ -291,7 +291,16 @@ def load_injuries(file: FileArg) -> None:
 )
 @friendly_errors
 def load_people(file: FileArg) -> None:
+    from python_models.ingest.crosswalk import merge_provisional
+
     _load("people", file)
+    wh = _open_for_loading()
+    try:  # provisional ids (debutants from the live feed) this register now maps become Retrosheet ids
+        merged = merge_provisional(wh)
+    finally:
+        wh.close()
+    if merged:
+        out.print(f"merged {len(merged)} provisional id(s) into Retrosheet ids: {merged}")
 
 
 @app.command("fetch-history")
@@ -632,6 +641,65 @@ def daily(
         out.print(f"[yellow]source freshness:[/] {note}")
     for warning in report.warnings:
         out.print(f"[yellow]gate warning:[/] {warning}")
+
+
+ReplayOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--replay",
+        exists=True,
+        file_okay=False,
+        help="Replay a stored morning offline: a folder {KZONE_CACHE_DIR}/payloads/YYYY-MM-DD written by an "
+        "earlier fetch (no network).",
+    ),
+]
+LeagueDateOpt = Annotated[
+    date | None,
+    typer.Option(
+        "--date", parser=parse_date, metavar="YYYY-MM-DD", help="The day (default: today in US/Eastern)."
+    ),
+]
+
+
+def _print_fetch(report: Any) -> None:
+    for name, status in (("MLB Stats API", report.statsapi), ("The Odds API", report.odds)):
+        landed = ", ".join(f"{k} {v}" for k, v in status.landed.items()) or "nothing"
+        out.print(f"[bold]{name}[/]: {status.requests} request(s); landed: {landed}")
+        for stale in status.stale[:MAX_LISTED]:
+            out.print(f"[red]stale:[/] {stale}")
+    for line in report.reported[:MAX_LISTED]:
+        out.print(f"[yellow]not loaded:[/] {line}")
+    out.print(f"payloads: {report.folder} · {report.seconds:.1f} s")
+
+
+@app.command("fetch")
+@friendly_errors
+def fetch_cmd(date_: LeagueDateOpt = None, replay: ReplayOpt = None) -> None:
+    """Fetch what a morning needs: the finals since the last landed date (MLB Stats API boxscores), D's
+    probable starters, new people, injured-list moves, and The Odds API's pitcher-strikeout lines for D.
+    Every answer is kept under KZONE_CACHE_DIR/payloads/D; fetching the same day twice changes nothing."""
+    from python_models.ingest.fetch import fetch_day, league_today
+
+    report = fetch_day(get_settings(), date_ or league_today(), replay=replay)
+    _print_fetch(report)
+
+
+@app.command("morning")
+@friendly_errors
+def morning_cmd(
+    date_: LeagueDateOpt = None,
+    replay: ReplayOpt = None,
+    report: Annotated[bool, typer.Option(help="Write the HTML report of the last 30 days.")] = True,
+) -> None:
+    """fetch, then the daily job, then the report, with one summary. Exits 1 only when it cannot score
+    (a feed that is down is marked stale and the morning goes on)."""
+    from python_models.ingest.fetch import league_today
+    from python_models.jobs.morning import run_morning
+
+    result = run_morning(get_settings(), date_ or league_today(), replay=replay, report=report)
+    out.print(result.summary(), markup=False, highlight=False)
+    if not result.ok:
+        raise typer.Exit(code=1)
 
 
 @app.command("evaluate")

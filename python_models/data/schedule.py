@@ -132,43 +132,107 @@ class _Parse:
     games: int = 0
 
 
-def _parse_game(
-    path: str,
-    game: Any,
-    schedule_date: Any,
-    people: dict[int, tuple[str, str | None]],
-    announced_by: datetime,
-    parsed: _Parse,
-) -> None:
+@dataclass(frozen=True)
+class ScheduledGame:
+    """One game of a schedule response, with its canonical (Retrosheet-form) game id."""
+
+    game_pk: int
+    game_id: str
+    game_date: date
+    game_number: int
+    home: Team
+    away: Team
+    first_pitch_at: pd.Timestamp  # UTC, naive
+    day_night: str | None
+    state: str  # detailedState (or abstractGameState)
+    not_played: str | None  # Postponed/Cancelled/Suspended, else None
+    label: str
+    scheduled_innings: int | None = None
+
+    @property
+    def is_final(self) -> bool:
+        return self.not_played is None and self.state.lower().startswith(("final", "game over", "completed"))
+
+
+def schedule_game(path: str, game: Any, schedule_date: Any, problems: list[str]) -> ScheduledGame | None:
+    """The identity of one schedule game (the one place the canonical game id is built); a malformed game
+    appends its problem to ``problems`` and returns None."""
     if not isinstance(game, dict) or not game.get("gamePk"):
-        parsed.problems.append(f"{path}: a game without a gamePk")
-        return
-    parsed.games += 1
+        problems.append(f"{path}: a game without a gamePk")
+        return None
     teams_dir = team_directory()
     sides: dict[str, Team] = {}
     for side in ("away", "home"):
         team_id = ((game.get("teams") or {}).get(side) or {}).get("team", {}).get("id")
         team = teams_dir.by_mlb_id(team_id)
         if team is None:
-            parsed.problems.append(
+            problems.append(
                 f"{path}.teams.{side}.team.id: {team_id!r} is not an MLB team id of seeds/team_codes.csv"
             )
-            return
+            return None
         sides[side] = team
     first_pitch = pd.to_datetime(game.get("gameDate"), utc=True, errors="coerce")
     if pd.isna(first_pitch):
-        parsed.problems.append(f"{path}.gameDate: {game.get('gameDate')!r} is not a valid timestamp")
-        return
-    label = f"gamePk {game['gamePk']} ({sides['away'].team_code} at {sides['home'].team_code}, {game.get('gameDate')})"
-    state = _not_played(game)
-    if state:
-        parsed.reported.append(f"{label}: {state}, not loaded")
-        return
+        problems.append(f"{path}.gameDate: {game.get('gameDate')!r} is not a valid timestamp")
+        return None
     day = _game_date(game, schedule_date, first_pitch)
     doubleheader = str(game.get("doubleHeader") or "N").upper() != "N"
     number = int(game.get("gameNumber") or 1) if doubleheader else 0
-    game_id = f"{sides['home'].retro_code}{day:%Y%m%d}{number}"
-    first_pitch_at = first_pitch.tz_convert("UTC").tz_localize(None)
+    status = game.get("status") or {}
+    return ScheduledGame(
+        game_pk=int(game["gamePk"]),
+        game_id=f"{sides['home'].retro_code}{day:%Y%m%d}{number}",
+        game_date=day,
+        game_number=number,
+        home=sides["home"],
+        away=sides["away"],
+        first_pitch_at=first_pitch.tz_convert("UTC").tz_localize(None),
+        day_night=game.get("dayNight"),
+        state=str(status.get("detailedState") or status.get("abstractGameState") or ""),
+        not_played=_not_played(game),
+        scheduled_innings=int(game["scheduledInnings"])
+        if str(game.get("scheduledInnings", "")).isdigit()
+        else None,
+        label=f"gamePk {game['gamePk']} ({sides['away'].team_code} at {sides['home'].team_code}, "
+        f"{game.get('gameDate')})",
+    )
+
+
+def schedule_games(doc: Any, source: str) -> list[tuple[str, dict, ScheduledGame]]:
+    """Every game of a schedule response as (JSON path, raw game, identity); a malformed one rejects the
+    document (DataValidationError naming ``source``)."""
+    dates = doc.get("dates") if isinstance(doc, dict) else None
+    if not isinstance(dates, list):
+        raise DataValidationError(source, ["$: not a schedule response (no dates[] list)"])
+    problems: list[str] = []
+    games = []
+    for i, block in enumerate(dates):
+        for j, game in enumerate((block or {}).get("games") or []):
+            path = f"$.dates[{i}].games[{j}]"
+            found = schedule_game(path, game, (block or {}).get("date"), problems)
+            if found is not None:
+                games.append((path, game, found))
+    if problems:
+        raise DataValidationError(source, problems)
+    return games
+
+
+def _parse_game(
+    path: str,
+    game: dict,
+    found: ScheduledGame,
+    people: dict[int, tuple[str, str | None]],
+    announced_by: datetime,
+    parsed: _Parse,
+) -> None:
+    parsed.games += 1
+    sides = {"home": found.home, "away": found.away}
+    label = found.label
+    if found.not_played:
+        parsed.reported.append(f"{label}: {found.not_played}, not loaded")
+        return
+    day = found.game_date
+    first_pitch_at = found.first_pitch_at
     announced_at = min(pd.Timestamp(announced_by), first_pitch_at)
     for side, other in (("away", "home"), ("home", "away")):
         team = sides[side]
@@ -185,7 +249,7 @@ def _parse_game(
             continue
         parsed.rows.append(
             {
-                "game_id": game_id,
+                "game_id": found.game_id,
                 "game_date": day.isoformat(),
                 "team": team.retro_code,
                 "opponent": sides[other].retro_code,
@@ -193,7 +257,7 @@ def _parse_game(
                 "pitcher_id": mapped[0],
                 "pitcher_name": probable.get("fullName"),
                 "pitcher_throws": mapped[1],
-                "day_night": game.get("dayNight"),
+                "day_night": found.day_night,
                 "first_pitch_at": first_pitch_at.isoformat(),
                 "announced_at": announced_at.isoformat(),
             }
@@ -201,22 +265,20 @@ def _parse_game(
         parsed.where.append(f"{path}.teams.{side}.probablePitcher")
 
 
+def parse_schedule(
+    doc: Any, source: str, people: dict[int, tuple[str, str | None]], announced_by: datetime
+) -> _Parse:
+    """The probable-starter rows (strings) of a schedule response, and what was reported, not loaded."""
+    parsed = _Parse()
+    for path, game, found in schedule_games(doc, source):
+        _parse_game(path, game, found, people, announced_by, parsed)
+    return parsed
+
+
 def load_statsapi_schedule(wh: Warehouse, path: Path) -> StartersLoad:
     """Load the announced starters of an MLB Stats API schedule response; report what cannot be loaded."""
     doc = read_json_document(path)
-    dates = doc.get("dates") if isinstance(doc, dict) else None
-    if not isinstance(dates, list):
-        raise DataValidationError(str(path), ["$: not a schedule response (no dates[] list)"])
-    people = people_by_mlbam(wh)
-    parsed = _Parse()
-    announced_by = _file_time(path)
-    for i, block in enumerate(dates):
-        for j, game in enumerate((block or {}).get("games") or []):
-            _parse_game(
-                f"$.dates[{i}].games[{j}]", game, (block or {}).get("date"), people, announced_by, parsed
-            )
-    if parsed.problems:
-        raise DataValidationError(str(path), parsed.problems)
+    parsed = parse_schedule(doc, str(path), people_by_mlbam(wh), _file_time(path))
     load = StartersLoad(path.name, parsed.games, reported=parsed.reported)
     if parsed.rows:
         frame = pd.DataFrame(parsed.rows).astype("string")

@@ -181,10 +181,13 @@ class HttpClient:
         wait = state.next_action.sleep if state.next_action else 0
         log.warning("%s: %s; retry %d/%d in %.1f s", self.name, exc, state.attempt_number, self.retries, wait)
 
-    def _once(self, path: str, params: Mapping[str, Any] | None) -> Fetched:
+    def _once(self, path: str, params: Mapping[str, Any] | None, payload: Any = None) -> Fetched:
         query = {**(params or {}), **self._secret_params}
         try:
-            response = self._client.get(path, params=query)
+            if payload is None:
+                response = self._client.get(path, params=query)
+            else:
+                response = self._client.post(path, params=query, json=payload)
         except httpx.TransportError as exc:  # timeouts, refused or dropped connections
             url = redact_url(self._client.build_request("GET", path, params=params or {}).url)
             raise _Retryable(None, None, f"{url}: no answer ({type(exc).__name__})") from None
@@ -230,6 +233,10 @@ class HttpClient:
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Fetched:
         """GET ``path`` (relative to the base URL), retried as the module says."""
         return self._retrying(self._once, path, params)
+
+    def post_json(self, path: str, payload: Any) -> Fetched:
+        """POST ``payload`` as JSON to ``path`` (a webhook), retried as the module says."""
+        return self._retrying(self._once, path, None, payload)
 
     def download(
         self, path: str, dest: Path, *, progress: Callable[[int, int | None], None] | None = None

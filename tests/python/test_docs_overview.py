@@ -47,12 +47,12 @@ def test_docs_site_opens_on_the_project_overview(tmp_path: Path, monkeypatch: py
     ]
 
 
-def test_deployment_guide_runs_daily_with_the_required_date() -> None:
+def test_deployment_guide_schedules_the_morning_and_any_daily_names_its_date() -> None:
     guide = (PROJECT_ROOT / "docs" / "deploy_bigquery.md").read_text(encoding="utf-8")
-    # every command line that starts the job: `kzone daily ...` in a shell or in the job's --args
-    starts = [
-        line.strip() for line in guide.splitlines() if re.search(r"--args.*\bdaily\b|kzone daily", line)
-    ]
-    assert len(starts) >= 2, "the guide no longer shows how the daily job is started"
-    for line in starts:
-        assert re.search(r"daily --date \S", line), f"`kzone daily` needs --date: {line}"
+    # the scheduled job is `kzone morning` (it fetches its own inputs); a `kzone daily` shown needs --date
+    mornings = [line.strip() for line in guide.splitlines() if re.search(r"--args[= ]morning", line)]
+    assert len(mornings) >= 2, "the guide no longer shows how the morning job is deployed and started"
+    assert "kzone-morning:run" in guide, "Cloud Scheduler no longer starts the morning job"
+    for line in guide.splitlines():
+        if re.search(r"--args.*\bdaily\b|kzone daily ", line):
+            assert re.search(r"daily --date \S", line), f"`kzone daily` needs --date: {line}"
