@@ -359,6 +359,11 @@ def fetch_history_cmd(
             f"[yellow]{len(result.starters_without_mlbam)} starter(s) have no MLBAM id in the register[/] "
             f"({shown}{more}): the live feed cannot map them until the register knows them"
         )
+    if result.provisional_merged:
+        out.print(
+            f"merged {len(result.provisional_merged)} provisional live-feed id(s) into Retrosheet ids: "
+            f"{result.provisional_merged}"
+        )
     out.print(f"\n{RETROSHEET_NOTICE}\n{REGISTER_CREDIT}", soft_wrap=True)  # a notice is never cut
 
 

@@ -33,6 +33,7 @@ from python_models.ingest.retrosheet import (
 )
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import Warehouse
+from python_models.ingest.crosswalk import merge_provisional
 from python_models.warehouse.tables import GAME_LOGS, PEOPLE, TEAM_GAMES
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class HistoryResult:
     people_new: int = 0
     people_changed: int = 0
     starters_without_mlbam: list[str] = field(default_factory=list)
+    provisional_merged: dict[str, str] = field(default_factory=dict)  # live-feed ids the register now maps
     downloads: list[CachedFile] = field(default_factory=list)
 
 
@@ -198,6 +200,8 @@ def fetch_history(
             merged.rows_inserted,
             merged.rows_updated,
         )
+        # provisional ids the live feed gave debutants become Retrosheet ids once the register maps them
+        result.provisional_merged = merge_provisional(wh)
     finally:
         wh.close()
     result.seasons.sort(key=lambda s: s.season)

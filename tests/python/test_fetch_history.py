@@ -317,3 +317,30 @@ def test_zip_members_are_found_by_name_whatever_their_folder(tmp_path: Path) -> 
         for name in src.namelist():
             out.writestr(f"2021/{name.upper()}", src.read(name))
     assert len(build_team_games(read_season_zip(nested, 2021))) == 6
+
+
+def test_a_live_feed_debutant_the_register_now_knows_takes_his_retrosheet_id(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """The live feed gave rookr001 (MLBAM 699999) a provisional id; fetch-history's register load maps it."""
+    from python_models.data.loaders import load_frame
+    from python_models.ingest.crosswalk import provisional_id
+    from python_models.warehouse.tables import PEOPLE
+
+    fx.serve_history(httpserver)
+    settings = stand_in(tmp_path, httpserver)
+    debutant = provisional_id(699999)
+    wh = open_warehouse(settings)
+    try:
+        row = pd.DataFrame(
+            [{"pitcher_id": debutant, "first": "Rick", "last": "Rookie", "throws": "R", "key_mlbam": "699999"}]
+        )
+        load_frame(wh, PEOPLE, validate_frame(row.astype("string"), PEOPLE, "feed"), "statsapi people")
+    finally:
+        wh.close()
+
+    result = fetch_history(settings, [2021])
+
+    assert result.provisional_merged == {debutant: "rookr001"}
+    people = table(settings, "people")
+    assert debutant not in set(people["pitcher_id"]) and "rookr001" in set(people["pitcher_id"])
