@@ -21,6 +21,7 @@ import pandas as pd
 from python_models.config import Settings
 from python_models.data.loaders import ensure_raw_tables, load_frame, validate_frame
 from python_models.ingest.cache import CachedFile, DownloadCache, HistoryError, ProgressFactory
+from python_models.ingest.crosswalk import merge_provisional
 from python_models.ingest.http import FeedNotFoundError, HttpClient
 from python_models.ingest.register import SHARDS, people_rows, read_register
 from python_models.ingest.retrosheet import (
@@ -33,7 +34,6 @@ from python_models.ingest.retrosheet import (
 )
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import Warehouse
-from python_models.ingest.crosswalk import merge_provisional
 from python_models.warehouse.tables import GAME_LOGS, PEOPLE, TEAM_GAMES
 
 log = logging.getLogger(__name__)

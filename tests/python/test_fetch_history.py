@@ -333,7 +333,15 @@ def test_a_live_feed_debutant_the_register_now_knows_takes_his_retrosheet_id(
     wh = open_warehouse(settings)
     try:
         row = pd.DataFrame(
-            [{"pitcher_id": debutant, "first": "Rick", "last": "Rookie", "throws": "R", "key_mlbam": "699999"}]
+            [
+                {
+                    "pitcher_id": debutant,
+                    "first": "Rick",
+                    "last": "Rookie",
+                    "throws": "R",
+                    "key_mlbam": "699999",
+                }
+            ]
         )
         load_frame(wh, PEOPLE, validate_frame(row.astype("string"), PEOPLE, "feed"), "statsapi people")
     finally:
