@@ -22,6 +22,11 @@ REAL_TEAM_GAMES = REAL_DATA / "team_games_2014_2022.csv.gz"
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 # Every pytest process (one per xdist worker) gets dbt artifacts and logs of its own from the start: two
 # workers never write one target/ (partial parse, manifest) at once, nor the developer's.
+if "PYTEST_XDIST_WORKER" in os.environ:
+    # an xdist worker inherits COLUMNS=80 from no terminal at all: the CLI's output tests read piped output,
+    # which the CLI keeps whole only when no width was forced on it
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
 if "PYTEST_XDIST_WORKER" in os.environ or "DBT_TARGET_PATH" not in os.environ:
     _own_target = Path(tempfile.mkdtemp(prefix="kzone-dbt-target-"))
     os.environ["DBT_TARGET_PATH"] = str(_own_target)
