@@ -134,6 +134,7 @@ def validate_frame(
     extra = sorted(set(raw.columns) - {c.name for c in spec.columns})
     if extra:
         log.warning("%s: ignoring unknown column(s) %s", source, extra)
+    located_by_line = locators is None
     if locators is None:
         locators = [f"line {n}" for n in range(first_line, first_line + len(raw))]
     lines = pd.Series(list(locators), index=raw.index)
@@ -150,6 +151,7 @@ def validate_frame(
         for check in _DOMAIN_CHECKS.get(spec.name, ()):
             check(out, lines, problems)
         seen = seen if seen is not None else _SeenKeys()
+        numbers = seen.number(lines, first_line if located_by_line else None)
         for columns, what in (
             (spec.key, "duplicates the key of"),
             *(
@@ -157,7 +159,7 @@ def validate_frame(
                 for u in ALSO_UNIQUE.get(spec.name, ())
             ),
         ):
-            seen.check(out, lines, problems, columns, what)
+            seen.check(out, lines, numbers, problems, columns, what)
     if problems.items:
         raise DataValidationError(source, problems.items)
     return out
@@ -319,34 +321,63 @@ def _known_teams(*columns: str) -> Callable[[pd.DataFrame, pd.Series, _Problems]
 
 @dataclass
 class _SeenKeys:
-    """Values of each unique column set seen so far in a file (a digest per row, to stay small), with the
-    row that first had it: a repeat is named with both rows, within a chunk or across chunks."""
+    """Values of each unique column set seen so far in a file, with the row that first had each: a repeat
+    is named with both rows, within a chunk or across chunks. Held as sorted 64-bit digests and row numbers
+    (16 bytes a row), so a file of a million rows costs a few MB, not a dictionary of strings."""
 
-    by_columns: dict[tuple[str, ...], dict[bytes, str]] = field(default_factory=dict)
+    digests: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
+    rows: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)  # only for feeds located by path (small JSON files)
+
+    def number(self, lines: pd.Series, first_line: int | None) -> np.ndarray:
+        """Row numbers of a frame: its file lines, or (located by path) positions in ``labels``."""
+        if first_line is not None:
+            return np.arange(first_line, first_line + len(lines), dtype=np.int64)
+        start = len(self.labels)
+        self.labels.extend(str(x) for x in lines)
+        return np.arange(start, start + len(lines), dtype=np.int64)
+
+    def label(self, number: int) -> str:
+        return self.labels[number] if self.labels else f"line {number}"
 
     def check(
         self,
         df: pd.DataFrame,
         lines: pd.Series,
+        numbers: np.ndarray,
         problems: _Problems,
         columns: tuple[str, ...],
         what: str,
     ) -> None:
-        seen = self.by_columns.setdefault(tuple(columns), {})
-        digests = row_hashes(df, list(columns))
-        repeats = 0
-        for idx, digest in digests.items():
-            key = bytes.fromhex(str(digest))[:12]
-            first = seen.setdefault(key, str(lines[idx]))
-            if first != lines[idx]:
-                repeats += 1
-                if repeats <= MAX_REPORTED_PROBLEMS:
-                    value = "+".join(str(df.at[idx, c]) for c in columns)
-                    problems.items.append(
-                        f"{lines[idx]}, column {'+'.join(columns)}: {value!r} {what} {first}"
-                    )
-        if repeats > MAX_REPORTED_PROBLEMS:
-            problems.items.append(f"column {'+'.join(columns)}: {repeats} repeated rows in all")
+        columns = tuple(columns)
+        new = np.array([int(h[:16], 16) for h in row_hashes(df, list(columns))], dtype=np.uint64)
+        seen = self.digests.get(columns, np.empty(0, np.uint64))
+        seen_rows = self.rows.get(columns, np.empty(0, np.int64))
+        first = np.full(len(new), -1, dtype=np.int64)
+        if len(seen):  # a value an earlier chunk had
+            at = np.minimum(np.searchsorted(seen, new), len(seen) - 1)
+            known = seen[at] == new
+            first[known] = seen_rows[at[known]]
+        else:
+            known = np.zeros(len(new), dtype=bool)
+        repeat_here = pd.Series(new).duplicated(keep="first").to_numpy() & ~known
+        if repeat_here.any():  # a value an earlier row of this chunk had
+            first_of = pd.Series(numbers).groupby(new).transform("first").to_numpy()
+            first[repeat_here] = first_of[repeat_here]
+        repeats = np.flatnonzero(first >= 0)
+        for i in repeats[:MAX_REPORTED_PROBLEMS]:
+            idx = df.index[i]
+            value = "+".join(str(df.at[idx, c]) for c in columns)
+            problems.items.append(
+                f"{lines[idx]}, column {'+'.join(columns)}: {value!r} {what} {self.label(int(first[i]))}"
+            )
+        if len(repeats) > MAX_REPORTED_PROBLEMS:
+            problems.items.append(f"column {'+'.join(columns)}: {len(repeats)} repeated rows in all")
+        fresh = first < 0
+        merged = np.concatenate([seen, new[fresh]])
+        order = np.argsort(merged, kind="stable")
+        self.digests[columns] = merged[order]
+        self.rows[columns] = np.concatenate([seen_rows, numbers[fresh]])[order]
 
 
 def _mlbam_unique(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
