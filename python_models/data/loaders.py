@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 MAX_REPORTED_PROBLEMS = 20
 IL_STATUSES = ("IL7", "IL10", "IL15", "IL60")
-CHUNK_ROWS = 50_000  # rows read, checked and staged at a time (~15 MB of game-log CSV)
+CHUNK_ROWS = 20_000  # rows read, checked and staged at a time (~5 MB of game-log CSV)
 # A pitcher starts one game a day: two rows for him on one date would leave one team's game without its
 # starter downstream (the feature store holds one start per pitcher and date), so the file is rejected.
 ONE_START_A_DAY = ("pitcher_id", "game_date")
