@@ -531,11 +531,11 @@ def _write(wh: Warehouse, spec: TableSpec, chunks: Iterator[pd.DataFrame]) -> Me
     history = HISTORY.get(spec.name)
     if history is not None:  # small feeds (a day's announcements): held whole to write them twice
         held = list(chunks)
-        wh.merge_chunks(
+        wh.merge_batch(
             history.layer, history.name, held, history.columns, history.key, batch_id=new_batch_id("hist")
         )
         chunks = iter(held)
-    return wh.merge_chunks(
+    return wh.merge_batch(
         spec.layer,
         spec.name,
         chunks,

@@ -268,7 +268,7 @@ class Warehouse(abc.ABC):
         self,
         layer: str,
         table: str,
-        df: pd.DataFrame,
+        df: pd.DataFrame | Iterable[pd.DataFrame],
         columns: Sequence[Column],
         key_columns: Sequence[str],
         *,
@@ -280,38 +280,12 @@ class Warehouse(abc.ABC):
         """Write a batch: staging table (bulk load) -> ONE MERGE into the target -> drop staging.
 
         The target is never half-written: the MERGE is one atomic statement. If anything fails the staging
-        table is dropped and the error re-raised as :class:`WarehouseError` naming the batch.
+        table is dropped and the error re-raised as :class:`WarehouseError` naming the batch. A batch may
+        come as an iterable of chunks (a big file read piece by piece): each chunk is loaded into the one
+        staging table as it comes, so memory holds one chunk at a time; an error the iterator raises (a
+        validation error) drops the staging table and reaches the caller as it was.
         """
-        return self.merge_chunks(
-            layer,
-            table,
-            [df],
-            columns,
-            key_columns,
-            batch_id=batch_id,
-            hash_column=hash_column,
-            target_predicate=target_predicate,
-            latest_by=latest_by,
-        )
-
-    def merge_chunks(
-        self,
-        layer: str,
-        table: str,
-        chunks: Iterable[pd.DataFrame],
-        columns: Sequence[Column],
-        key_columns: Sequence[str],
-        *,
-        batch_id: str | None = None,
-        hash_column: str | None = "row_hash",
-        target_predicate: str | None = None,
-        latest_by: str | None = None,
-    ) -> MergeResult:
-        """:meth:`merge_batch` for a batch that arrives in chunks (a big file read piece by piece): every
-        chunk is loaded into the one staging table as it comes, then ONE MERGE moves them all, so memory
-        holds one chunk at a time and the target still changes all at once or not at all. A chunk that
-        fails (a validation error raised by the iterator) drops the staging table; the target is unchanged.
-        """
+        chunks = [df] if isinstance(df, pd.DataFrame) else df
         batch_id = batch_id or new_batch_id()
         names = [c.name for c in columns]
         self.ensure_table(layer, table, columns)
@@ -327,14 +301,14 @@ class Warehouse(abc.ABC):
                 + ")"
                 + self.staging_options()
             )
-            for df in chunks:
-                missing = [n for n in names if n not in df.columns]
+            for chunk in chunks:
+                missing = [n for n in names if n not in chunk.columns]
                 if missing:
                     raise WarehouseError(f"batch {batch_id} for {table}: frame lacks columns {missing}")
-                if df.empty:
+                if chunk.empty:
                     continue
-                self._load_frame(layer, staging_table, df[names], columns)
-                rows += len(df)
+                self._load_frame(layer, staging_table, chunk[names], columns)
+                rows += len(chunk)
             self._check_unique_keys(staging, key_columns, f"batch {batch_id} for {table}")
             inserted, updated = self._pending_changes(target, staging, key_columns, hash_column, latest_by)
             self._merge(

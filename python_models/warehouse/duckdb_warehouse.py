@@ -143,11 +143,11 @@ class DuckDBWarehouse(Warehouse):
         finally:
             self.con.unregister(view)
 
-    def merge_chunks(self, *args: Any, **kwargs: Any) -> MergeResult:
+    def merge_batch(self, *args: Any, **kwargs: Any) -> MergeResult:
         """The shared batch write, under :attr:`write_memory_limit`."""
         self.execute(f"set memory_limit = '{self.write_memory_limit}'")
         try:
-            return super().merge_chunks(*args, **kwargs)
+            return super().merge_batch(*args, **kwargs)
         finally:
             with contextlib.suppress(WarehouseError):
                 self.execute("reset memory_limit")
