@@ -546,23 +546,33 @@ def _write(wh: Warehouse, spec: TableSpec, chunks: Iterator[pd.DataFrame]) -> Me
     )
 
 
+def _same_row(spec: TableSpec) -> list[str]:
+    """What makes a stored row the same row as a new one: its key, and its pitcher where the key does not
+    hold him (a scratch replaces the starter of a game: his hand or lineup facts are not the new one's)."""
+    extra = ["pitcher_id"] if "pitcher_id" in spec.column_names and "pitcher_id" not in spec.key else []
+    return [*spec.key, *extra]
+
+
 def stored_values(wh: Warehouse, spec: TableSpec, columns: Sequence[str]) -> pd.DataFrame:
-    """Stored rows that hold a value in any of ``columns``: their key digest (index) and those columns."""
+    """Stored rows that hold a value in any of ``columns``: their identity digest (index) and those
+    columns."""
     if not columns or not wh.table_exists(spec.layer, spec.name):
         return pd.DataFrame(columns=list(columns))
-    keys, cols = ", ".join(spec.key), ", ".join(columns)
+    same, cols = _same_row(spec), ", ".join(columns)
     held = " or ".join(f"{c} is not null" for c in columns)
-    stored = wh.query(f"select {keys}, {cols} from {wh.relation(spec.layer, spec.name)} where {held}")
-    stored.index = row_hashes(stored, list(spec.key)) if not stored.empty else stored.index
+    stored = wh.query(
+        f"select {', '.join(same)}, {cols} from {wh.relation(spec.layer, spec.name)} where {held}"
+    )
+    stored.index = row_hashes(stored, same) if not stored.empty else stored.index
     return stored[list(columns)]
 
 
 def keep_stored(typed: pd.DataFrame, spec: TableSpec, stored: pd.DataFrame) -> pd.DataFrame:
-    """Fill the columns of ``stored`` (optional columns the file did not have) from the stored rows of the
-    same key, so a file without a column never nulls what the table held."""
+    """Fill the columns of ``stored`` (optional columns the file did not have) from the stored row that is
+    the same row (same key, same pitcher), so a file without a column never nulls what the table held."""
     if stored.empty or typed.empty:
         return typed
-    at = row_hashes(typed, list(spec.key))
+    at = row_hashes(typed, _same_row(spec))
     for column in stored.columns:
         by_key = stored[column].dropna()
         filled = at.map(by_key)

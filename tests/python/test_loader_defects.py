@@ -217,6 +217,29 @@ def test_a_file_without_an_optional_column_keeps_the_values_rows_already_had(
     assert _rows(warehouse, PROBABLE_STARTERS, "scheduled_innings, park_id", "team") == [(7, "NYA01")]
 
 
+def test_a_scratch_in_a_file_without_the_hand_does_not_inherit_the_scratched_starters_hand(
+    warehouse, tmp_path: Path
+) -> None:
+    game = "NYA202604010,2026-04-01,NYA,BOS"
+    header = f"{STARTERS_HEADER},pitcher_throws,park_id"
+    load_file(
+        warehouse,
+        PROBABLE_STARTERS,
+        _starters(
+            tmp_path,
+            "a.csv",
+            f"{game},colee001,Gerrit Cole,2026-04-01T23:05:00Z,2026-04-01T12:00:00Z,R,NYA01",
+            header=header,
+        ),
+    )
+    scratch = f"{game},cortn001,Nestor Cortes,2026-04-01T23:05:00Z,2026-04-01T18:00:00Z"
+    load_file(warehouse, PROBABLE_STARTERS, _starters(tmp_path, "b.csv", scratch))
+    # nothing of Cole's row is carried to Cortes: his hand is unknown, not Cole's R
+    assert _rows(warehouse, PROBABLE_STARTERS, "pitcher_id, pitcher_throws, park_id", "team") == [
+        ("cortn001", None, None)
+    ]
+
+
 def test_game_logs_without_an_optional_column_keep_it_across_chunks(warehouse, tmp_path: Path) -> None:
     logs = _example_logs()
     load_file(warehouse, GAME_LOGS, _game_logs(tmp_path, "full.csv", logs))
