@@ -6,7 +6,9 @@
                 per prediction; the ratio to (1) is the batch speed-up
 3. backfill     one season (2026) walk-forward end to end (monthly retraining included)
 4. scaling      the daily incremental cost (dbt build of the new day + scoring) with 1 vs 4 seasons of history
-5. real data    (when ../shared/data/retrosheet_starters is there) the whole project's `dbt build` on nine
+5. big file    a generated ~200 MB game-log CSV loaded with `kzone load-game-logs`' loader (read, checked
+                and staged in chunks, one MERGE): peak RSS against the file size (target: below 4x)
+6. real data    (when ../shared/data/retrosheet_starters is there) the whole project's `dbt build` on nine
                 real seasons 2014-2022, cold (target <= 30 s); training every system through 2021; the 2022
                 season backfilled with those models and eight seasons of history (target <= 60 s)
 Each benchmark runs in its own child process, so its peak RSS is its own (imports included).
@@ -296,6 +298,62 @@ def bench_real_backfill(folder: str) -> dict:
     }
 
 
+BIG_FILE_MB = 200
+GAMES_PER_DAY = 15
+
+
+def write_big_game_logs(folder: str, target_mb: float = BIG_FILE_MB) -> dict:
+    """Write a valid game-log CSV of about ``target_mb`` MB: the example file's two rows of a game repeated
+    with fresh game ids, dates (15 games a day from 1900 on) and pitcher ids, streamed row by row."""
+    import csv
+    from datetime import timedelta
+
+    path = Path(folder) / "big_game_logs.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(ROOT / "examples" / "pitcher_game_logs.csv", encoding="utf-8", newline="") as fh:
+        template = list(csv.DictReader(fh))[:2]  # the two starters of one game (away, home)
+    limit, games = target_mb * 1e6, 0
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(template[0]))
+        writer.writeheader()
+        while fh.tell() < limit:
+            day = date(1900, 1, 1) + timedelta(days=games // GAMES_PER_DAY)
+            home, away = f"H{games % GAMES_PER_DAY:02d}", f"A{games % GAMES_PER_DAY:02d}"
+            for row, (team, opponent) in zip(template, ((away, home), (home, away)), strict=True):
+                writer.writerow(
+                    row
+                    | {
+                        "game_id": f"{home}{day:%Y%m%d}0",
+                        "game_date": day.isoformat(),
+                        "season": str(day.year),
+                        "team": team,
+                        "opponent": opponent,
+                        "pitcher_id": f"p{games:07d}{team[0]}",
+                    }
+                )
+            games += 1
+    return {"file_mb": path.stat().st_size / 1e6, "rows": 2 * games}
+
+
+def bench_big_game_logs(folder: str) -> dict:
+    """Load the generated file into an empty warehouse (peak RSS includes imports)."""
+    from python_models.data.loaders import ensure_raw_tables, load_file
+    from python_models.warehouse import open_warehouse
+    from python_models.warehouse.tables import GAME_LOGS
+
+    _quiet()
+    path = Path(folder) / "big_game_logs.csv"
+    wh = open_warehouse(_settings(Path(folder)))
+    try:
+        ensure_raw_tables(wh)
+        started = time.perf_counter()
+        result = load_file(wh, GAME_LOGS, path)
+        wall = time.perf_counter() - started
+    finally:
+        wh.close()
+    return {"wall_s": wall, "rows": result.rows_inserted, "file_mb": path.stat().st_size / 1e6}
+
+
 def _child(func: Callable[[str], dict], folder: str, queue: mp.Queue) -> None:
     try:
         result = func(folder)
@@ -380,6 +438,11 @@ def main() -> None:
                     figures[f"daily increment, {label} of history"] = prepared
                     continue
                 figures[f"daily increment, {label} of history"] = run_isolated(bench_daily, folder)
+        written = run_isolated(write_big_game_logs, work / "big")
+        loaded = run_isolated(bench_big_game_logs, work / "big")
+        if "error" not in loaded:
+            loaded["target"] = f"peak RSS < 4x the file ({4 * loaded['file_mb']:.0f} MB)"
+        figures[f"load-game-logs, a {written.get('file_mb', 0):.0f} MB file"] = loaded
         real = ROOT.parent / "shared" / "data" / "retrosheet_starters" / "starters_2014_2022.csv.gz"
         if not args.skip_real and real.exists():
             folder = work / "real"

@@ -45,6 +45,9 @@ class CliConsole(Console):
 out = CliConsole()
 log = logging.getLogger("kzone")
 F = TypeVar("F", bound=Callable[..., Any])
+MODEL_HINT = (
+    " - restore the model files the registry names, or retrain them (kzone train --through YYYY-MM-DD)"
+)
 
 
 def friendly_errors(func: F) -> F:
@@ -56,6 +59,9 @@ def friendly_errors(func: F) -> F:
         from python_models.dbt.runner import DbtError
         from python_models.ingest.cache import HistoryError
         from python_models.ingest.http import FeedError
+        from python_models.scoring.scorer import ScoringError
+        from python_models.training.model_store import ModelLoadError
+        from python_models.training.trainer import TrainingError
         from python_models.warehouse.base import WarehouseError
 
         try:
@@ -68,8 +74,13 @@ def friendly_errors(func: F) -> F:
             ValueError,
             HistoryError,
             FeedError,
+            TrainingError,
         ) as exc:
             log.error("%s", exc)
+            raise typer.Exit(code=1) from None
+        except (ScoringError, ModelLoadError) as exc:
+            hint = MODEL_HINT if "model" in str(exc) else ""
+            log.error("%s%s", exc, hint)
             raise typer.Exit(code=1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -506,14 +517,14 @@ def score(
     dry_run: Annotated[bool, typer.Option(help="Score and print, write nothing.")] = False,
 ) -> None:
     """Score every active system for a date: one feature query, staging table, one MERGE."""
-    from python_models.scoring.scorer import Scorer, ScoringError, UnknownPitcherError
+    from python_models.scoring.scorer import Scorer, UnknownPitcherError
     from python_models.warehouse import open_warehouse
 
     settings = get_settings()
     wh = open_warehouse(settings)
     try:
         report = Scorer(wh, settings).score(date_, pitchers=pitcher, write=not dry_run)
-    except (ScoringError, UnknownPitcherError) as exc:
+    except UnknownPitcherError as exc:
         log.error("%s", exc)
         raise typer.Exit(code=1) from None
     finally:

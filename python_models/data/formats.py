@@ -16,6 +16,7 @@ from python_models.data.schedule import STATSAPI_FIELDS
 from python_models.warehouse.base import Column
 from python_models.warehouse.tables import (
     LINES_QUARANTINE,
+    PROBABLE_STARTER_ANNOUNCEMENTS,
     RAW_TABLES,
     STRIKEOUT_LINES,
     STRIKEOUT_LINES_BY_NAME,
@@ -35,7 +36,10 @@ LOADERS = {
     "people": "kzone load-people FILE",
 }
 # Tables a loader writes as a by-product: documented as tables, not as file formats.
-WRITTEN_BY = {LINES_QUARANTINE.name: "kzone load-lines (rows of name-keyed files that did not resolve)"}
+WRITTEN_BY = {
+    LINES_QUARANTINE.name: "kzone load-lines (rows of name-keyed files that did not resolve)",
+    PROBABLE_STARTER_ANNOUNCEMENTS.name: "kzone load-probable-starters (every announcement, both formats)",
+}
 EXAMPLES = {
     "pitcher_game_logs": "examples/pitcher_game_logs.csv",
     "probable_starters": "examples/probable_starters.csv",

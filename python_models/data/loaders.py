@@ -2,15 +2,18 @@
 
 A file is all-or-nothing: any malformed row rejects the whole file with messages naming the line and the
 column, and nothing is written. A valid file goes through the warehouse's staging table + MERGE on the
-table's key, so re-loading the same file adds and changes nothing.
+table's key, so re-loading the same file adds and changes nothing. A file is read, checked and staged in
+chunks of ``CHUNK_ROWS`` rows (memory holds one chunk, not the file); the one MERGE runs after the last
+chunk passed, so a bad row anywhere still writes nothing. An optional column the file does not have keeps
+the values stored rows already hold for it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,7 @@ from python_models.warehouse.tables import (
     GAME_LOGS,
     INJURED_LIST,
     PEOPLE,
+    PROBABLE_STARTER_ANNOUNCEMENTS,
     PROBABLE_STARTERS,
     STRIKEOUT_LINES,
     STRIKEOUT_LINES_BY_NAME,
@@ -36,6 +40,16 @@ log = logging.getLogger(__name__)
 
 MAX_REPORTED_PROBLEMS = 20
 IL_STATUSES = ("IL7", "IL10", "IL15", "IL60")
+CHUNK_ROWS = 20_000  # rows read, checked and staged at a time (~5 MB of game-log CSV)
+# A pitcher starts one game a day: two rows for him on one date would leave one team's game without its
+# starter downstream (the feature store holds one start per pitcher and date), so the file is rejected.
+ONE_START_A_DAY = ("pitcher_id", "game_date")
+ALSO_UNIQUE: dict[str, tuple[tuple[str, ...], ...]] = {
+    GAME_LOGS.name: (ONE_START_A_DAY,),
+    PROBABLE_STARTERS.name: (ONE_START_A_DAY,),
+}
+# Where a load also keeps its history (every version, keyed with the version's time).
+HISTORY = {PROBABLE_STARTERS.name: PROBABLE_STARTER_ANNOUNCEMENTS}
 
 
 class DataValidationError(ValueError):
@@ -104,10 +118,12 @@ def validate_frame(
     *,
     first_line: int = 2,
     locators: Sequence[str] | None = None,
+    seen: _SeenKeys | None = None,
 ) -> pd.DataFrame:
     """Type and check every row of ``raw`` (strings) against ``spec``; raise DataValidationError or return
     the typed frame. ``first_line`` is the file line of the first data row (header is line 1); a feed that
-    has no lines (JSON) passes ``locators`` instead, one label per row (its path in the document)."""
+    has no lines (JSON) passes ``locators`` instead, one label per row (its path in the document). A file
+    read in chunks passes one ``seen`` to every chunk, so a key repeated across chunks is found too."""
     problems = _Problems(source, [])
     if raw.empty:
         raise DataValidationError(source, ["the file has no data rows"])
@@ -118,6 +134,7 @@ def validate_frame(
     extra = sorted(set(raw.columns) - {c.name for c in spec.columns})
     if extra:
         log.warning("%s: ignoring unknown column(s) %s", source, extra)
+    located_by_line = locators is None
     if locators is None:
         locators = [f"line {n}" for n in range(first_line, first_line + len(raw))]
     lines = pd.Series(list(locators), index=raw.index)
@@ -133,9 +150,16 @@ def validate_frame(
     if not problems.items:
         for check in _DOMAIN_CHECKS.get(spec.name, ()):
             check(out, lines, problems)
-        dup = out.duplicated(subset=list(spec.key), keep=False)
-        if dup.any():
-            problems.add(dup, lines, "+".join(spec.key), "duplicates another row's key", out[spec.key[0]])
+        seen = seen if seen is not None else _SeenKeys()
+        numbers = seen.number(lines, first_line if located_by_line else None)
+        for columns, what in (
+            (spec.key, "duplicates the key of"),
+            *(
+                (u, "is a second start on one date for this pitcher, with")
+                for u in ALSO_UNIQUE.get(spec.name, ())
+            ),
+        ):
+            seen.check(out, lines, numbers, problems, columns, what)
     if problems.items:
         raise DataValidationError(source, problems.items)
     return out
@@ -191,6 +215,65 @@ def _team_game_consistency(df: pd.DataFrame, lines: pd.Series, problems: _Proble
     )
 
 
+def _non_negative(*columns: str) -> Callable[[pd.DataFrame, pd.Series, _Problems], None]:
+    def check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+        for column in columns:
+            v = df[column].astype("Float64")
+            problems.add(
+                (v < 0).fillna(False),
+                lines,
+                column,
+                "is negative (a count cannot be)",
+                df[column].astype("string"),
+            )
+
+    return check
+
+
+def _not_in_future(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+    today = datetime.now(UTC).date()
+    future = df["game_date"].map(lambda d: d is not None and d > today).astype(bool)
+    problems.add(
+        future,
+        lines,
+        "game_date",
+        f"is in the future (today is {today} UTC): a game log is a played game",
+        df["game_date"],
+    )
+
+
+def _game_id_matches(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+    """game_id = home team code + YYYYMMDD of game_date + game number (0/1/2); team differs from opponent."""
+    ids = df["game_id"].astype("string")
+    dates = df["game_date"].map(lambda d: d.strftime("%Y%m%d") if d is not None else None).astype("string")
+    shape = ids.str.fullmatch(r"[A-Z0-9]{3}\d{8}[0-9]").fillna(False).astype(bool)
+    problems.add(
+        ~shape, lines, "game_id", "is not a home team code + YYYYMMDD + game number (e.g. NYA202604010)", ids
+    )
+    wrong_day = shape & (ids.str.slice(3, 11) != dates).fillna(False).astype(bool)
+    problems.add(
+        wrong_day, lines, "game_id", "names another date than game_date: fix the game_id or the date", ids
+    )
+    if "game_number" in df.columns:
+        number = ids.str.slice(11, 12)
+        wrong = shape & (number != df["game_number"].astype("string")).fillna(False).astype(bool)
+        problems.add(wrong, lines, "game_number", "differs from the game_id's last digit", df["game_number"])
+    same = (df["team"] == df["opponent"]).fillna(False).astype(bool)
+    problems.add(same, lines, "opponent", "is the team itself", df["opponent"])
+
+
+def _announced_before_first_pitch(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+    late = (df["announced_at"] > df["first_pitch_at"]).fillna(False).astype(bool)
+    problems.add(
+        late,
+        lines,
+        "announced_at",
+        "is after first_pitch_at: an announcement after the game began cannot feed a pre-game pick "
+        "(fix the time, or leave the row out)",
+        df["announced_at"].astype("string"),
+    )
+
+
 def _odds_check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
     lo, hi = ODDS_ABS_RANGE
     for column in ("over_odds", "under_odds"):
@@ -216,10 +299,85 @@ def _one_of(column: str, allowed: tuple[str, ...]) -> Callable[[pd.DataFrame, pd
     return check
 
 
-def _team_check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
-    teams = team_directory()
-    bad = df["team"].notna() & df["team"].map(lambda t: teams.code(t) is None).astype(bool)
-    problems.add(bad, lines, "team", f"is not a team code or name of {TEAM_SEED.name}", df["team"])
+def _known_teams(*columns: str) -> Callable[[pd.DataFrame, pd.Series, _Problems], None]:
+    """Each column holds a team the seed knows (any code or name of it), else the row is named."""
+
+    def check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+        teams = team_directory()
+        known = ", ".join(teams.retro_codes())
+        for column in columns:
+            bad = df[column].notna() & df[column].map(lambda t: teams.code(t) is None).astype(bool)
+            problems.add(
+                bad,
+                lines,
+                column,
+                f"is not a team code or name of {TEAM_SEED.name} (known codes: {known}; MLB codes such as "
+                "NYY map too)",
+                df[column],
+            )
+
+    return check
+
+
+@dataclass
+class _SeenKeys:
+    """Values of each unique column set seen so far in a file, with the row that first had each: a repeat
+    is named with both rows, within a chunk or across chunks. Held as sorted 64-bit digests and row numbers
+    (16 bytes a row), so a file of a million rows costs a few MB, not a dictionary of strings."""
+
+    digests: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
+    rows: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)  # only for feeds located by path (small JSON files)
+
+    def number(self, lines: pd.Series, first_line: int | None) -> np.ndarray:
+        """Row numbers of a frame: its file lines, or (located by path) positions in ``labels``."""
+        if first_line is not None:
+            return np.arange(first_line, first_line + len(lines), dtype=np.int64)
+        start = len(self.labels)
+        self.labels.extend(str(x) for x in lines)
+        return np.arange(start, start + len(lines), dtype=np.int64)
+
+    def label(self, number: int) -> str:
+        return self.labels[number] if self.labels else f"line {number}"
+
+    def check(
+        self,
+        df: pd.DataFrame,
+        lines: pd.Series,
+        numbers: np.ndarray,
+        problems: _Problems,
+        columns: tuple[str, ...],
+        what: str,
+    ) -> None:
+        columns = tuple(columns)
+        new = np.array([int(h[:16], 16) for h in row_hashes(df, list(columns))], dtype=np.uint64)
+        seen = self.digests.get(columns, np.empty(0, np.uint64))
+        seen_rows = self.rows.get(columns, np.empty(0, np.int64))
+        first = np.full(len(new), -1, dtype=np.int64)
+        if len(seen):  # a value an earlier chunk had
+            at = np.minimum(np.searchsorted(seen, new), len(seen) - 1)
+            known = seen[at] == new
+            first[known] = seen_rows[at[known]]
+        else:
+            known = np.zeros(len(new), dtype=bool)
+        repeat_here = pd.Series(new).duplicated(keep="first").to_numpy() & ~known
+        if repeat_here.any():  # a value an earlier row of this chunk had
+            first_of = pd.Series(numbers).groupby(new).transform("first").to_numpy()
+            first[repeat_here] = first_of[repeat_here]
+        repeats = np.flatnonzero(first >= 0)
+        for i in repeats[:MAX_REPORTED_PROBLEMS]:
+            idx = df.index[i]
+            value = "+".join(str(df.at[idx, c]) for c in columns)
+            problems.items.append(
+                f"{lines[idx]}, column {'+'.join(columns)}: {value!r} {what} {self.label(int(first[i]))}"
+            )
+        if len(repeats) > MAX_REPORTED_PROBLEMS:
+            problems.items.append(f"column {'+'.join(columns)}: {len(repeats)} repeated rows in all")
+        fresh = first < 0
+        merged = np.concatenate([seen, new[fresh]])
+        order = np.argsort(merged, kind="stable")
+        self.digests[columns] = merged[order]
+        self.rows[columns] = np.concatenate([seen_rows, numbers[fresh]])[order]
 
 
 def _mlbam_unique(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
@@ -236,6 +394,15 @@ _DOMAIN_CHECKS: dict[str, tuple[Callable[[pd.DataFrame, pd.Series, _Problems], N
         _range("walks", 0, 30),
         _range("scheduled_innings", 1, 9),
         _not_above("strikeouts", "batters_faced"),
+        _non_negative(
+            *(
+                c.name
+                for c in GAME_LOGS.columns
+                if c.type in ("int64", "float64") and c.name not in ("temp_f", "wind_speed_mph")
+            )
+        ),
+        _not_in_future,
+        _game_id_matches,
         _season_matches_date,
         _throws_check,
     ),
@@ -252,9 +419,15 @@ _DOMAIN_CHECKS: dict[str, tuple[Callable[[pd.DataFrame, pd.Series, _Problems], N
         _team_game_consistency,
     ),
     STRIKEOUT_LINES.name: (_range("strikeouts_line", *LINE_RANGE), _odds_check),
-    STRIKEOUT_LINES_BY_NAME.name: (_range("strikeouts_line", *LINE_RANGE), _odds_check, _team_check),
-    INJURED_LIST.name: (_one_of("status", IL_STATUSES),),
-    PROBABLE_STARTERS.name: (_range("scheduled_innings", 1, 9),),
+    STRIKEOUT_LINES_BY_NAME.name: (_range("strikeouts_line", *LINE_RANGE), _odds_check, _known_teams("team")),
+    INJURED_LIST.name: (_one_of("status", IL_STATUSES), _known_teams("team")),
+    PROBABLE_STARTERS.name: (
+        _range("scheduled_innings", 1, 9),
+        _non_negative(*(c.name for c in PROBABLE_STARTERS.columns if c.name.startswith("opp_lineup_"))),
+        _known_teams("team", "opponent"),
+        _game_id_matches,
+        _announced_before_first_pitch,
+    ),
     PEOPLE.name: (_one_of("throws", ("L", "R")), _one_of("bats", ("L", "R", "B")), _mlbam_unique),
 }
 
@@ -291,12 +464,30 @@ def _encoding_problem(path: Path) -> str:
 
 def read_csv_strings(path: Path) -> pd.DataFrame:
     """Read a CSV (optionally .gz) keeping every cell as text, so validation sees what the file says."""
+    chunks = list(read_csv_chunks(path, chunk_rows=None))
+    return chunks[0]
+
+
+def read_csv_chunks(path: Path, chunk_rows: int | None = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """The CSV's rows as text, ``chunk_rows`` at a time (None: all at once); the chunks keep the file's
+    row numbering in their index (0 = the first data row, file line 2). Unreadable files are named."""
     if not path.exists():
         raise DataValidationError(str(path), ["file does not exist"])
     try:
-        return pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_values=[], compression="infer", encoding="utf-8"
+        reader = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            compression="infer",
+            encoding="utf-8",
+            chunksize=chunk_rows,
         )
+        if chunk_rows is None:
+            yield reader
+            return
+        with reader:
+            yield from reader
     except pd.errors.EmptyDataError:
         raise DataValidationError(str(path), ["the file is empty (no header, no rows)"]) from None
     except UnicodeDecodeError:
@@ -324,27 +515,122 @@ def read_json_document(path: Path) -> Any:
         ) from None
 
 
-def prepare_batch(typed: pd.DataFrame, spec: TableSpec, source_file: str) -> pd.DataFrame:
+def prepare_batch(
+    typed: pd.DataFrame, spec: TableSpec, source_file: str, loaded_at: datetime | None = None
+) -> pd.DataFrame:
     """Add the audit columns: content hash, source file and load time."""
     batch = typed.copy()
     batch["row_hash"] = row_hashes(batch, spec.content_columns())
     batch["_source_file"] = source_file
-    batch["_loaded_at"] = datetime.now(UTC).replace(tzinfo=None)
+    batch["_loaded_at"] = loaded_at or datetime.now(UTC).replace(tzinfo=None)
     return batch
 
 
-def load_frame(wh: Warehouse, spec: TableSpec, typed: pd.DataFrame, source_file: str) -> MergeResult:
-    """Write an already validated frame as one batch (staging + MERGE on the key)."""
-    batch = prepare_batch(typed, spec, source_file)
-    return wh.merge_batch(spec.layer, spec.name, batch, spec.columns, spec.key, batch_id=new_batch_id("load"))
+def _write(wh: Warehouse, spec: TableSpec, chunks: Iterator[pd.DataFrame]) -> MergeResult:
+    """Merge prepared chunks into the table as one batch (and into its history first, where it has one)."""
+    history = HISTORY.get(spec.name)
+    if history is not None:  # small feeds (a day's announcements): held whole to write them twice
+        held = list(chunks)
+        wh.merge_batch(
+            history.layer, history.name, held, history.columns, history.key, batch_id=new_batch_id("hist")
+        )
+        chunks = iter(held)
+    return wh.merge_batch(
+        spec.layer,
+        spec.name,
+        chunks,
+        spec.columns,
+        spec.key,
+        batch_id=new_batch_id("load"),
+        latest_by=spec.latest_by,
+    )
 
 
-def load_file(wh: Warehouse, spec: TableSpec, path: Path) -> MergeResult:
-    """Validate and load one file into a raw table; all rows or none."""
-    raw = read_csv_strings(path)
-    typed = validate_frame(raw, spec, str(path))
-    log.info("%s: %d rows valid for %s", path.name, len(typed), spec.name)
-    return load_frame(wh, spec, typed, path.name)
+def _same_row(spec: TableSpec) -> list[str]:
+    """What makes a stored row the same row as a new one: its key, and its pitcher where the key does not
+    hold him (a scratch replaces the starter of a game: his hand or lineup facts are not the new one's)."""
+    extra = ["pitcher_id"] if "pitcher_id" in spec.column_names and "pitcher_id" not in spec.key else []
+    return [*spec.key, *extra]
+
+
+def stored_values(wh: Warehouse, spec: TableSpec, columns: Sequence[str]) -> pd.DataFrame:
+    """Stored rows that hold a value in any of ``columns``: their identity digest (index) and those
+    columns."""
+    if not columns or not wh.table_exists(spec.layer, spec.name):
+        return pd.DataFrame(columns=list(columns))
+    same, cols = _same_row(spec), ", ".join(columns)
+    held = " or ".join(f"{c} is not null" for c in columns)
+    stored = wh.query(
+        f"select {', '.join(same)}, {cols} from {wh.relation(spec.layer, spec.name)} where {held}"
+    )
+    stored.index = row_hashes(stored, same) if not stored.empty else stored.index
+    return stored[list(columns)]
+
+
+def keep_stored(typed: pd.DataFrame, spec: TableSpec, stored: pd.DataFrame) -> pd.DataFrame:
+    """Fill the columns of ``stored`` (optional columns the file did not have) from the stored row that is
+    the same row (same key, same pitcher), so a file without a column never nulls what the table held."""
+    if stored.empty or typed.empty:
+        return typed
+    at = row_hashes(typed, _same_row(spec))
+    for column in stored.columns:
+        by_key = stored[column].dropna()
+        filled = at.map(by_key)
+        typed[column] = filled.where(filled.notna(), None).astype(typed[column].dtype, errors="ignore")
+    return typed
+
+
+def absent_optional(spec: TableSpec, header: Sequence[str]) -> list[str]:
+    """Optional content columns a file's header lacks."""
+    audit = {"row_hash", "_source_file", "_loaded_at"}
+    return [c.name for c in spec.columns if c.nullable and c.name not in audit and c.name not in header]
+
+
+def load_frame(
+    wh: Warehouse, spec: TableSpec, typed: pd.DataFrame, source_file: str, *, absent: Sequence[str] = ()
+) -> MergeResult:
+    """Write an already validated frame as one batch (staging + MERGE on the key); ``absent`` columns (the
+    feed does not carry them) keep the values stored rows hold."""
+    typed = keep_stored(typed, spec, stored_values(wh, spec, absent))
+    return _write(wh, spec, iter([prepare_batch(typed, spec, source_file)]))
+
+
+def load_file(wh: Warehouse, spec: TableSpec, path: Path, *, chunk_rows: int = CHUNK_ROWS) -> MergeResult:
+    """Validate and load one file into a raw table; all rows or none. The file is read, checked and
+    staged ``chunk_rows`` at a time; every chunk is checked even after a bad one, so the error lists the
+    problems of the whole file, and the MERGE only runs when none was found."""
+    chunks = read_csv_chunks(path, chunk_rows)
+    first = next(chunks)
+    absent = absent_optional(spec, list(first.columns))
+    stored = stored_values(wh, spec, absent)
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    problems: list[str] = []
+    rows = 0
+
+    def prepared() -> Iterator[pd.DataFrame]:
+        nonlocal rows
+        seen = _SeenKeys()
+        for chunk in _chain(first, chunks):
+            try:
+                start = 2 + int(chunk.index[0]) if len(chunk) else 2
+                typed = validate_frame(chunk, spec, str(path), first_line=start, seen=seen)
+            except DataValidationError as exc:
+                problems.extend(exc.problems)
+                continue
+            rows += len(typed)
+            if not problems:
+                yield prepare_batch(keep_stored(typed, spec, stored), spec, path.name, loaded_at)
+        if problems:
+            raise DataValidationError(str(path), problems)
+
+    result = _write(wh, spec, prepared())
+    log.info("%s: %d rows valid for %s", path.name, rows, spec.name)
+    return result
+
+
+def _chain(first: pd.DataFrame, rest: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    yield first
+    yield from rest
 
 
 def ensure_raw_tables(wh: Warehouse, *, scoring: bool = False) -> None:

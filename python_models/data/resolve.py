@@ -112,6 +112,10 @@ class TeamDirectory:
         team = self.find(value)
         return team.retro_code if team else None
 
+    def retro_codes(self) -> list[str]:
+        """Every team's Retrosheet code (what the raw tables hold), sorted."""
+        return sorted({t.retro_code for t in self._by_form.values()})
+
     def by_mlb_id(self, team_id: object) -> Team | None:
         try:
             return self._by_mlb_id.get(int(team_id))  # type: ignore[call-overload]

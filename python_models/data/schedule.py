@@ -26,7 +26,13 @@ from typing import Any
 
 import pandas as pd
 
-from python_models.data.loaders import DataValidationError, load_frame, read_json_document, validate_frame
+from python_models.data.loaders import (
+    DataValidationError,
+    absent_optional,
+    load_frame,
+    read_json_document,
+    validate_frame,
+)
 from python_models.data.resolve import Team, team_directory
 from python_models.warehouse.base import MergeResult, Warehouse
 from python_models.warehouse.tables import PEOPLE, PROBABLE_STARTERS
@@ -272,6 +278,7 @@ def parse_schedule(
     parsed = _Parse()
     for path, game, found in schedule_games(doc, source):
         _parse_game(path, game, found, people, announced_by, parsed)
+    _drop_second_starts(parsed)
     return parsed
 
 
@@ -283,5 +290,25 @@ def load_statsapi_schedule(wh: Warehouse, path: Path) -> StartersLoad:
     if parsed.rows:
         frame = pd.DataFrame(parsed.rows).astype("string")
         typed = validate_frame(frame, PROBABLE_STARTERS, str(path), locators=parsed.where)
-        load.result = load_frame(wh, PROBABLE_STARTERS, typed, path.name)
+        # what the feed does not carry (lineups, park, umpire...) keeps what an earlier CSV load stored
+        absent = absent_optional(PROBABLE_STARTERS, list(frame.columns))
+        load.result = load_frame(wh, PROBABLE_STARTERS, typed, path.name, absent=absent)
     return load
+
+
+def _drop_second_starts(parsed: _Parse) -> None:
+    """A pitcher announced for two games on one date (the feed sometimes names one probable for both games
+    of a doubleheader): which game he starts is not known, so neither row is loaded, both are reported."""
+    seen: dict[tuple[str, str], list[int]] = {}
+    for i, row in enumerate(parsed.rows):
+        seen.setdefault((row["pitcher_id"], row["game_date"]), []).append(i)
+    dropped = {i for rows in seen.values() if len(rows) > 1 for i in rows}
+    for i in sorted(dropped):
+        row = parsed.rows[i]
+        parsed.reported.append(
+            f"{parsed.where[i]}: {row['pitcher_name']} ({row['pitcher_id']}, {row['team']}) is announced for "
+            f"two games on {row['game_date']} ({row['game_id']} and another), not loaded: which one he starts "
+            "is not known"
+        )
+    parsed.rows = [r for i, r in enumerate(parsed.rows) if i not in dropped]
+    parsed.where = [w for i, w in enumerate(parsed.where) if i not in dropped]

@@ -176,7 +176,9 @@ def train_component(
     frame, weight = training_window(frame, through, settings)
     if len(frame) < MIN_TRAINING_ROWS:
         raise TrainingError(
-            f"{system_id}: only {len(frame)} starts on or before {through}; need at least {MIN_TRAINING_ROWS}"
+            f"{system_id}: only {len(frame)} starts on or before {through}; need at least "
+            f"{MIN_TRAINING_ROWS}: train through a later date, or load more game logs (kzone load-game-logs) "
+            "and rebuild (kzone build)"
         )
     dates = pd.to_datetime(frame["game_date"])
     cutoff = dates.quantile(1 - VALIDATION_SHARE)

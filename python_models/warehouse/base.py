@@ -13,7 +13,7 @@ import hashlib
 import logging
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -150,6 +150,11 @@ def row_hashes(df: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     )
 
 
+def _not_older(column: str) -> str:
+    """The batch row (s) is not older than the target row (t) on ``column`` (a null target yields)."""
+    return f"(t.{column} is null or s.{column} >= t.{column})"
+
+
 class Warehouse(abc.ABC):
     """A SQL warehouse the runner reads features from and writes batches into.
 
@@ -237,8 +242,11 @@ class Warehouse(abc.ABC):
         key_columns: Sequence[str],
         hash_column: str | None,
         target_predicate: str | None = None,
+        latest_by: str | None = None,
     ) -> str:
-        """The one MERGE statement, identical on every engine but for quoting of relations."""
+        """The one MERGE statement, identical on every engine but for quoting of relations. With
+        ``latest_by`` a matched row is only replaced by a batch row whose ``latest_by`` is not earlier (an
+        older announcement reloaded later never overrides a newer one)."""
         on = " and ".join(f"t.{k} = s.{k}" for k in key_columns)
         if target_predicate:
             on = f"{on} and {target_predicate}"
@@ -246,6 +254,8 @@ class Warehouse(abc.ABC):
         changed = (
             f" and (t.{hash_column} is null or t.{hash_column} != s.{hash_column})" if hash_column else ""
         )
+        if latest_by:
+            changed += f" and {_not_older(latest_by)}"
         col_list = ", ".join(columns)
         values = ", ".join(f"s.{c}" for c in columns)
         return (
@@ -258,34 +268,32 @@ class Warehouse(abc.ABC):
         self,
         layer: str,
         table: str,
-        df: pd.DataFrame,
+        df: pd.DataFrame | Iterable[pd.DataFrame],
         columns: Sequence[Column],
         key_columns: Sequence[str],
         *,
         batch_id: str | None = None,
         hash_column: str | None = "row_hash",
         target_predicate: str | None = None,
+        latest_by: str | None = None,
     ) -> MergeResult:
         """Write a batch: staging table (bulk load) -> ONE MERGE into the target -> drop staging.
 
         The target is never half-written: the MERGE is one atomic statement. If anything fails the staging
-        table is dropped and the error re-raised as :class:`WarehouseError` naming the batch.
+        table is dropped and the error re-raised as :class:`WarehouseError` naming the batch. A batch may
+        come as an iterable of chunks (a big file read piece by piece): each chunk is loaded into the one
+        staging table as it comes, so memory holds one chunk at a time; an error the iterator raises (a
+        validation error) drops the staging table and reaches the caller as it was.
         """
+        chunks = [df] if isinstance(df, pd.DataFrame) else df
         batch_id = batch_id or new_batch_id()
         names = [c.name for c in columns]
-        missing = [n for n in names if n not in df.columns]
-        if missing:
-            raise WarehouseError(f"batch {batch_id} for {table}: frame lacks columns {missing}")
-        dup = df.duplicated(subset=list(key_columns))
-        if dup.any():
-            raise WarehouseError(
-                f"batch {batch_id} for {table}: {int(dup.sum())} duplicate keys {list(key_columns)} in the batch"
-            )
         self.ensure_table(layer, table, columns)
         self.drop_orphan_staging(layer, self.orphan_min_age_hours)
         staging_table = check_identifier(f"{STAGING_PREFIX}{table}_{re.sub(r'[^A-Za-z0-9_]', '_', batch_id)}")
         target = self.relation(layer, table)
         staging = self.relation(layer, staging_table)
+        rows = 0
         try:
             self.execute(
                 f"create table {staging} ("
@@ -293,15 +301,26 @@ class Warehouse(abc.ABC):
                 + ")"
                 + self.staging_options()
             )
-            self._load_frame(layer, staging_table, df[names], columns)
-            inserted, updated = self._pending_changes(target, staging, key_columns, hash_column)
-            self._merge(self.merge_sql(target, staging, names, key_columns, hash_column, target_predicate))
+            for chunk in chunks:
+                missing = [n for n in names if n not in chunk.columns]
+                if missing:
+                    raise WarehouseError(f"batch {batch_id} for {table}: frame lacks columns {missing}")
+                if chunk.empty:
+                    continue
+                self._load_frame(layer, staging_table, chunk[names], columns)
+                rows += len(chunk)
+            self._check_unique_keys(staging, key_columns, f"batch {batch_id} for {table}")
+            inserted, updated = self._pending_changes(target, staging, key_columns, hash_column, latest_by)
+            self._merge(
+                self.merge_sql(target, staging, names, key_columns, hash_column, target_predicate, latest_by)
+            )
         except Exception as exc:
             self._drop_quietly(staging)
-            kind = type(exc) if isinstance(exc, WarehouseError) else WarehouseError
-            raise kind(f"batch {batch_id} into {target} failed; the target is unchanged: {exc}") from exc
+            if not isinstance(exc, WarehouseError):
+                raise  # a validation error from the chunks: the caller's message, nothing written
+            raise type(exc)(f"batch {batch_id} into {target} failed; the target is unchanged: {exc}") from exc
         self._drop_quietly(staging)
-        result = MergeResult(target, batch_id, len(df), inserted, updated)
+        result = MergeResult(target, batch_id, rows, inserted, updated)
         log.debug(  # the callers' summaries say what was written (one line per date or file)
             "merged batch %s into %s: %d rows in batch, %d inserted, %d updated",
             batch_id,
@@ -320,8 +339,23 @@ class Warehouse(abc.ABC):
         """Run the MERGE (engines may wrap it in retries for transient errors)."""
         self.execute(sql)
 
+    def _check_unique_keys(self, staging: str, keys: Sequence[str], what: str) -> None:
+        """A batch holds each key once (checked on the staged rows, so it holds across chunks)."""
+        cols = ", ".join(keys)
+        row = self.query(
+            f"select count(*) as n, sum(c) as extra from (select {cols}, count(*) - 1 as c from {staging} "
+            f"group by {cols} having count(*) > 1) as d"
+        ).iloc[0]
+        if int(row["n"] or 0):
+            raise WarehouseError(f"{what}: {int(row['extra'])} duplicate keys {list(keys)} in the batch")
+
     def _pending_changes(
-        self, target: str, staging: str, keys: Sequence[str], hash_column: str | None
+        self,
+        target: str,
+        staging: str,
+        keys: Sequence[str],
+        hash_column: str | None,
+        latest_by: str | None = None,
     ) -> tuple[int, int]:
         """(rows the MERGE will insert, rows it will update), in one query against the staged batch.
         Read just before the MERGE: a report figure, exact with one writer (DuckDB); on BigQuery a
@@ -329,6 +363,8 @@ class Warehouse(abc.ABC):
         on = " and ".join(f"t.{k} = s.{k}" for k in keys)
         new = f"t.{keys[0]} is null"
         changed = f"t.{hash_column} is null or t.{hash_column} != s.{hash_column}" if hash_column else "true"
+        if latest_by:
+            changed = f"({changed}) and {_not_older(latest_by)}"
         sql = (
             f"select sum(case when {new} then 1 else 0 end) as inserted, "
             f"sum(case when not ({new}) and ({changed}) then 1 else 0 end) as updated "

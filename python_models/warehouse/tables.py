@@ -19,6 +19,8 @@ class TableSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     description: str
+    #: A timestamp column whose latest value wins: a reloaded row older on it never replaces the stored one.
+    latest_by: str | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -111,7 +113,11 @@ PROBABLE_STARTERS = TableSpec(
     layer="raw",
     name="probable_starters",
     key=("game_id", "team"),
-    description="The announced starter per team per game; a later announcement replaces an earlier one.",
+    latest_by="announced_at",
+    description=(
+        "The announced starter per team per game: the latest announcement (by announced_at) wins; an older "
+        "one loaded later is kept in raw.probable_starter_announcements and never replaces it."
+    ),
     columns=(
         C(
             "game_id",
@@ -164,6 +170,18 @@ PROBABLE_STARTERS = TableSpec(
         C("manager_id", "string", description="Optional: the team's manager for this game (Retrosheet id)."),
         *_AUDIT,
     ),
+)
+
+# Every announcement ever loaded (a scratch and the announcement it replaced both stay here).
+PROBABLE_STARTER_ANNOUNCEMENTS = TableSpec(
+    layer="raw",
+    name="probable_starter_announcements",
+    key=("game_id", "team", "announced_at"),
+    description=(
+        "History of probable-starter announcements: every announcement any load of raw.probable_starters "
+        "carried, one row per game, team and announced_at (written by the same loaders)."
+    ),
+    columns=PROBABLE_STARTERS.columns,
 )
 
 TEAM_GAMES = TableSpec(
@@ -493,6 +511,7 @@ RAW_TABLES = {
         GAME_LOGS,
         TEAM_GAMES,
         PROBABLE_STARTERS,
+        PROBABLE_STARTER_ANNOUNCEMENTS,
         STRIKEOUT_LINES,
         INJURED_LIST,
         PEOPLE,
