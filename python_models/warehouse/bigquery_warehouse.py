@@ -249,7 +249,16 @@ class BigQueryWarehouse(Warehouse):
             )
         else:
             # Application Default Credentials: only the environment decides who we are.
-            client = bigquery.Client(project=settings.bq_project, location=settings.bq_location)
+            from google.auth.exceptions import DefaultCredentialsError
+
+            try:
+                client = bigquery.Client(project=settings.bq_project, location=settings.bq_location)
+            except DefaultCredentialsError:
+                raise WarehouseError(
+                    f"KZONE_TARGET={settings.target}: no Google credentials found. Run `gcloud auth "
+                    "application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service-account "
+                    "key file (on GCP a workload identity needs neither); or use KZONE_TARGET=local"
+                ) from None
         return cls(
             client,
             settings.bq_project,
