@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from python_models.data.loaders import (
@@ -41,7 +42,7 @@ from python_models.data.loaders import (
     validate_frame,
 )
 from python_models.data.resolve import PitcherDirectory, Resolution, normalize_name, team_directory
-from python_models.predictors.markets import implausible_margin, price_margin
+from python_models.predictors.markets import implausible_margin, no_vig_probabilities, price_margin
 from python_models.warehouse.base import MergeResult, Warehouse
 from python_models.warehouse.tables import (
     GAME_LOGS,
@@ -168,16 +169,6 @@ def _apply_defaults(typed: pd.DataFrame, absent: list[str]) -> pd.DataFrame:
 
 def _text(value: object) -> str | None:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
-def _american_probability(odds: float) -> float:
-    return -odds / (-odds + 100) if odds < 0 else 100 / (odds + 100)
-
-
-def _distance_from_even(over: float, under: float) -> float:
-    """How far the no-vig P(over) is from 0.5: the main line is the one whose prices are closest to even."""
-    p_over, p_under = _american_probability(over), _american_probability(under)
-    return abs(p_over / (p_over + p_under) - 0.5)
 
 
 # --- the rules every form shares (CSV by id, CSV by name, The Odds API JSON) ---------------------------
@@ -433,13 +424,9 @@ def _main_lines(typed: pd.DataFrame) -> tuple[pd.DataFrame, list[Quarantined]]:
     """One line per player per book per capture: the one whose prices are closest to even (then the lower
     hold, then the lower point); every other line of that capture is reported, not loaded."""
     typed = typed.copy()
-    typed["_distance"] = [
-        _distance_from_even(o, u) for o, u in zip(typed["over_odds"], typed["under_odds"], strict=True)
-    ]
-    typed["_hold"] = [
-        _american_probability(o) + _american_probability(u)
-        for o, u in zip(typed["over_odds"], typed["under_odds"], strict=True)
-    ]
+    over, under = typed["over_odds"].to_numpy(float), typed["under_odds"].to_numpy(float)
+    typed["_distance"] = np.abs(no_vig_probabilities(over, under)[0] - 0.5)  # the main line: nearest even
+    typed["_hold"] = price_margin(over, under)
     typed = typed.sort_values(["_distance", "_hold", "strikeouts_line"], kind="stable")
     first = ~typed["ctx_group"].duplicated(keep="first")
     kept = typed[first]

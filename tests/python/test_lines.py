@@ -286,3 +286,37 @@ def test_a_pitcher_id_the_warehouse_has_never_seen_is_loaded_with_a_warning(
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert len(warnings) == 1 and "zzzzz999 (line 3)" in warnings[0] and "colee001" not in warnings[0]
     assert "never seen" in warnings[0]
+
+
+def test_a_price_pair_written_past_the_loader_fails_the_staging_gate_and_books_are_trimmed(
+    tmp_path: Path, dbt_target_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    from python_models.dbt.runner import DbtError, run_dbt
+    from python_models.warehouse import open_warehouse
+
+    monkeypatch.setenv("KZONE_TEST_SEVERITY", "error")
+    settings = make_settings(tmp_path)
+    wh = open_warehouse(settings)
+    try:
+        load_world(wh, tmp_path)
+        lines = wh.relation(STRIKEOUT_LINES.layer, STRIKEOUT_LINES.name)
+        for book, over, under in ((" BetMGM ", -115, -105), ("draftkings", 900, 900)):
+            wh.execute(
+                f"insert into {lines} (game_date, pitcher_id, bookmaker, strikeouts_line, over_odds, "
+                "under_odds, captured_at, _loaded_at) values (@d, 'colee001', @b, 6.5, @o, @u, @t, @t)",
+                {"d": date(2026, 4, 1), "b": book, "o": over, "u": under, "t": datetime(2026, 4, 1, 14)},
+            )
+    finally:
+        wh.close()
+    with pytest.raises(DbtError, match="assert_sportsbook_prices_plausible"):
+        run_dbt(
+            ["build", "--select", "stg_sportsbook__strikeout_lines", "assert_sportsbook_prices_plausible"],
+            settings,
+        )
+    with duckdb.connect(str(settings.duckdb_path)) as con:
+        books = con.execute(
+            "select bookmaker from staging.stg_sportsbook__strikeout_lines order by 1"
+        ).fetchall()
+    assert books == [("betmgm",), ("draftkings",)]
