@@ -251,14 +251,12 @@ class BigQueryWarehouse(Warehouse):
             # Application Default Credentials: only the environment decides who we are.
             from google.auth.exceptions import DefaultCredentialsError
 
+            from python_models.warehouse.factory import no_credentials_message
+
             try:
                 client = bigquery.Client(project=settings.bq_project, location=settings.bq_location)
-            except DefaultCredentialsError:
-                raise WarehouseError(
-                    f"KZONE_TARGET={settings.target}: no Google credentials found. Run `gcloud auth "
-                    "application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service-account "
-                    "key file (on GCP a workload identity needs neither); or use KZONE_TARGET=local"
-                ) from None
+            except DefaultCredentialsError as exc:
+                raise WarehouseError(no_credentials_message(settings.target, str(exc))) from None
         return cls(
             client,
             settings.bq_project,

@@ -114,7 +114,10 @@ def test_the_cli_reports_a_bad_variable_in_one_line_without_a_traceback(tmp_path
     assert "Traceback" not in result.output
 
 
-def test_bigquery_without_credentials_is_one_line_that_says_how_to_log_in(tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize("command", ["load-lines", "docs"])  # the Python client's failure, and dbt's
+def test_bigquery_without_credentials_is_one_line_that_says_how_to_log_in(
+    tmp_path, monkeypatch, dbt_target_dir, command: str
+) -> None:
     from .feeds_fixture import run_cli
 
     monkeypatch.delenv("KZONE_BQ_API_ENDPOINT", raising=False)
@@ -123,7 +126,7 @@ def test_bigquery_without_credentials_is_one_line_that_says_how_to_log_in(tmp_pa
         "game_date,pitcher_id,strikeouts_line,over_odds,under_odds\n2026-04-01,a,5.5,-110,-110\n"
     )
     result = run_cli(
-        ["load-lines", str(lines)],
+        [command, str(lines)] if command == "load-lines" else [command],
         KZONE_TARGET="bigquery",
         GOOGLE_APPLICATION_CREDENTIALS=str(tmp_path / "no-such-key.json"),
     )
