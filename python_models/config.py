@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 #: Prefixes of the variables the runner reads: an unknown one is a typo and gets a warning.
 VARIABLE_PREFIXES = ("KZONE_", "MLB_")
 #: Variables read outside the settings object (besides the `env_var` calls of profiles.yml and
-#: dbt_project.yml, found there): what reads each.
+#: dbt_project.yml and the variables the Makefile names, found there): what reads each.
 OTHER_VARIABLES = {"KZONE_BQ_OFFLINE_TARGET": "python_models.dbt.bq_offline"}
 
 
@@ -416,11 +416,15 @@ def _env_name(settings_cls: type[BaseSettings], field: str) -> str:
 
 
 def known_variables() -> set[str]:
-    """Every KZONE_/MLB_ variable something reads: the settings, dbt's `env_var`s, OTHER_VARIABLES."""
+    """Every KZONE_/MLB_ variable something reads: the settings, dbt's `env_var`s, the Makefile's
+    variables (KZONE_THREADS, ...) and OTHER_VARIABLES."""
     names = {_env_name(Settings, f) for f in Settings.model_fields} | set(OTHER_VARIABLES)
     for config in ("profiles.yml", "dbt_project.yml"):
         text = (PROJECT_ROOT / config).read_text(encoding="utf-8")
         names |= set(re.findall(r"env_var\(\s*['\"]([A-Z0-9_]+)['\"]", text))
+    makefile = PROJECT_ROOT / "Makefile"
+    if makefile.exists():
+        names |= set(re.findall(r"\b((?:KZONE|MLB)_[A-Z0-9_]+)", makefile.read_text(encoding="utf-8")))
     return names
 
 
