@@ -6,9 +6,12 @@ The original production names (``MLB_*``) are kept with their original defaults;
 
 from __future__ import annotations
 
+import difflib
 import logging
+import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,6 +21,14 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from python_models.dbt.project import PROJECT_ROOT, system_ids, var
+
+log = logging.getLogger(__name__)
+
+#: Prefixes of the variables the runner reads: an unknown one is a typo and gets a warning.
+VARIABLE_PREFIXES = ("KZONE_", "MLB_")
+#: Variables read outside the settings object (besides the `env_var` calls of profiles.yml and
+#: dbt_project.yml and the variables the Makefile names, found there): what reads each.
+OTHER_VARIABLES = {"KZONE_BQ_OFFLINE_TARGET": "python_models.dbt.bq_offline"}
 
 
 class SettingsError(ValueError):
@@ -299,6 +310,11 @@ class Settings(BaseSettings):
         5, ge=0, validation_alias=_env("KZONE_WAREHOUSE_RETRIES"), description="Retries for transient errors."
     )
     log_level: str = Field("INFO", validation_alias=_env("KZONE_LOG_LEVEL"), description="Logging level.")
+    test_severity: str = Field(
+        "warn",
+        validation_alias=_env("KZONE_TEST_SEVERITY"),
+        description="Severity of every dbt gate (dbt reads it too): warn locally, error in CI and production.",
+    )
 
     @field_validator("active_systems", "preferred_books", mode="before")
     @classmethod
@@ -320,6 +336,38 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown system(s) {unknown}; known: {list(system_ids())}")
         if not value:
             raise ValueError("at least one system must be active")
+        return value
+
+    @field_validator("test_severity")
+    @classmethod
+    def _severity(cls, value: str) -> str:
+        if value.strip().lower() not in {"warn", "error"}:
+            raise ValueError("must be warn or error (dbt's severities; unset = warn)")
+        return value.strip().lower()
+
+    @field_validator("duckdb_path", mode="before")
+    @classmethod
+    def _duckdb_file(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(
+                "is empty: give the DuckDB file's path (e.g. warehouse/kzone.duckdb) or unset it"
+            )
+        if Path(str(value)).is_dir():
+            raise ValueError(
+                "is a folder: give the DuckDB file's path inside it (e.g. warehouse/kzone.duckdb)"
+            )
+        return value
+
+    @field_validator("v1_model_path", "v1_6_model_path", mode="before")
+    @classmethod
+    def _model_file(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None  # set but empty: no pin, as when unset
+        if value is not None and not Path(str(value)).is_file():
+            raise ValueError(
+                "is not a model file: give an existing model file (`kzone train` writes them to "
+                "KZONE_MODEL_STORE), or unset it to use the newest registered version"
+            )
         return value
 
     @field_validator("log_level")
@@ -367,8 +415,43 @@ def _env_name(settings_cls: type[BaseSettings], field: str) -> str:
     return field
 
 
+def known_variables() -> set[str]:
+    """Every KZONE_/MLB_ variable something reads: the settings, dbt's `env_var`s, the Makefile's
+    variables (KZONE_THREADS, ...) and OTHER_VARIABLES."""
+    names = {_env_name(Settings, f) for f in Settings.model_fields} | set(OTHER_VARIABLES)
+    for config in ("profiles.yml", "dbt_project.yml"):
+        text = (PROJECT_ROOT / config).read_text(encoding="utf-8")
+        names |= set(re.findall(r"env_var\(\s*['\"]([A-Z0-9_]+)['\"]", text))
+    makefile = PROJECT_ROOT / "Makefile"
+    if makefile.exists():
+        names |= set(re.findall(r"\b((?:KZONE|MLB)_[A-Z0-9_]+)", makefile.read_text(encoding="utf-8")))
+    return names
+
+
+def unknown_variable_warnings(environ: Mapping[str, str] | None = None) -> list[str]:
+    """One line per KZONE_*/MLB_* variable of the environment that nothing reads (a typo does nothing and
+    would say nothing), naming the nearest real one. Other variables are none of our business."""
+    environ = os.environ if environ is None else environ
+    known = known_variables()
+    lines = []
+    for name in sorted(environ):
+        if not name.startswith(VARIABLE_PREFIXES) or name in known:
+            continue
+        nearest = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+        hint = (
+            f"did you mean {nearest[0]}?"
+            if nearest
+            else "the settings are listed by `python -m python_models.config` (README: Configuration)"
+        )
+        lines.append(f"{name} is not a kzone setting and is ignored: {hint}")
+    return lines
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Build the settings, turning validation errors into one message naming each variable."""
+    """Build the settings, turning validation errors into one message naming each variable; warn about a
+    KZONE_/MLB_ variable nothing reads."""
+    for line in unknown_variable_warnings():
+        log.warning("%s", line)
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
@@ -379,7 +462,8 @@ def load_settings(**overrides: object) -> Settings:
                 continue
             field = str(err["loc"][0])
             name = _env_name(Settings, field) if field in Settings.model_fields else field
-            problems.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            problems.append(f"{name}: {msg} (got {err.get('input')!r})")
         raise SettingsError("invalid configuration: " + "; ".join(problems)) from None
 
 
@@ -426,6 +510,8 @@ def setup_logging(level: str = "INFO") -> None:
     root.setLevel(level)
     for noisy in ("urllib3", "google", "matplotlib", "dbt", "filelock"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # its "metadata server unavailable" warning precedes our one-line "no Google credentials found"
+    logging.getLogger("google.auth._default").setLevel(logging.ERROR)
 
 
 if __name__ == "__main__":  # pragma: no cover

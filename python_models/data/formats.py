@@ -139,7 +139,9 @@ def landing_formats_markdown() -> str:
         ),
         "Loaded into `raw.strikeout_lines` like the name-keyed form (`team` = the event's two teams). A "
         "missing Under or Over is reported, never loaded half; where one book lists two points for a player "
-        "in one capture, the line whose prices are closest to even is kept and the other reported.",
+        "in one capture, the line whose prices are closest to even is kept and the other reported. Prices "
+        "are American odds (decimal odds are named as such and reject the file, as does a price pair whose "
+        "margin no book would post); bookmaker keys are stored trimmed and lower-case.",
         fields_table(ODDS_API_FIELDS),
         _heading(
             "MLB Stats API schedule (`hydrate=probablePitcher`)",

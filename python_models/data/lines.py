@@ -25,11 +25,13 @@ import dataclasses
 import json
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from python_models.data.loaders import (
@@ -40,9 +42,13 @@ from python_models.data.loaders import (
     validate_frame,
 )
 from python_models.data.resolve import PitcherDirectory, Resolution, normalize_name, team_directory
+from python_models.predictors.markets import implausible_margin, no_vig_probabilities, price_margin
 from python_models.warehouse.base import MergeResult, Warehouse
 from python_models.warehouse.tables import (
+    GAME_LOGS,
     LINES_QUARANTINE,
+    PEOPLE,
+    PROBABLE_STARTERS,
     STRIKEOUT_LINES,
     STRIKEOUT_LINES_BY_NAME,
     TableSpec,
@@ -53,6 +59,7 @@ log = logging.getLogger(__name__)
 FORMATS = ("csv", "odds-api")
 ODDS_API_MARKET = "pitcher_strikeouts"
 UNKNOWN_BOOKMAKER = "unknown"
+MAX_DECIMAL_ODDS = 20  # a price in (1, 20] is decimal odds (20 = +1900), never American (|odds| >= 100)
 EVENT_TIMEZONE = "America/New_York"  # game_date of an odds event = its local date in New York
 LINE_FILE_DEFAULTS = {
     "bookmaker": f"`{UNKNOWN_BOOKMAKER}` when the column is absent",
@@ -164,29 +171,97 @@ def _text(value: object) -> str | None:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def _american_probability(odds: float) -> float:
-    return -odds / (-odds + 100) if odds < 0 else 100 / (odds + 100)
+# --- the rules every form shares (CSV by id, CSV by name, The Odds API JSON) ---------------------------
+def normalise_bookmaker(value: object) -> object:
+    """A bookmaker key as stored: trimmed, inner spaces collapsed, lower-case (`` BetMGM `` -> ``betmgm``),
+    so one book is one book whatever the file's spelling. Empty stays empty (the column's own check)."""
+    text = _text(value)
+    return " ".join(text.split()).lower() if text is not None else value
 
 
-def _distance_from_even(over: float, under: float) -> float:
-    """How far the no-vig P(over) is from 0.5: the main line is the one whose prices are closest to even."""
-    p_over, p_under = _american_probability(over), _american_probability(under)
-    return abs(p_over / (p_over + p_under) - 0.5)
+def _decimal_as_american(decimal: float) -> int:
+    return round(100 * (decimal - 1)) if decimal >= 2 else round(-100 / (decimal - 1))
+
+
+def check_line_rows(raw: pd.DataFrame, locators: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The row rules of every lines form, on the rows as text (before typing), so the CSV and the Odds API
+    JSON paths (and any other feed of lines) apply them alike. Returns the rows with bookmaker keys
+    normalised (``normalise_bookmaker``) and the problems, one line each naming the row:
+
+    - prices that look like decimal odds (1 < price <= 20: 1.87 where -115 is meant), said once per file;
+    - a price pair whose margin is no real book's (``predictors.markets.implausible_margin``: below
+      -odds_pair_margin_tolerance or above odds_pair_max_margin, dbt_project.yml vars), e.g. +900/+900.
+    Prices that are not numbers at all are left to the column's type check."""
+    raw = raw.copy()
+    if "bookmaker" in raw.columns:
+        raw["bookmaker"] = raw["bookmaker"].map(normalise_bookmaker)
+    sides = [c for c in ("over_odds", "under_odds") if c in raw.columns]
+    prices = {c: pd.to_numeric(raw[c].astype("string").str.strip(), errors="coerce") for c in sides}
+    problems: list[str] = []
+    decimal = {c: ((p > 1) & (p <= MAX_DECIMAL_ODDS)).fillna(False) for c, p in prices.items()}
+    n_decimal = sum(int(m.sum()) for m in decimal.values())
+    if n_decimal:
+        column, mask = next((c, m) for c, m in decimal.items() if m.any())
+        i = int(mask.to_numpy().argmax())
+        price = float(prices[column].iloc[i])
+        others = f", as do {n_decimal - 1} other price(s) of the file" if n_decimal > 1 else ""
+        problems.append(
+            f"{locators[i]}, column {column}: {price:g} looks like decimal odds; request oddsFormat=american "
+            f"from a feed, or write American odds in a file (decimal {price:g} = "
+            f"{_decimal_as_american(price):+d}){others}"
+        )
+        return raw, problems
+    if len(sides) == 2:
+        over, under = prices["over_odds"], prices["under_odds"]
+        margins = price_margin(over.to_numpy(float), under.to_numpy(float))
+        for i, (o, u, margin) in enumerate(zip(over, under, margins, strict=True)):
+            if pd.isna(o) or pd.isna(u) or abs(o) < 100 or abs(u) < 100:
+                continue  # not American odds: the columns' own checks say so
+            why = implausible_margin(float(margin))
+            if why:
+                problems.append(
+                    f"{locators[i]}: over_odds {o:+g} / under_odds {u:+g} make {why}: check the row's prices"
+                )
+    return raw, problems
+
+
+def _raise_on(source: str, problems: list[str]) -> None:
+    if problems:
+        raise DataValidationError(source, problems)
+
+
+def _unseen_pitcher_ids(wh: Warehouse, frame: pd.DataFrame) -> dict[str, list[str]]:
+    """pitcher_ids of a file keyed by id that no game log, probable starter or people row names, with the
+    rows that use them: such lines load (a debut is possible) but say so."""
+    ids = sorted({str(p) for p in frame["pitcher_id"].dropna()})
+    parts = [
+        f"select pitcher_id from {wh.relation(s.layer, s.name)} where pitcher_id in (select * from unnest(@ids))"
+        for s in (GAME_LOGS, PROBABLE_STARTERS, PEOPLE)
+        if wh.table_exists(s.layer, s.name)
+    ]
+    known = set(wh.query(" union distinct ".join(parts), {"ids": ids})["pitcher_id"]) if parts else set()
+    unseen: dict[str, list[str]] = defaultdict(list)
+    for pid, where in zip(frame["pitcher_id"], frame["ctx_where"], strict=True):
+        if pid not in known:
+            unseen[str(pid)].append(where)
+    return dict(unseen)
 
 
 # --- CSV -----------------------------------------------------------------------------------------------
 def _csv_candidates(path: Path) -> tuple[pd.DataFrame, bool]:
     """Typed rows of a CSV and whether it is keyed by id (True) or by name (False)."""
     raw = read_csv_strings(path)
+    lines = list(range(2, 2 + len(raw)))
+    raw, problems = check_line_rows(raw, [f"line {n}" for n in lines])
+    _raise_on(str(path), problems)
     absent = [c for c in LINE_FILE_DEFAULTS if c not in raw.columns]
     by_id = "pitcher_id" in raw.columns
     spec = STRIKEOUT_LINES if by_id else STRIKEOUT_LINES_BY_NAME
     typed = _apply_defaults(validate_frame(raw, _without(spec, absent), str(path)), absent)
+    typed["ctx_where"] = [f"line {n}" for n in lines]
     if by_id:
         return typed, True
     teams = team_directory()
-    lines = list(range(2, 2 + len(raw)))
-    typed["ctx_where"] = [f"line {n}" for n in lines]
     typed["ctx_line"] = lines
     typed["ctx_teams"] = [[teams.code(t)] if _text(t) else [] for t in typed["team"]]
     typed["ctx_raw"] = raw.to_dict("records")
@@ -253,7 +328,7 @@ def _parse_event(path: str, event: Any, parsed: _OddsParse) -> None:
                 market,
                 {
                     **context,
-                    "bookmaker": book["key"],
+                    "bookmaker": normalise_bookmaker(book["key"]),
                     "captured_at": captured,
                     "game_date": game_date,
                     "teams": codes,
@@ -319,43 +394,26 @@ def _pair_outcomes(market_path: str, market: dict, ctx: dict[str, Any], parsed: 
         )
 
 
-def _check_prices(rows: list[dict[str, Any]]) -> list[str]:
-    """Decimal odds (1.87) instead of American (-115) get a hint, not just a type error."""
-    for row in rows:
-        for side in ("over_odds", "under_odds"):
-            try:
-                price = float(row[side])
-            except (TypeError, ValueError):
-                continue
-            if 1 < abs(price) < 100 and price != int(price):
-                return [
-                    f"{row['ctx_where']}: price {price} looks like decimal odds; request oddsFormat=american"
-                ]
-    return []
-
-
 def _odds_api_candidates(path: Path) -> tuple[pd.DataFrame, list[Quarantined], dict[str, int]]:
     doc = read_json_document(path)
     parsed = _OddsParse()
     for event_path, event in _events(doc):
         _parse_event(event_path, event, parsed)
-    parsed.problems.extend(_check_prices(parsed.rows))
-    if parsed.problems:
-        raise DataValidationError(str(path), parsed.problems)
+    _raise_on(str(path), parsed.problems)
     columns = [c.name for c in STRIKEOUT_LINES_BY_NAME.columns]
     if not parsed.rows:
         empty = pd.DataFrame(columns=[*columns, "ctx_where", "ctx_line", "ctx_teams", "ctx_raw", "ctx_group"])
         return empty, parsed.quarantined, dict(parsed.ignored)
     frame = pd.DataFrame(parsed.rows)
+    checked, problems = check_line_rows(frame[columns].astype("string"), frame["ctx_where"].tolist())
+    _raise_on(str(path), problems)
     # alternate points of one player in one capture are told apart by the line; two events of one date
     # (a doubleheader) by their first pitch
     spec = dataclasses.replace(
         STRIKEOUT_LINES_BY_NAME,
         key=("game_date", "pitcher_name", "bookmaker", "captured_at", "strikeouts_line", "event_start_at"),
     )
-    typed = validate_frame(
-        frame[columns].astype("string"), spec, str(path), locators=frame["ctx_where"].tolist()
-    )
+    typed = validate_frame(checked, spec, str(path), locators=frame["ctx_where"].tolist())
     for extra in ("ctx_where", "ctx_line", "ctx_teams", "ctx_raw", "ctx_group"):
         typed[extra] = frame[extra]
     kept, extra_lines = _main_lines(typed)
@@ -366,13 +424,9 @@ def _main_lines(typed: pd.DataFrame) -> tuple[pd.DataFrame, list[Quarantined]]:
     """One line per player per book per capture: the one whose prices are closest to even (then the lower
     hold, then the lower point); every other line of that capture is reported, not loaded."""
     typed = typed.copy()
-    typed["_distance"] = [
-        _distance_from_even(o, u) for o, u in zip(typed["over_odds"], typed["under_odds"], strict=True)
-    ]
-    typed["_hold"] = [
-        _american_probability(o) + _american_probability(u)
-        for o, u in zip(typed["over_odds"], typed["under_odds"], strict=True)
-    ]
+    over, under = typed["over_odds"].to_numpy(float), typed["under_odds"].to_numpy(float)
+    typed["_distance"] = np.abs(no_vig_probabilities(over, under)[0] - 0.5)  # the main line: nearest even
+    typed["_hold"] = price_margin(over, under)
     typed = typed.sort_values(["_distance", "_hold", "strikeouts_line"], kind="stable")
     first = ~typed["ctx_group"].duplicated(keep="first")
     kept = typed[first]
@@ -485,6 +539,17 @@ def load_lines(wh: Warehouse, path: Path, source_format: str = "csv") -> LinesLo
     rows_read = len(candidates) + len(early)
     if by_id:
         frame, quarantined = candidates, []
+        unseen = _unseen_pitcher_ids(wh, frame)
+        if unseen:
+            listed = "; ".join(f"{pid} ({', '.join(where[:3])})" for pid, where in list(unseen.items())[:10])
+            log.warning(
+                "%s: %d pitcher_id(s) the warehouse has never seen (no game log, probable starter or people "
+                "row): %s. They load, but no prediction uses them until the pitcher appears: check the ids "
+                "(this warehouse's Retrosheet ids, as the game logs have them) or load people/game logs first",
+                path.name,
+                len(unseen),
+                listed,
+            )
     else:
         frame, quarantined = _resolve(wh, candidates)
         quarantined = early + quarantined

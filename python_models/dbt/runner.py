@@ -138,6 +138,10 @@ def run_dbt(
     if raise_on_error and not result.success:
         detail = "; ".join(failures) if any(": " in f for f in failures) else ""
         detail = detail or " | ".join(errors[-3:]) or str(result.exception or "see dbt log above")
+        from python_models.warehouse.factory import NO_CREDENTIALS_MARKERS, no_credentials_message
+
+        if any(marker in detail for marker in NO_CREDENTIALS_MARKERS):  # dbt's lines of it, as one
+            detail = no_credentials_message(settings.target, detail)
         raise DbtError(f"dbt {' '.join(args)} failed: {detail}")
     return outcome
 

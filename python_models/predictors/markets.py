@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from python_models.dbt.project import var
+
 LINE_RANGE = (0.5, 15.5)
 ODDS_ABS_RANGE = (100, 1000)
 
@@ -28,6 +30,29 @@ def no_vig_probabilities(over_odds: np.ndarray, under_odds: np.ndarray) -> tuple
     p_o, p_u = implied_probability(over_odds), implied_probability(under_odds)
     total = p_o + p_u
     return p_o / total, p_u / total
+
+
+def price_margin(over_odds: pd.Series | np.ndarray, under_odds: pd.Series | np.ndarray) -> np.ndarray:
+    """The book's margin on a two-way price: implied P(over) + implied P(under) - 1 (-110/-110 -> 0.048)."""
+    return implied_probability(over_odds) + implied_probability(under_odds) - 1.0
+
+
+def margin_bounds() -> tuple[float, float]:
+    """The plausible margins of one book's over/under pair (dbt_project.yml vars, shared with dbt's gate)."""
+    return -float(var("odds_pair_margin_tolerance")), float(var("odds_pair_max_margin"))
+
+
+def implausible_margin(margin: float) -> str | None:
+    """Why a pair's margin is no real book's (None when it is plausible): one rule for loaders and scorer."""
+    low, high = margin_bounds()
+    if margin < low:
+        return (
+            f"a negative margin of {margin:+.1%} (both sides pay better than even: no book offers that; "
+            f"at most {low:+.0%} from rounding)"
+        )
+    if margin > high:
+        return f"a margin of {margin:+.1%}, above the {high:.0%} any book charges (prices of two different lines?)"
+    return None
 
 
 def poisson_side_probabilities(
@@ -56,25 +81,49 @@ def line_problems(line: float | None, over_odds: float | None, under_odds: float
     for side, odds in (("over", over_odds), ("under", under_odds)):
         if odds is None or np.isnan(odds) or not ODDS_ABS_RANGE[0] <= abs(odds) <= ODDS_ABS_RANGE[1]:
             problems.append(f"absurd_{side}_odds:{odds}")
+    if not problems:
+        margin = float(price_margin(np.array([over_odds]), np.array([under_odds]))[0])
+        if implausible_margin(margin):
+            problems.append(f"absurd_margin:{margin:+.3f}")
     return problems
 
 
 DISAGREEMENT_K = 1.0  # books whose latest lines differ by this much (K) or more disagree: a red flag
+# A book whose line is this far (K) or more from the median of the other books' lines is an outlier: a stale
+# capture, a different pitcher or a typo, not the market. Books' main lines differ by 1 K, rarely 2 (the
+# demo's two calibrated books: at most 2 K over 9,720 starts), so 2.5 K leaves every real disagreement alone.
+OUTLIER_K = 2.5
+
+
+def _outliers(lines: pd.Series) -> pd.Series:
+    """Per book: its line is OUTLIER_K or more from the median of the OTHER books' lines (a lone book is
+    never an outlier; of two books that far apart, each is one: which is right cannot be told)."""
+    values = lines.to_numpy(float)
+    flags = [
+        len(values) > 1 and abs(v - float(np.median(np.delete(values, i)))) >= OUTLIER_K
+        for i, v in enumerate(values)
+    ]
+    return pd.Series(flags, index=lines.index)
 
 
 def consensus_lines(captures: pd.DataFrame, preferred_books: tuple[str, ...] = ()) -> pd.DataFrame:
     """One line per pitcher from every book's latest usable capture, by a documented rule:
 
     1. each book's latest capture (``captures`` holds one row per pitcher and book: the latest before the
-       scoring cut-off and first pitch); captures with an absurd line or odds are not candidates;
-    2. the first book of ``preferred_books`` (KZONE_PREFERRED_BOOKS, in order) that has a line, else
-    3. the median of the books' lines, priced by the book whose line is closest to it (ties: the latest
-       capture, then the book name) — a line and its prices always come from the same book;
-    4. ``books_disagree`` when the books' latest lines span ``DISAGREEMENT_K`` or more;
-    5. ``books_seen``: every book's latest line, as JSON, stored with the prediction.
-    A pitcher whose every capture is absurd keeps one (the scorer flags it and scores without a line).
-    Returns pitcher_id, bookmaker, strikeouts_line, over_odds, under_odds, line_captured_at, books_seen,
-    books_disagree, line_spread.
+       scoring cut-off and first pitch); captures with an absurd line, odds or margin are not candidates;
+    2. an **outlier** book, whose line is ``OUTLIER_K`` or more from the median of the other books' lines,
+       is left out (and marked ``"outlier": true`` in ``books_seen``); when every book is one (two books
+       that far apart, a market split in two) no line is chosen: the pitcher is scored without a line;
+    3. the first book of ``preferred_books`` (KZONE_PREFERRED_BOOKS, in order) left that has a line, else
+    4. the median of the lines left, priced by a book whose line is closest to it; ties (the median between
+       two lines): the line more books hold, then the latest capture, then the book name. A lone outlier
+       can never be chosen: it is left out at step 2 (with three books or more), or, with two, both are;
+    5. ``books_disagree`` when the books' latest usable lines span ``DISAGREEMENT_K`` or more (outliers
+       included: the flag says the market was not one line);
+    6. ``books_seen``: every book's latest line, as JSON, stored with the prediction.
+    A line and its prices always come from the same book. A pitcher whose every capture is absurd keeps one
+    (the scorer flags it and scores without a line). Returns pitcher_id, bookmaker, strikeouts_line,
+    over_odds, under_odds, line_captured_at, books_seen, books_disagree, line_spread.
     """
     import json
 
@@ -100,34 +149,42 @@ def consensus_lines(captures: pd.DataFrame, preferred_books: tuple[str, ...] = (
     rows = []
     for pitcher_id, books in frame.groupby("pitcher_id", sort=True):
         usable = books[books["usable"]]
-        pool = usable if not usable.empty else books
-        lines = pool["strikeouts_line"].astype(float)
-        median = float(np.median(lines))
-        ranked = pool.assign(
-            preferred=pool["bookmaker"].map(lambda b: preference.get(b, len(preference))),
-            distance=(lines - median).abs(),
-            recency=-pd.to_datetime(pool["captured_at"]).astype("int64"),
-        ).sort_values(["preferred", "distance", "recency", "bookmaker"])
-        chosen = ranked.iloc[0]
-        spread = float(lines.max() - lines.min()) if len(usable) else 0.0
+        outlier = _outliers(usable["strikeouts_line"].astype(float)).reindex(books.index, fill_value=False)
+        pool = usable[~outlier[usable.index]] if not usable.empty else books
+        spread = float(np.ptp(usable["strikeouts_line"].astype(float))) if len(usable) else 0.0
         seen = [
             {"book": str(b.bookmaker), "line": float(b.strikeouts_line)}
+            | ({"outlier": True} if outlier[b.Index] else {})
             for b in books.sort_values("bookmaker").itertuples()
         ]
+        chosen = _median_book(pool, preference) if len(pool) else None
         rows.append(
             {
                 "pitcher_id": pitcher_id,
-                "bookmaker": chosen["bookmaker"],
-                "strikeouts_line": float(chosen["strikeouts_line"]),
-                "over_odds": chosen["over_odds"],
-                "under_odds": chosen["under_odds"],
-                "line_captured_at": chosen["captured_at"],
+                "bookmaker": None if chosen is None else chosen["bookmaker"],
+                "strikeouts_line": np.nan if chosen is None else float(chosen["strikeouts_line"]),
+                "over_odds": np.nan if chosen is None else chosen["over_odds"],
+                "under_odds": np.nan if chosen is None else chosen["under_odds"],
+                "line_captured_at": None if chosen is None else chosen["captured_at"],
                 "books_seen": json.dumps(seen),
                 "books_disagree": bool(len(usable) > 1 and spread >= DISAGREEMENT_K),
                 "line_spread": spread,
             }
         )
     return pd.DataFrame(rows, columns=columns)
+
+
+def _median_book(pool: pd.DataFrame, preference: dict[str, int]) -> pd.Series:
+    """The capture at the median of ``pool``'s lines (consensus_lines, steps 3-4)."""
+    lines = pool["strikeouts_line"].astype(float)
+    median = float(np.median(lines))
+    ranked = pool.assign(
+        preferred=pool["bookmaker"].map(lambda b: preference.get(b, len(preference))),
+        distance=(lines - median).abs(),
+        holders=-lines.map(lines.value_counts()),
+        recency=-pd.to_datetime(pool["captured_at"]).astype("int64"),
+    ).sort_values(["preferred", "distance", "holders", "recency", "bookmaker"])
+    return ranked.iloc[0]
 
 
 def _float(value: object) -> float | None:

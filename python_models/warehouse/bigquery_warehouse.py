@@ -249,7 +249,14 @@ class BigQueryWarehouse(Warehouse):
             )
         else:
             # Application Default Credentials: only the environment decides who we are.
-            client = bigquery.Client(project=settings.bq_project, location=settings.bq_location)
+            from google.auth.exceptions import DefaultCredentialsError
+
+            from python_models.warehouse.factory import no_credentials_message
+
+            try:
+                client = bigquery.Client(project=settings.bq_project, location=settings.bq_location)
+            except DefaultCredentialsError as exc:
+                raise WarehouseError(no_credentials_message(settings.target, str(exc))) from None
         return cls(
             client,
             settings.bq_project,

@@ -73,3 +73,84 @@ def test_one_zero_ensemble_weight_is_allowed_and_zero_weights_without_the_ensemb
     monkeypatch.setenv("MLB_ENSEMBLE_V1_6_WEIGHT", "0")
     monkeypatch.setenv("MLB_ACTIVE_SYSTEMS", "v1_baseline,v1_6_rolling")
     assert load_settings().active_systems == ("v1_baseline", "v1_6_rolling")
+
+
+# --- issue 20, items 2.12 and 2.14: bad configuration says what to do, in one line ---------------------
+@pytest.mark.parametrize(
+    ("var", "value", "says"),
+    [
+        ("KZONE_DUCKDB_PATH", "", "is empty"),
+        ("KZONE_DUCKDB_PATH", ".", "is a folder"),
+        ("KZONE_TEST_SEVERITY", "bogus", "must be warn or error"),
+        ("MLB_V1_MODEL_PATH", "/nowhere/v1.json", "is not a model file"),
+        ("MLB_V1_6_MODEL_PATH", "/nowhere/v1_6.json", "is not a model file"),
+    ],
+)
+def test_a_bad_path_or_severity_fails_at_start_up_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, var: str, value: str, says: str
+) -> None:
+    monkeypatch.setenv(var, value)
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    message = str(err.value)
+    assert var in message and says in message and "\n" not in message
+
+
+def test_test_severity_is_read_in_any_case_and_an_empty_model_path_pins_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KZONE_TEST_SEVERITY", "ERROR")
+    monkeypatch.setenv("MLB_V1_MODEL_PATH", "")
+    s = load_settings()
+    assert s.test_severity == "error" and s.v1_model_path is None
+
+
+def test_the_cli_reports_a_bad_variable_in_one_line_without_a_traceback(tmp_path) -> None:
+    from .feeds_fixture import run_cli
+
+    result = run_cli(["load-lines", str(tmp_path / "lines.csv")], KZONE_DUCKDB_PATH="")
+    assert result.exit_code == 2
+    assert "KZONE_DUCKDB_PATH: is empty" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["load-lines", "docs"])  # the Python client's failure, and dbt's
+def test_bigquery_without_credentials_is_one_line_that_says_how_to_log_in(
+    tmp_path, monkeypatch, dbt_target_dir, command: str
+) -> None:
+    from .feeds_fixture import run_cli
+
+    monkeypatch.delenv("KZONE_BQ_API_ENDPOINT", raising=False)
+    lines = tmp_path / "lines.csv"
+    lines.write_text(
+        "game_date,pitcher_id,strikeouts_line,over_odds,under_odds\n2026-04-01,a,5.5,-110,-110\n"
+    )
+    result = run_cli(
+        [command, str(lines)] if command == "load-lines" else [command],
+        KZONE_TARGET="bigquery",
+        GOOGLE_APPLICATION_CREDENTIALS=str(tmp_path / "no-such-key.json"),
+    )
+    assert result.exit_code == 1, result.output
+    assert (
+        "no Google credentials found" in result.output
+        and "gcloud auth application-default login" in result.output
+    )
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_an_unknown_kzone_or_mlb_variable_is_warned_about_naming_the_nearest_real_one(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("KZONE_DUKCDB_PATH", "/tmp/x.duckdb")  # transposed letters
+    monkeypatch.setenv("MLB_MIN_EGDE", "0.75")
+    monkeypatch.setenv("KZONE_BQ_KEYFILE", "key.json")  # read by profiles.yml: known, no warning
+    monkeypatch.setenv("OTHER_TOOL_SETTING", "1")  # not ours: ignored silently (extra="ignore")
+    with caplog.at_level("WARNING", logger="python_models.config"):
+        s = load_settings()
+    warnings = sorted(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert warnings == [
+        "KZONE_DUKCDB_PATH is not a kzone setting and is ignored: did you mean KZONE_DUCKDB_PATH?",
+        "MLB_MIN_EGDE is not a kzone setting and is ignored: did you mean MLB_MIN_EDGE?",
+    ]
+    assert s.min_edge == 0.5  # the misspelled variable changed nothing

@@ -178,3 +178,145 @@ def test_a_real_format_lines_file_keyed_by_names_resolves_every_real_2022_start(
     assert len(got) == len(starts)
     assert sorted(map(tuple, got.astype(str).values)) == sorted(map(tuple, want.astype(str).values))
     assert date(2022, 6, 1) <= got["game_date"].min().date()
+
+
+# --- issue 20, item 2: hostile lines files -------------------------------------------------------------
+ID_HEADER = "game_date,pitcher_id,bookmaker,strikeouts_line,over_odds,under_odds,captured_at\n"
+
+
+def test_decimal_odds_in_a_csv_are_named_as_decimal_odds_with_the_american_price(
+    world, tmp_path: Path
+) -> None:
+    body = [
+        "2026-04-01,colee001,draftkings,6.5,1.87,1.95,2026-04-01T14:00:00Z\n",
+        "2026-04-01,bellb001,draftkings,5.5,2.10,1.74,2026-04-01T14:00:00Z\n",
+    ]
+    with pytest.raises(DataValidationError) as err:
+        load_lines(world, _file(tmp_path, body, header=ID_HEADER))
+    message = str(err.value)
+    assert "line 2, column over_odds: 1.87 looks like decimal odds" in message
+    assert "decimal 1.87 = -115" in message and "as do 3 other price(s)" in message
+    assert "not a valid int64" not in message  # one clear line, not four type errors
+    assert count(world, STRIKEOUT_LINES) == 0
+
+
+@pytest.mark.parametrize(
+    ("over", "under", "why"),
+    [("900", "900", "negative margin of -80.0%"), ("-500", "-300", "margin of +58.3%")],
+)
+def test_a_price_pair_no_book_would_post_rejects_the_file_naming_the_row(
+    world, tmp_path: Path, over: str, under: str, why: str
+) -> None:
+    body = [
+        "2026-04-01,colee001,draftkings,6.5,-115,-105,2026-04-01T14:00:00Z\n",
+        f"2026-04-01,bellb001,draftkings,5.5,{over},{under},2026-04-01T14:00:00Z\n",
+    ]
+    with pytest.raises(DataValidationError, match=r"line 3: over_odds") as err:
+        load_lines(world, _file(tmp_path, body, header=ID_HEADER))
+    assert why in str(err.value)
+    assert count(world, STRIKEOUT_LINES) == 0
+
+
+def test_an_odds_feed_pair_at_plus_900_both_ways_is_rejected_naming_the_outcomes(
+    world, tmp_path: Path
+) -> None:
+    event = {
+        "id": "e1",
+        "commence_time": "2026-04-01T23:05:00Z",
+        "home_team": "New York Yankees",
+        "away_team": "Boston Red Sox",
+        "bookmakers": [
+            {
+                "key": "draftkings",
+                "last_update": "2026-04-01T15:00:00Z",
+                "markets": [
+                    {
+                        "key": "pitcher_strikeouts",
+                        "outcomes": [
+                            {"name": "Over", "description": "Gerrit Cole", "price": 900, "point": 6.5},
+                            {"name": "Under", "description": "Gerrit Cole", "price": 900, "point": 6.5},
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+    path = tmp_path / "odds.json"
+    path.write_text(json.dumps([event]), encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"\$\[0\]\.bookmakers\[0\]\.markets\[0\]: Gerrit Cole 6.5"):
+        load_lines(world, path, "odds-api")
+    assert count(world, STRIKEOUT_LINES) == 0
+
+
+def test_bookmaker_keys_are_one_book_whatever_their_case_and_spaces(world, tmp_path: Path) -> None:
+    first = _file(
+        tmp_path, ["2026-04-01,colee001, BetMGM ,6.5,-115,-105,2026-04-01T14:00:00Z\n"], "a.csv", ID_HEADER
+    )
+    second = _file(
+        tmp_path, ["2026-04-01,colee001,betmgm,6.5,-115,-105,2026-04-01T14:00:00Z\n"], "b.csv", ID_HEADER
+    )
+    load_lines(world, first)
+    again = load_lines(world, second)
+    assert again.result.rows_inserted == 0
+    assert rows(world, STRIKEOUT_LINES, "pitcher_id")["bookmaker"].tolist() == ["betmgm"]
+    # both spellings in one file are one key twice: the file is rejected, naming both rows
+    both = _file(
+        tmp_path,
+        [
+            "2026-04-01,bellb001,BetMGM,5.5,-115,-105,2026-04-01T14:00:00Z\n",
+            "2026-04-01,bellb001,betmgm,5.5,-110,-110,2026-04-01T14:00:00Z\n",
+        ],
+        "c.csv",
+        ID_HEADER,
+    )
+    with pytest.raises(DataValidationError, match=r"line 2, column .*duplicates another row's key"):
+        load_lines(world, both)
+
+
+def test_a_pitcher_id_the_warehouse_has_never_seen_is_loaded_with_a_warning(
+    world, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = [
+        "2026-04-01,colee001,draftkings,6.5,-115,-105,2026-04-01T14:00:00Z\n",
+        "2026-04-01,zzzzz999,draftkings,5.5,-110,-110,2026-04-01T14:00:00Z\n",
+    ]
+    with caplog.at_level("WARNING", logger="python_models.data.lines"):
+        load = load_lines(world, _file(tmp_path, body, header=ID_HEADER))
+    assert load.rows_loaded == 2
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "zzzzz999 (line 3)" in warnings[0] and "colee001" not in warnings[0]
+    assert "never seen" in warnings[0]
+
+
+def test_a_price_pair_written_past_the_loader_fails_the_staging_gate_and_books_are_trimmed(
+    tmp_path: Path, dbt_target_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    from python_models.dbt.runner import DbtError, run_dbt
+    from python_models.warehouse import open_warehouse
+
+    monkeypatch.setenv("KZONE_TEST_SEVERITY", "error")
+    settings = make_settings(tmp_path)
+    wh = open_warehouse(settings)
+    try:
+        load_world(wh, tmp_path)
+        lines = wh.relation(STRIKEOUT_LINES.layer, STRIKEOUT_LINES.name)
+        for book, over, under in ((" BetMGM ", -115, -105), ("draftkings", 900, 900)):
+            wh.execute(
+                f"insert into {lines} (game_date, pitcher_id, bookmaker, strikeouts_line, over_odds, "
+                "under_odds, captured_at, _loaded_at) values (@d, 'colee001', @b, 6.5, @o, @u, @t, @t)",
+                {"d": date(2026, 4, 1), "b": book, "o": over, "u": under, "t": datetime(2026, 4, 1, 14)},
+            )
+    finally:
+        wh.close()
+    with pytest.raises(DbtError, match="assert_sportsbook_prices_plausible"):
+        run_dbt(
+            ["build", "--select", "stg_sportsbook__strikeout_lines", "assert_sportsbook_prices_plausible"],
+            settings,
+        )
+    with duckdb.connect(str(settings.duckdb_path)) as con:
+        books = con.execute(
+            "select bookmaker from staging.stg_sportsbook__strikeout_lines order by 1"
+        ).fetchall()
+    assert books == [("betmgm",), ("draftkings",)]

@@ -112,6 +112,13 @@ def test_line_problems() -> None:
     assert line_problems(5.5, -110, +100) == []
 
 
+def test_a_price_pair_no_book_would_post_is_no_usable_line() -> None:
+    # both sides at +900: a 90% overround the wrong way (it became an OVER pick with EV +4.4)
+    assert line_problems(5.5, 900, 900) == ["absurd_margin:-0.800"]
+    assert line_problems(5.5, -500, -300) == ["absurd_margin:+0.583"]  # two different lines' prices
+    assert line_problems(5.5, 100, 100) == [] and line_problems(5.5, -300, 230) == []  # no vig; heavy juice
+
+
 means = st.floats(min_value=0.0, max_value=20.0, allow_nan=False)
 lines = st.sampled_from([x / 2 for x in range(1, 32)])
 odds = st.one_of(st.integers(-400, -100), st.integers(100, 400))
@@ -186,9 +193,10 @@ def test_one_line_per_pitcher_by_the_consensus_rule_with_a_flag_when_books_disag
         ]
     )
     chosen = consensus_lines(captures).set_index("pitcher_id")
-    # a: median 5.5 sits between the two; both are 3 K away; the tie goes to the book name
-    assert chosen.loc["a", "bookmaker"] == "draftkings" and chosen.loc["a", "strikeouts_line"] == 8.5
+    # a: two books 6 K apart: either may be the outlier, so neither line is used (scored without a line)
+    assert pd.isna(chosen.loc["a", "bookmaker"]) and np.isnan(chosen.loc["a", "strikeouts_line"])
     assert chosen.loc["a", "books_disagree"] and chosen.loc["a", "line_spread"] == 6.0
+    assert all(s["outlier"] for s in json.loads(chosen.loc["a", "books_seen"]))
     # b: two books sit on the median; the later capture prices it; the 1 K spread to betmgm is a disagreement
     assert (chosen.loc["b", "bookmaker"], chosen.loc["b", "over_odds"]) == ("fanduel", -110)
     assert chosen.loc["b", "books_disagree"]
@@ -201,7 +209,41 @@ def test_one_line_per_pitcher_by_the_consensus_rule_with_a_flag_when_books_disag
     assert chosen.loc["c", "strikeouts_line"] == 5.5 and not chosen.loc["c", "books_disagree"]
     # preferred books, in order, win when they have a line
     preferred = consensus_lines(captures, ("betmgm", "fanduel")).set_index("pitcher_id")
-    assert preferred.loc["b", "bookmaker"] == "betmgm" and preferred.loc["a", "bookmaker"] == "fanduel"
+    assert preferred.loc["b", "bookmaker"] == "betmgm" and preferred.loc["c", "bookmaker"] == "draftkings"
+
+
+def test_a_lone_outlier_book_never_sets_the_consensus_line_even_as_the_latest_capture() -> None:
+    import json
+
+    from python_models.predictors.markets import consensus_lines
+
+    captures = _captures(
+        [
+            # a: two books; the later capture is 6 K off: which one is wrong cannot be told, so no line
+            ("a", "draftkings", 5.5, -110, -110, "2026-05-01 14:00"),
+            ("a", "betmgm", 11.5, -110, -110, "2026-05-01 15:00"),
+            # b: an outlier book pulls the median of four books between 5.5 and 6.5: left out, the
+            # median of the other three is 5.5
+            ("b", "draftkings", 5.5, -110, -110, "2026-05-01 14:00"),
+            ("b", "fanduel", 5.5, -105, -115, "2026-05-01 14:00"),
+            ("b", "caesars", 6.5, -110, -110, "2026-05-01 15:30"),
+            ("b", "betmgm", 12.5, -110, -110, "2026-05-01 15:30"),
+            # c: the median (5.75) is as near 5.5 as 6.0: the line two books hold wins over a later capture
+            ("c", "draftkings", 5.5, -110, -110, "2026-05-01 14:00"),
+            ("c", "fanduel", 5.5, -120, 100, "2026-05-01 14:30"),
+            ("c", "caesars", 6.0, -110, -110, "2026-05-01 15:30"),
+            ("c", "betmgm", 6.5, -110, -110, "2026-05-01 15:00"),
+        ]
+    )
+    chosen = consensus_lines(captures).set_index("pitcher_id")
+    assert np.isnan(chosen.loc["a", "strikeouts_line"]) and chosen.loc["a", "books_disagree"]
+    assert (chosen.loc["b", "strikeouts_line"], chosen.loc["b", "bookmaker"]) == (5.5, "draftkings")
+    outliers = [s["book"] for s in json.loads(chosen.loc["b", "books_seen"]) if s.get("outlier")]
+    assert outliers == ["betmgm"]
+    assert (chosen.loc["c", "strikeouts_line"], chosen.loc["c", "bookmaker"]) == (5.5, "fanduel")
+    # a preferred book that is the outlier is left out too
+    preferred = consensus_lines(captures, ("betmgm",)).set_index("pitcher_id")
+    assert preferred.loc["b", "strikeouts_line"] == 5.5
 
 
 def test_a_slate_with_disagreeing_books_is_flagged_in_the_landing_rows(env) -> None:
@@ -224,10 +266,7 @@ def test_a_slate_with_disagreeing_books_is_flagged_in_the_landing_rows(env) -> N
         )
     Scorer(wh, settings).score(DAY)
     rows = wh.query("select * from scoring.predictions_landing where pitcher_id = @p", {"p": pid})
-    assert (
-        len(rows) == len(settings.active_systems)
-        and (rows["strikeouts_line"] == 8.5).all()
-        and (rows["bookmaker"] == "draftkings").all()
-    )
-    assert rows["red_flags"].map(lambda f: "books_disagree:6" in json.loads(f)).all()
+    # either book may be the outlier: neither line is used, the pitcher is scored without one
+    assert len(rows) == len(settings.active_systems) and rows["strikeouts_line"].isna().all()
+    assert rows["red_flags"].map(lambda f: {"books_disagree:6", "no_line"} <= set(json.loads(f))).all()
     assert rows["books_seen"].map(lambda s: len(json.loads(s)) == 2).all()

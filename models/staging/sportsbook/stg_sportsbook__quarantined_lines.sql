@@ -14,7 +14,7 @@ renamed as (
         source.source_format,
         trim(source.pitcher_name) as pitcher_name,
         source.team,
-        lower(source.bookmaker) as bookmaker,
+        lower(trim(source.bookmaker)) as bookmaker,
         source.reason,
         source.raw_row,
         cast(source.line_number as {{ type_int64() }}) as line_number,

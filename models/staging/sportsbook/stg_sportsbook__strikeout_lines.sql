@@ -12,7 +12,7 @@ renamed as (
         source.game_id,
         source.pitcher_id,
         trim(source.pitcher_name) as pitcher_name,
-        lower(source.bookmaker) as bookmaker,
+        lower(trim(source.bookmaker)) as bookmaker,
         cast(source.strikeouts_line as {{ type_double() }}) as strikeouts_line,
         cast(source.over_odds as {{ dbt.type_int() }}) as over_odds,
         cast(source.under_odds as {{ dbt.type_int() }}) as under_odds,
