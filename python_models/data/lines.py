@@ -36,6 +36,7 @@ import pandas as pd
 
 from python_models.data.loaders import (
     DataValidationError,
+    absent_optional,
     load_frame,
     read_csv_strings,
     read_json_document,
@@ -521,6 +522,10 @@ def write_quarantine(wh: Warehouse, source: str, source_format: str, rows: list[
         wh.execute(f"delete from {rel} where _source_file = @source", {"source": source})
 
 
+#: What an Odds API response gives a capture (no game id: the event id is the book's own).
+ODDS_API_CARRIES = ("pitcher_name", "event_start_at")
+
+
 def load_lines(wh: Warehouse, path: Path, source_format: str = "csv") -> LinesLoad:
     """Validate a lines file, resolve its pitchers, load what resolves and quarantine what does not."""
     if source_format not in FORMATS:
@@ -564,6 +569,14 @@ def load_lines(wh: Warehouse, path: Path, source_format: str = "csv") -> LinesLo
     load = LinesLoad(path.name, source_format, rows_read, quarantined=quarantined, ignored_markets=ignored)
     if len(frame):
         content = STRIKEOUT_LINES.content_columns()
-        load.result = load_frame(wh, STRIKEOUT_LINES, frame[content].reset_index(drop=True), path.name)
+        # an optional column the file does not carry keeps what stored captures of the same key hold
+        carried = list(pd.read_csv(path, nrows=0).columns) if source_format == "csv" else ODDS_API_CARRIES
+        load.result = load_frame(
+            wh,
+            STRIKEOUT_LINES,
+            frame[content].reset_index(drop=True),
+            path.name,
+            absent=absent_optional(STRIKEOUT_LINES, carried),
+        )
     write_quarantine(wh, path.name, source_format, quarantined)
     return load

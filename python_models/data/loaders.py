@@ -575,8 +575,12 @@ def keep_stored(typed: pd.DataFrame, spec: TableSpec, stored: pd.DataFrame) -> p
     at = row_hashes(typed, _same_row(spec))
     for column in stored.columns:
         by_key = stored[column].dropna()
-        filled = at.map(by_key)
-        typed[column] = filled.where(filled.notna(), None).astype(typed[column].dtype, errors="ignore")
+        filled = pd.Series(by_key.reindex(at.to_numpy()).to_numpy(), index=typed.index, dtype=by_key.dtype)
+        filled = filled.where(filled.notna(), None)
+        try:
+            typed[column] = filled.astype(typed[column].dtype)
+        except (TypeError, ValueError):  # the absent column came typed as an all-null float: keep the stored type
+            typed[column] = filled
     return typed
 
 

@@ -269,7 +269,7 @@ def test_bookmaker_keys_are_one_book_whatever_their_case_and_spaces(world, tmp_p
         "c.csv",
         ID_HEADER,
     )
-    with pytest.raises(DataValidationError, match=r"line 2, column .*duplicates another row's key"):
+    with pytest.raises(DataValidationError, match=r"line 3, column .*duplicates the key of line 2"):
         load_lines(world, both)
 
 
@@ -320,3 +320,22 @@ def test_a_price_pair_written_past_the_loader_fails_the_staging_gate_and_books_a
             "select bookmaker from staging.stg_sportsbook__strikeout_lines order by 1"
         ).fetchall()
     assert books == [("betmgm",), ("draftkings",)]
+
+
+def test_a_reload_without_an_optional_column_keeps_the_stored_values(world, tmp_path: Path) -> None:
+    header = "game_id,game_date,pitcher_id,pitcher_name,bookmaker,strikeouts_line,over_odds,under_odds,captured_at\n"
+    full = _file(
+        tmp_path,
+        ["NYA202604010,2026-04-01,colee001,Gerrit Cole,fanduel,6.5,-115,-105,2026-04-01T14:00:00Z\n"],
+        "full.csv",
+        header,
+    )
+    load_lines(world, full)
+    # the same capture again, from an export without game_id and pitcher_name, at a moved price
+    slim = _file(
+        tmp_path, ["2026-04-01,colee001,fanduel,6.5,-120,100,2026-04-01T14:00:00Z\n"], "slim.csv", ID_HEADER
+    )
+    load_lines(world, slim)
+    stored = rows(world, STRIKEOUT_LINES, "pitcher_id").iloc[0]
+    assert (stored["game_id"], stored["pitcher_name"]) == ("NYA202604010", "Gerrit Cole")
+    assert (stored["over_odds"], stored["under_odds"]) == (-120, 100)
