@@ -579,7 +579,7 @@ def keep_stored(typed: pd.DataFrame, spec: TableSpec, stored: pd.DataFrame) -> p
         filled = filled.where(filled.notna(), None)
         try:
             typed[column] = filled.astype(typed[column].dtype)
-        except (TypeError, ValueError):  # the absent column came typed as an all-null float: keep the stored type
+        except (TypeError, ValueError):  # an absent column typed as all-null float: the stored type
             typed[column] = filled
     return typed
 
