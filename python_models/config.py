@@ -299,6 +299,12 @@ class Settings(BaseSettings):
         5, ge=0, validation_alias=_env("KZONE_WAREHOUSE_RETRIES"), description="Retries for transient errors."
     )
     log_level: str = Field("INFO", validation_alias=_env("KZONE_LOG_LEVEL"), description="Logging level.")
+    run_lock_wait_s: float = Field(
+        0.0,
+        ge=0,
+        validation_alias=_env("KZONE_RUN_LOCK_WAIT_S"),
+        description="How long `kzone daily` waits for another run on the same warehouse to finish (0: exit 75 at once).",
+    )
 
     @field_validator("active_systems", "preferred_books", mode="before")
     @classmethod

@@ -13,9 +13,12 @@
 
 with
 
+-- Only rows that passed every row-level rule (int_predictions_checked): a held-back row is never graded,
+-- never published; predictions_quarantine says why.
 predictions as (
 
-    select * from {{ ref('int_predictions_unioned') }}
+    select * from {{ ref('int_predictions_checked') }}
+    where quarantine_rule is null
 
 ),
 
