@@ -15,6 +15,7 @@ from python_models.data.lines import LINE_FILE_DEFAULTS, ODDS_API_FIELDS, ODDS_A
 from python_models.data.schedule import STATSAPI_FIELDS
 from python_models.warehouse.base import Column
 from python_models.warehouse.tables import (
+    GAME_STATUSES,
     LINES_QUARANTINE,
     RAW_TABLES,
     STRIKEOUT_LINES,
@@ -35,7 +36,10 @@ LOADERS = {
     "people": "kzone load-people FILE",
 }
 # Tables a loader writes as a by-product: documented as tables, not as file formats.
-WRITTEN_BY = {LINES_QUARANTINE.name: "kzone load-lines (rows of name-keyed files that did not resolve)"}
+WRITTEN_BY = {
+    LINES_QUARANTINE.name: "kzone load-lines (rows of name-keyed files that did not resolve)",
+    GAME_STATUSES.name: "kzone load-probable-starters --format mlb-statsapi (every game's status)",
+}
 EXAMPLES = {
     "pitcher_game_logs": "examples/pitcher_game_logs.csv",
     "probable_starters": "examples/probable_starters.csv",

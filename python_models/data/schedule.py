@@ -13,7 +13,9 @@ turned into ``raw.probable_starters`` rows:
   a starter is never announced after first pitch.
 
 Games without an announced starter, starters without a known MLBAM mapping, and postponed, cancelled or
-suspended games are reported (and not loaded), never invented. A malformed game (no gamePk, an unknown
+suspended games are reported (and not loaded as starters), never invented. Every game's status goes to
+``raw.game_statuses`` (one row per game per report): a game called off withdraws the predictions already
+made for it (dbt, int_games_called_off), and a later report that it is on again brings them back. A malformed game (no gamePk, an unknown
 team id, a bad time) rejects the whole file, naming its path in the document.
 """
 
@@ -29,9 +31,11 @@ import pandas as pd
 from python_models.data.loaders import DataValidationError, load_frame, read_json_document, validate_frame
 from python_models.data.resolve import Team, team_directory
 from python_models.warehouse.base import MergeResult, Warehouse
-from python_models.warehouse.tables import PEOPLE, PROBABLE_STARTERS
+from python_models.warehouse.tables import GAME_STATUSES, PEOPLE, PROBABLE_STARTERS
 
 FORMATS = ("csv", "mlb-statsapi")
+# A game called off: its predictions are withdrawn (dbt reads raw.game_statuses.is_called_off). The
+# detailed state may carry a reason after a colon ("Suspended: Rain", "Postponed: Inclement Weather").
 NOT_PLAYED_STATES = ("postponed", "cancelled", "canceled", "suspended")
 NOT_PLAYED_CODES = ("D", "C")  # status.codedGameState: postponed, cancelled
 STATSAPI_FIELDS: tuple[tuple[str, str, bool, str], ...] = (
@@ -55,7 +59,8 @@ STATSAPI_FIELDS: tuple[tuple[str, str, bool, str], ...] = (
         "…games[].status.detailedState / .codedGameState",
         "string",
         False,
-        "Postponed, Cancelled, Suspended (or D/C) games are reported, not loaded.",
+        "Every game's status → raw.game_statuses; Postponed, Cancelled, Suspended (or D/C) games are "
+        "reported, their starters not loaded, their predictions withdrawn.",
     ),
     ("…games[].dayNight", "string", False, "day or night → day_night."),
     (
@@ -115,11 +120,18 @@ def _file_time(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(tzinfo=None)
 
 
-def _not_played(game: dict) -> str | None:
+def _state(game: dict) -> str:
     status = game.get("status") or {}
-    state = str(status.get("detailedState") or status.get("abstractGameState") or "")
-    if state.lower() in NOT_PLAYED_STATES or status.get("codedGameState") in NOT_PLAYED_CODES:
-        return state or str(status.get("codedGameState"))
+    return str(
+        status.get("detailedState") or status.get("abstractGameState") or status.get("codedGameState") or ""
+    )
+
+
+def _not_played(game: dict) -> str | None:
+    state = _state(game)
+    called_off = state.split(":")[0].strip().lower() in NOT_PLAYED_STATES
+    if called_off or (game.get("status") or {}).get("codedGameState") in NOT_PLAYED_CODES:
+        return state
     return None
 
 
@@ -127,6 +139,7 @@ def _not_played(game: dict) -> str | None:
 class _Parse:
     rows: list[dict[str, Any]] = field(default_factory=list)
     where: list[str] = field(default_factory=list)
+    statuses: list[dict[str, Any]] = field(default_factory=list)  # raw.game_statuses, every game
     reported: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     games: int = 0
@@ -160,14 +173,24 @@ def _parse_game(
         parsed.problems.append(f"{path}.gameDate: {game.get('gameDate')!r} is not a valid timestamp")
         return
     label = f"gamePk {game['gamePk']} ({sides['away'].team_code} at {sides['home'].team_code}, {game.get('gameDate')})"
-    state = _not_played(game)
-    if state:
-        parsed.reported.append(f"{label}: {state}, not loaded")
-        return
     day = _game_date(game, schedule_date, first_pitch)
     doubleheader = str(game.get("doubleHeader") or "N").upper() != "N"
     number = int(game.get("gameNumber") or 1) if doubleheader else 0
     game_id = f"{sides['home'].retro_code}{day:%Y%m%d}{number}"
+    state = _not_played(game)
+    parsed.statuses.append(
+        {
+            "game_id": game_id,
+            "game_date": day.isoformat(),
+            "game_pk": str(game["gamePk"]),
+            "game_status": _state(game) or "unknown",
+            "is_called_off": str(state is not None),
+            "reported_at": pd.Timestamp(announced_by).isoformat(),
+        }
+    )
+    if state:
+        parsed.reported.append(f"{label}: {state}, not loaded; its predictions are withdrawn")
+        return
     first_pitch_at = first_pitch.tz_convert("UTC").tz_localize(None)
     announced_at = min(pd.Timestamp(announced_by), first_pitch_at)
     for side, other in (("away", "home"), ("home", "away")):
@@ -218,6 +241,9 @@ def load_statsapi_schedule(wh: Warehouse, path: Path) -> StartersLoad:
     if parsed.problems:
         raise DataValidationError(str(path), parsed.problems)
     load = StartersLoad(path.name, parsed.games, reported=parsed.reported)
+    if parsed.statuses:  # every game's status (a called-off game withdraws its predictions in dbt)
+        frame = pd.DataFrame(parsed.statuses).astype("string")
+        load_frame(wh, GAME_STATUSES, validate_frame(frame, GAME_STATUSES, str(path)), path.name)
     if parsed.rows:
         frame = pd.DataFrame(parsed.rows).astype("string")
         typed = validate_frame(frame, PROBABLE_STARTERS, str(path), locators=parsed.where)
