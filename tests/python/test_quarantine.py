@@ -156,3 +156,26 @@ def test_kzone_daily_counts_the_held_back_rows_and_exits_1_at_severity_error(env
     assert "held back: 1 prediction row(s) held back, not published (unknown_pitcher 1)" in result.output
     picks = _query(settings, "select * from mlb_predictions.todays_picks")
     assert len(picks) > 20 and "nobody99" not in set(picks["pitcher_id"])
+
+
+def test_the_report_counts_the_rows_held_back_now_per_rule(warehouse) -> None:
+    from python_models.monitoring.report_data import read_held_back
+    from python_models.monitoring.report_page import held_back_html
+
+    assert "0 prediction rows held back" in held_back_html(read_held_back(warehouse))  # no quarantine yet
+    warehouse.execute("create schema if not exists mlb_predictions")
+    warehouse.execute(
+        """
+        create table mlb_predictions.predictions_quarantine as
+        select * from (values
+            ('a', 'prediction_out_of_range', 'predicted_strikeouts 40.0 outside [0, 20]', date '2026-09-27', null),
+            ('b', 'prediction_out_of_range', 'predicted_strikeouts 31.0 outside [0, 20]', date '2026-09-26', null),
+            ('c', 'unknown_system', 'system_id NULL is not in vars.systems', date '2026-09-27', null),
+            ('d', 'unknown_pitcher', 'fixed since', date '2026-09-20', timestamp '2026-09-21 10:00:00')
+        ) as t(quarantine_id, quarantine_rule, quarantine_detail, game_date, released_at)
+        """
+    )
+    held = read_held_back(warehouse).set_index("quarantine_rule")
+    assert held["n_rows"].to_dict() == {"prediction_out_of_range": 2, "unknown_system": 1}
+    page = held_back_html(held.reset_index())
+    assert "3 prediction row(s) held back" in page and "unknown_pitcher" not in page
