@@ -638,13 +638,27 @@ def daily(
     ] = False,
 ) -> None:
     """The morning job: migrations, source freshness (stops on a stale source), dbt build of the features,
-    score, dbt build of predictions + monitoring + gates."""
-    from python_models.jobs.daily import run_daily
+    score, dbt build of predictions + monitoring + gates. Rows that break a row-level rule are held back
+    (never published) and counted; a gate failing at severity error exits 1 after the summary."""
+    from python_models.jobs.daily import DailyGateError, run_daily
+    from python_models.jobs.lock import RunInProgressError
 
     settings = get_settings()
     if live:
         settings = settings.model_copy(update={"live": True})
-    report = run_daily(settings, date_, run_migrations=not skip_migrations)
+    try:
+        report = run_daily(settings, date_, run_migrations=not skip_migrations)
+    except DailyGateError as exc:
+        _print_daily_report(exc.report)
+        raise
+    except RunInProgressError as exc:
+        log.error("%s", exc)
+        raise typer.Exit(code=exc.exit_code) from None
+    _print_daily_report(report)
+
+
+def _print_daily_report(report: Any) -> None:
+    date_ = report.game_date
     table = Table(title=f"daily {date_}")
     table.add_column("phase")
     table.add_column("seconds", justify="right")
@@ -657,6 +671,11 @@ def daily(
         out.print(f"[yellow]source freshness:[/] {note}")
     for warning in report.warnings:
         out.print(f"[yellow]gate warning:[/] {warning}")
+    out.print(
+        f"[red]held back:[/] {report.held_back_line()}"
+        if report.held_back
+        else "held back: 0 prediction rows (every row passed the row-level rules)"
+    )
 
 
 ReplayOpt = Annotated[

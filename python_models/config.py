@@ -315,6 +315,12 @@ class Settings(BaseSettings):
         validation_alias=_env("KZONE_TEST_SEVERITY"),
         description="Severity of every dbt gate (dbt reads it too): warn locally, error in CI and production.",
     )
+    run_lock_wait_s: float = Field(
+        0.0,
+        ge=0,
+        validation_alias=_env("KZONE_RUN_LOCK_WAIT_S"),
+        description="How long `kzone daily` waits for another run on the same warehouse to finish (0: exit 75 at once).",
+    )
 
     @field_validator("active_systems", "preferred_books", mode="before")
     @classmethod

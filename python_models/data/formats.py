@@ -15,6 +15,7 @@ from python_models.data.lines import LINE_FILE_DEFAULTS, ODDS_API_FIELDS, ODDS_A
 from python_models.data.schedule import STATSAPI_FIELDS
 from python_models.warehouse.base import Column
 from python_models.warehouse.tables import (
+    GAME_STATUSES,
     LINES_QUARANTINE,
     PROBABLE_STARTER_ANNOUNCEMENTS,
     RAW_TABLES,
@@ -39,6 +40,7 @@ LOADERS = {
 WRITTEN_BY = {
     LINES_QUARANTINE.name: "kzone load-lines (rows of name-keyed files that did not resolve)",
     PROBABLE_STARTER_ANNOUNCEMENTS.name: "kzone load-probable-starters (every announcement, both formats)",
+    GAME_STATUSES.name: "kzone load-probable-starters --format mlb-statsapi (every game's status)",
 }
 EXAMPLES = {
     "pitcher_game_logs": "examples/pitcher_game_logs.csv",

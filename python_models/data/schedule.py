@@ -13,7 +13,9 @@ turned into ``raw.probable_starters`` rows:
   a starter is never announced after first pitch.
 
 Games without an announced starter, starters without a known MLBAM mapping, and postponed, cancelled or
-suspended games are reported (and not loaded), never invented. A malformed game (no gamePk, an unknown
+suspended games are reported (and not loaded as starters), never invented. Every game's status goes to
+``raw.game_statuses`` (one row per game per report): a game called off withdraws the predictions already
+made for it (dbt, int_games_called_off), and a later report that it is on again brings them back. A malformed game (no gamePk, an unknown
 team id, a bad time) rejects the whole file, naming its path in the document.
 """
 
@@ -35,9 +37,11 @@ from python_models.data.loaders import (
 )
 from python_models.data.resolve import Team, team_directory
 from python_models.warehouse.base import MergeResult, Warehouse
-from python_models.warehouse.tables import PEOPLE, PROBABLE_STARTERS
+from python_models.warehouse.tables import GAME_STATUSES, PEOPLE, PROBABLE_STARTERS
 
 FORMATS = ("csv", "mlb-statsapi")
+# A game called off: its predictions are withdrawn (dbt reads raw.game_statuses.is_called_off). The
+# detailed state may carry a reason after a colon ("Suspended: Rain", "Postponed: Inclement Weather").
 NOT_PLAYED_STATES = ("postponed", "cancelled", "canceled", "suspended")
 NOT_PLAYED_CODES = ("D", "C")  # status.codedGameState: postponed, cancelled
 STATSAPI_FIELDS: tuple[tuple[str, str, bool, str], ...] = (
@@ -61,7 +65,8 @@ STATSAPI_FIELDS: tuple[tuple[str, str, bool, str], ...] = (
         "…games[].status.detailedState / .codedGameState",
         "string",
         False,
-        "Postponed, Cancelled, Suspended (or D/C) games are reported, not loaded.",
+        "Every game's status → raw.game_statuses; Postponed, Cancelled, Suspended (or D/C) games are "
+        "reported, their starters not loaded, their predictions withdrawn.",
     ),
     ("…games[].dayNight", "string", False, "day or night → day_night."),
     (
@@ -121,11 +126,18 @@ def _file_time(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(tzinfo=None)
 
 
-def _not_played(game: dict) -> str | None:
+def _state(game: dict) -> str:
     status = game.get("status") or {}
-    state = str(status.get("detailedState") or status.get("abstractGameState") or "")
-    if state.lower() in NOT_PLAYED_STATES or status.get("codedGameState") in NOT_PLAYED_CODES:
-        return state or str(status.get("codedGameState"))
+    return str(
+        status.get("detailedState") or status.get("abstractGameState") or status.get("codedGameState") or ""
+    )
+
+
+def _not_played(game: dict) -> str | None:
+    state = _state(game)
+    called_off = state.split(":")[0].strip().lower() in NOT_PLAYED_STATES
+    if called_off or (game.get("status") or {}).get("codedGameState") in NOT_PLAYED_CODES:
+        return state
     return None
 
 
@@ -133,6 +145,7 @@ def _not_played(game: dict) -> str | None:
 class _Parse:
     rows: list[dict[str, Any]] = field(default_factory=list)
     where: list[str] = field(default_factory=list)
+    statuses: list[dict[str, Any]] = field(default_factory=list)  # raw.game_statuses, every game
     reported: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     games: int = 0
@@ -184,7 +197,6 @@ def schedule_game(path: str, game: Any, schedule_date: Any, problems: list[str])
     day = _game_date(game, schedule_date, first_pitch)
     doubleheader = str(game.get("doubleHeader") or "N").upper() != "N"
     number = int(game.get("gameNumber") or 1) if doubleheader else 0
-    status = game.get("status") or {}
     return ScheduledGame(
         game_pk=int(game["gamePk"]),
         game_id=f"{sides['home'].retro_code}{day:%Y%m%d}{number}",
@@ -194,7 +206,7 @@ def schedule_game(path: str, game: Any, schedule_date: Any, problems: list[str])
         away=sides["away"],
         first_pitch_at=first_pitch.tz_convert("UTC").tz_localize(None),
         day_night=game.get("dayNight"),
-        state=str(status.get("detailedState") or status.get("abstractGameState") or ""),
+        state=_state(game),
         not_played=_not_played(game),
         scheduled_innings=int(game["scheduledInnings"])
         if str(game.get("scheduledInnings", "")).isdigit()
@@ -234,8 +246,18 @@ def _parse_game(
     parsed.games += 1
     sides = {"home": found.home, "away": found.away}
     label = found.label
+    parsed.statuses.append(
+        {
+            "game_id": found.game_id,
+            "game_date": found.game_date.isoformat(),
+            "game_pk": str(found.game_pk),
+            "game_status": found.state or "unknown",
+            "is_called_off": str(found.not_played is not None),
+            "reported_at": pd.Timestamp(announced_by).isoformat(),
+        }
+    )
     if found.not_played:
-        parsed.reported.append(f"{label}: {found.not_played}, not loaded")
+        parsed.reported.append(f"{label}: {found.not_played}, not loaded; its predictions are withdrawn")
         return
     day = found.game_date
     first_pitch_at = found.first_pitch_at
@@ -287,6 +309,9 @@ def load_statsapi_schedule(wh: Warehouse, path: Path) -> StartersLoad:
     doc = read_json_document(path)
     parsed = parse_schedule(doc, str(path), people_by_mlbam(wh), _file_time(path))
     load = StartersLoad(path.name, parsed.games, reported=parsed.reported)
+    if parsed.statuses:  # every game's status (a called-off game withdraws its predictions in dbt)
+        frame = pd.DataFrame(parsed.statuses).astype("string")
+        load_frame(wh, GAME_STATUSES, validate_frame(frame, GAME_STATUSES, str(path)), path.name)
     if parsed.rows:
         frame = pd.DataFrame(parsed.rows).astype("string")
         typed = validate_frame(frame, PROBABLE_STARTERS, str(path), locators=parsed.where)

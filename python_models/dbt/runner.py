@@ -27,6 +27,8 @@ class DbtOutcome:
     warnings: list[str] = field(default_factory=list)
     #: Per node: unique_id, status, message and (source freshness) max_loaded_at / age in seconds.
     nodes: list[dict] = field(default_factory=list)
+    #: dbt's own verdict (False also when it failed before running any node)
+    success: bool = True
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
@@ -133,7 +135,7 @@ def run_dbt(
             failures.append(f"{uid}: {message}" if message else uid)
         elif status == "warn":
             warnings.append(f"{uid}: {message}")
-    outcome = DbtOutcome(args[0], seconds, statuses, failures, warnings, nodes)
+    outcome = DbtOutcome(args[0], seconds, statuses, failures, warnings, nodes, bool(result.success))
     log.info("dbt %s finished in %.1fs: %s", args[0], seconds, statuses or "ok")
     if raise_on_error and not result.success:
         detail = "; ".join(failures) if any(": " in f for f in failures) else ""

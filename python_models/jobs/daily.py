@@ -7,6 +7,10 @@
 3. models: make sure this month's walk-forward models exist (train + register if not);
 4. score D: one feature query, every active system, staging table + one MERGE into the landing table;
 5. build downstream: `dbt build` of the predictions table, snapshots, monitoring views and their gates.
+   A prediction row that breaks a row-level rule (dbt's int_predictions_checked) is never published,
+   whatever the gates' severity: it goes to mlb_predictions.predictions_quarantine, and the report counts
+   the rows held back per rule (`held_back`). Gate failures at severity error raise DailyGateError, which
+   carries the report, after the good rows are published.
 A live run (`--live`, KZONE_LIVE) also switches on the game-date recency gates. A phase that fails stops the
 job with a message naming the phase; scoring failures of one system degrade it (the others land) and are
 reported; gate warnings are collected for the summary.
@@ -23,6 +27,7 @@ from python_models.config import Settings
 from python_models.data.loaders import ensure_raw_tables
 from python_models.dbt.project import dbt_vars as dbt_project_vars
 from python_models.dbt.runner import DbtError, DbtOutcome, migrate, run_dbt
+from python_models.jobs.lock import run_lock
 from python_models.scoring.scorer import Scorer, ScoreReport
 from python_models.training.lifecycle import ensure_models, registered_versions, retrain_point
 from python_models.warehouse import open_warehouse
@@ -47,8 +52,20 @@ FRESHNESS_SELECTOR = ("--select", "source:*", "--exclude", "source:scoring sourc
 NEVER_LOADED = "0001-01-01"  # dbt's max_loaded_at for a source table without rows
 
 
+QUARANTINE = ("mlb_predictions", "predictions_quarantine")  # fct_predictions_quarantine's relation
+
+
 class StaleSourceError(DbtError):
     """A raw source is past its error-level freshness threshold: the job stops before scoring."""
+
+
+class DailyGateError(DbtError):
+    """A gate of the downstream build failed (severity error). The good rows are published; ``report``
+    is the run's report (phases, scoring, rows held back) for the summary."""
+
+    def __init__(self, message: str, report: DailyReport) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 @dataclass
@@ -60,6 +77,37 @@ class DailyReport:
     models_trained: list[str] = field(default_factory=list)
     freshness: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: rows held back now by a row-level rule (predictions_quarantine, not released): rule -> rows
+    held_back: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rows_held_back(self) -> int:
+        return sum(self.held_back.values())
+
+    def held_back_line(self) -> str:
+        """One line: how many prediction rows were held back and why ('' when none)."""
+        if not self.held_back:
+            return ""
+        why = ", ".join(f"{rule} {n}" for rule, n in sorted(self.held_back.items()))
+        return (
+            f"{self.rows_held_back} prediction row(s) held back, not published ({why}): "
+            f"see {'.'.join(QUARANTINE)}; fix or delete the landing rows, the next build releases them"
+        )
+
+
+def held_back_rows(settings: Settings) -> dict[str, int]:
+    """Rows held back now by a row-level rule, per rule (one query; {} before the quarantine exists)."""
+    wh = open_warehouse(settings)
+    try:
+        if not wh.table_exists(*QUARANTINE):
+            return {}
+        counts = wh.query(
+            f"select quarantine_rule, count(*) as n from {wh.relation(*QUARANTINE)} "
+            "where released_at is null group by 1"
+        )
+    finally:
+        wh.close()
+    return {str(r.quarantine_rule): int(r.n) for r in counts.itertuples(index=False)}
 
 
 def check_freshness(settings: Settings, dbt_vars: dict) -> tuple[DbtOutcome, list[str]]:
@@ -102,6 +150,17 @@ def run_daily(
     check_sources: bool = True,
     downstream: bool = True,
 ) -> DailyReport:
+    """The job, one run at a time per warehouse (python_models/jobs/lock.py: a second run waits up to
+    KZONE_RUN_LOCK_WAIT_S, then raises RunInProgressError naming the holder's pid and start time)."""
+    with run_lock(settings, "daily"):
+        return _run_daily(
+            settings, day, run_migrations=run_migrations, check_sources=check_sources, downstream=downstream
+        )
+
+
+def _run_daily(
+    settings: Settings, day: date, *, run_migrations: bool, check_sources: bool, downstream: bool
+) -> DailyReport:
     report = DailyReport(day)
     dbt_vars = {"as_of_date": day.isoformat()}
 
@@ -137,11 +196,21 @@ def run_daily(
 
     if downstream:
         started = time.perf_counter()
-        report.dbt["downstream"] = run_dbt(DOWNSTREAM_BUILD, settings, vars=dbt_vars)
+        report.dbt["downstream"] = run_dbt(DOWNSTREAM_BUILD, settings, vars=dbt_vars, raise_on_error=False)
+        report.held_back = held_back_rows(settings)
         timed("5 build predictions + monitoring + gates", started)
     # the freshness notes say what dbt's freshness warnings leave blank (never loaded, or how old)
     report.warnings = [f"source freshness: {note}" for note in report.freshness] + [
         w for step, outcome in report.dbt.items() if step != "freshness" for w in outcome.warnings
     ]
+    if report.held_back:
+        log.warning("%s", report.held_back_line())
     log.info("daily %s done: %s", day, {k: round(v, 1) for k, v in report.phases.items()})
+    outcome = report.dbt.get("downstream")
+    if outcome is not None and not outcome.success:
+        raise DailyGateError(
+            f"dbt {' '.join(DOWNSTREAM_BUILD)} failed: {'; '.join(outcome.failures) or 'see the dbt log'}"
+            + (f" | {report.held_back_line()}" if report.held_back else ""),
+            report,
+        )
     return report

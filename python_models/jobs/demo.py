@@ -113,7 +113,7 @@ def market_table(settings: Settings) -> Table:
 
 def daily_summary(report: DailyReport, picks_system: str) -> str:
     """The daily step's line in the demo summary: the slate, the picks system's picks (one system, not the
-    sum over systems), and whether any gate warned."""
+    sum over systems), whether any gate warned, and how many prediction rows were held back (if any)."""
     score = report.score
     if not score:
         return "nothing scored"
@@ -124,7 +124,8 @@ def daily_summary(report: DailyReport, picks_system: str) -> str:
         if report.warnings
         else "; every gate passed"
     )
-    return f"{score.slate_size} starters; {picks_system}: {sides}{warned}"
+    held = f"; {report.rows_held_back} prediction row(s) held back" if report.held_back else ""
+    return f"{score.slate_size} starters; {picks_system}: {sides}{warned}{held}"
 
 
 def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[StepTiming]:

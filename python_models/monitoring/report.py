@@ -171,6 +171,9 @@ def write_report(
         wh.close()
     messages: list[str] = []
     figures: list[Plot] = []
+    if not data.held_back.empty:
+        why = ", ".join(f"{r.quarantine_rule} {r.n_rows}" for r in data.held_back.itertuples(index=False))
+        messages.append(f"{int(data.held_back['n_rows'].sum())} prediction row(s) held back ({why})")
     if data.n_predictions == 0:
         messages.append(f"no predictions between {start} and {end}: the report says so and has no plots")
     else:

@@ -78,6 +78,9 @@ class ReportData:
     feature_coverage: pd.Series  # feature_coverage_pct of the window's pitcher-days (the values, a histogram)
     picks: pd.DataFrame
     provenance: Provenance
+    held_back: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # predictions_quarantine, held now, per rule
 
 
 def _require(wh: Warehouse, layer: str, table: str) -> str:
@@ -150,6 +153,27 @@ def detect_provenance(wh: Warehouse, start: date, end: date, choice: ProvenanceC
     real = any(not s.startswith("demo-seed-") for s in game_logs)
     return Provenance(
         "retrosheet" if real else "synthetic", game_logs, lines, detected=True, lines=line_provenance
+    )
+
+
+def read_held_back(wh: Warehouse) -> pd.DataFrame:
+    """Prediction rows held back now by a row-level rule (predictions_quarantine without released_at), one
+    row per rule: how many, their game dates and one example of what broke it. Empty before the quarantine
+    exists."""
+    if not wh.table_exists("mlb_predictions", "predictions_quarantine"):
+        return pd.DataFrame(
+            columns=["quarantine_rule", "n_rows", "first_game_date", "last_game_date", "example"]
+        )
+    return wh.query(
+        f"""
+        select
+            quarantine_rule, count(*) as n_rows, min(game_date) as first_game_date,
+            max(game_date) as last_game_date, min(quarantine_detail) as example
+        from {wh.relation("mlb_predictions", "predictions_quarantine")}
+        where released_at is null
+        group by 1
+        order by 1
+        """
     )
 
 
@@ -265,4 +289,5 @@ def read_report_data(
         feature_coverage=feature_coverage.dropna().astype("float64"),
         picks=picks,
         provenance=detect_provenance(wh, start, end, provenance),
+        held_back=read_held_back(wh),
     )

@@ -172,6 +172,23 @@ def provenance_html(p: Provenance) -> str:
     return f'<div id="provenance" class="{cls}" data-provenance="{p.kind}">{body}</div>'
 
 
+def held_back_html(held_back: pd.DataFrame) -> str:
+    """The rows held back by a row-level rule (never published), per rule; or a line saying none are."""
+    heading = "<h2>Rows held back before publishing (predictions_quarantine)</h2>"
+    if held_back.empty:
+        return (
+            heading
+            + '<p id="held-back" class="note">0 prediction rows held back: every row passed the row-level rules.</p>'
+        )
+    n = int(held_back["n_rows"].sum())
+    return (
+        heading
+        + f'<p id="held-back" class="empty">{n} prediction row(s) held back, not in any table or view below: '
+        "fix or delete their landing rows; the next build releases them.</p>"
+        + _table(held_back, "held-back-rules")
+    )
+
+
 def render_html(data: ReportData, figures: list[Plot], generated_at: datetime) -> str:
     title = f"kzone performance report {data.start} → {data.end}"
     scope = f"season {data.scope[1]}" if data.scope[0] == "season" else "all time (the window spans seasons)"
@@ -218,6 +235,7 @@ def render_html(data: ReportData, figures: list[Plot], generated_at: datetime) -
                 "<h2>Monthly performance (system_performance)</h2>",
                 _table(data.monthly, "monthly-performance"),
             ]
+    parts.append(held_back_html(data.held_back))
     picks = data.picks
     slate = pd.Timestamp(picks["game_date"].max()).date() if not picks.empty else None
     parts.append(f"<h2>Today's picks{f' — slate {slate}' if slate is not None else ''} (todays_picks)</h2>")

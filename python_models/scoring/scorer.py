@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from python_models.config import Settings
-from python_models.dbt.project import ensemble, feature_sets, model_systems, systems
+from python_models.dbt.project import ensemble, feature_sets, model_systems, systems, var
 from python_models.features.store import ID_COLUMNS, FeatureStore
 from python_models.predictors.decision import decide
 from python_models.predictors.distribution import mean_of, poisson_pmf
@@ -43,7 +43,7 @@ from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING
 
 log = logging.getLogger(__name__)
 
-MAX_PREDICTION = 20.0
+MAX_PREDICTION = float(var("prediction_range")[1])  # dbt_project.yml: dbt quarantines beyond it too
 LINE_COLUMNS = ("bookmaker", "strikeouts_line", "over_odds", "under_odds", "line_captured_at", "books_seen")
 
 

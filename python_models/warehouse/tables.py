@@ -184,6 +184,36 @@ PROBABLE_STARTER_ANNOUNCEMENTS = TableSpec(
     columns=PROBABLE_STARTERS.columns,
 )
 
+GAME_STATUSES = TableSpec(
+    layer="raw",
+    name="game_statuses",
+    key=("game_id", "reported_at"),
+    description=(
+        "Every game's status as a schedule feed reported it, one row per game per report (history kept): "
+        "the latest report of a game decides whether it is called off (postponed, suspended or cancelled), "
+        "which withdraws its predictions; a later report that it is on again brings them back."
+    ),
+    columns=(
+        C("game_id", "string", False, "Retrosheet-style game id, as in raw.probable_starters."),
+        C("game_date", "date", False, "Local date of the game in this report."),
+        C("game_pk", "int64", description="The feed's own game id (MLB gamePk; kept across a reschedule)."),
+        C(
+            "game_status",
+            "string",
+            False,
+            "The feed's status as given (Scheduled, Postponed, Suspended: Rain...).",
+        ),
+        C(
+            "is_called_off",
+            "bool",
+            False,
+            "Postponed, suspended or cancelled (python_models/data/schedule.py).",
+        ),
+        C("reported_at", "timestamp", False, "When the feed reported it (the file's time, UTC)."),
+        *_AUDIT,
+    ),
+)
+
 TEAM_GAMES = TableSpec(
     layer="raw",
     name="team_games",
@@ -512,6 +542,7 @@ RAW_TABLES = {
         TEAM_GAMES,
         PROBABLE_STARTERS,
         PROBABLE_STARTER_ANNOUNCEMENTS,
+        GAME_STATUSES,
         STRIKEOUT_LINES,
         INJURED_LIST,
         PEOPLE,

@@ -332,6 +332,7 @@ def test_full_refresh_gives_the_same_rows_as_the_incremental_path(built: Built, 
 # --- gates -------------------------------------------------------------------------------------------------
 GATE_SELECTION = [
     "fct_pitcher_strikeouts+",
+    "fct_predictions_quarantine",
     "stg_legacy__predictions",
     "stg_scoring__predictions",
     "prediction_coverage",
@@ -349,6 +350,7 @@ def test_a_good_day_passes_every_gate(built: Built, monkeypatch: pytest.MonkeyPa
 BAD_FIXTURE_GATES = {
     # integrity
     "assert_predictions_model_versions_registered": "a landing row from a version nobody registered",
+    "assert_predictions_no_rows_held_back": "a landing row for a pitcher nobody has seen (held back)",
     "predictions_prediction_id_unique": "a row inserted twice (a broken MERGE or a manual insert)",
     "predictions_one_per_system_pitcher_game": "the same row twice",
     "assert_predictions_landing_rows_merged": "a landing row re-scored after the last build",
@@ -388,11 +390,18 @@ def test_bad_rows_fail_the_named_gates(built: Built, tmp_path: Path, monkeypatch
         ghost["pitcher_lookup"] = "ghost_pitcher"
         ghost["component_systems"] = None
         ghost["prediction_id"] = [prediction_id(AS_OF, "ghost001", "v1_baseline")]
-        ghost["row_hash"] = row_hashes(ghost, PREDICTIONS_LANDING.content_columns())
-        write_landing(wh, ghost)
+        # a known pitcher's row re-scored by a version nobody registered (the ghost is held back instead)
+        unregistered = wh.query(
+            "select * from scoring.predictions_landing where game_date = date '2026-09-27' "
+            "and system_id = 'v1_baseline' order by prediction_id limit 1"
+        )
+        unregistered["model_version"] = "v9_never_registered"
+        rows = pd.concat([ghost, unregistered], ignore_index=True)
+        rows["row_hash"] = row_hashes(rows, PREDICTIONS_LANDING.content_columns())
+        write_landing(wh, rows)
     finally:
         wh.close()
-    run_dbt(["run", "--select", "fct_pitcher_strikeouts+"], copied, vars=VARS)
+    run_dbt(["run", "--select", "fct_pitcher_strikeouts+", "fct_predictions_quarantine"], copied, vars=VARS)
     wh = open_warehouse(copied)
     try:
         one = wh.query(

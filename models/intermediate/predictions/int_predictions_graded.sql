@@ -1,7 +1,8 @@
 {#- Every prediction with its status and its grade, the sportsbook way (doc `grading_rule`):
     - a prediction has ACTION once its pitcher starts the game, however short the outing: it is graded on
       his final line (a suspended game finished later keeps its game id and is graded when its line arrives);
-    - it is VOID only when he does not start: withdrawn (a later announcement replaced him for that game),
+    - it is VOID only when he does not start: withdrawn (a later announcement replaced him for that game,
+      or the game is called off now: postponed, suspended or cancelled, int_games_called_off),
       did not start (the game has results, he has none), or the game was not played (postponed or
       cancelled: its date has results, it has none, var('void_unplayed_after_days') days after the date);
     - a legacy row whose pitcher could not be resolved is `unresolved` (counted and named by a gate);
@@ -13,9 +14,12 @@
 
 with
 
+-- Only rows that passed every row-level rule (int_predictions_checked): a held-back row is never graded,
+-- never published; predictions_quarantine says why.
 predictions as (
 
-    select * from {{ ref('int_predictions_unioned') }}
+    select * from {{ ref('int_predictions_checked') }}
+    where quarantine_rule is null
 
 ),
 
@@ -34,6 +38,12 @@ probables as (
 naive_reference as (
 
     select * from {{ ref('int_naive_reference') }}
+
+),
+
+called_off as (
+
+    select * from {{ ref('int_games_called_off') }}
 
 ),
 
@@ -77,7 +87,8 @@ settled as (
         dates_with_results.game_date is not null as is_date_final,
         current_starter.pitcher_id as current_pitcher_id,
         current_starter.pitcher_name as current_pitcher_name,
-        current_starter.announced_at as current_announced_at
+        current_starter.announced_at as current_announced_at,
+        called_off.game_status as called_off_status
 
     from predictions
     left join starts as by_game
@@ -98,6 +109,8 @@ settled as (
         on
             predictions.game_id = current_starter.game_id
             and predictions.team = current_starter.team
+    left join called_off
+        on predictions.game_id = called_off.game_id
 
 ),
 
@@ -106,8 +119,10 @@ statused as (
     select
         settled.*,
         not settled.has_started
-        and settled.current_pitcher_id is not null
-        and settled.current_pitcher_id != settled.pitcher_id as is_withdrawn
+        and (
+            settled.called_off_status is not null
+            or (settled.current_pitcher_id is not null and settled.current_pitcher_id != settled.pitcher_id)
+        ) as is_withdrawn
 
     from settled
 
@@ -207,6 +222,8 @@ final as (
         graded.void_reason,
         case when graded.is_withdrawn then 'withdrawn' else 'live' end as prediction_status,
         case
+            when graded.is_withdrawn and graded.called_off_status is not null
+                then concat('game called off: ', graded.called_off_status)
             when graded.is_withdrawn
                 then concat(
                         'replaced by ', coalesce(graded.current_pitcher_name, graded.current_pitcher_id),

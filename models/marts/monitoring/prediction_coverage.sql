@@ -20,6 +20,13 @@ predictions as (
 
 ),
 
+-- A game called off (postponed, suspended, cancelled) expects no live prediction: they are withdrawn.
+called_off as (
+
+    select * from {{ ref('int_games_called_off') }}
+
+),
+
 landing_era as (
 
     select min(game_date) as first_landing_date
@@ -53,8 +60,11 @@ expected as (
     inner join landing_era
         on features.game_date >= landing_era.first_landing_date
     cross join active_systems
+    left join called_off
+        on features.game_id = called_off.game_id
     where
         features.game_date <= {{ as_of_date() }}
+        and called_off.game_id is null
         and coalesce(features.feature_coverage_pct, 0) >= {{ var('expected_min_feature_coverage_pct') }}
 
 ),

@@ -7,8 +7,10 @@
     MERGE on prediction_id. On BigQuery the MERGE is limited to partitions on or after
     var('predictions_merge_start') (the runner passes the earliest unmerged date; default: the grading
     window), and the pre-hook stops the run with a clear message when an unmerged landing row lies before
-    it, instead of letting the MERGE miss it. -#}
+    it, instead of letting the MERGE miss it. Only rows that passed every row-level rule are selected
+    (int_predictions_checked); the post-hook deletes a published row whose landing row is held back now. -#}
 -- depends_on: {{ ref('stg_scoring__predictions') }}
+-- depends_on: {{ ref('int_predictions_checked') }}
 {%- set grading_start = dbt.dateadd('day', -1 * (var('grading_lookback_days') | int), as_of_date()) -%}
 {%- set merge_start = predictions_merge_start() -%}
 {%- set on_bigquery = target.type == 'bigquery' -%}
@@ -23,6 +25,7 @@
     cluster_by=(['system_id', 'pitcher_id'] if on_bigquery else none),
     incremental_predicates=(['DBT_INTERNAL_DEST.game_date >= ' ~ merge_start] if on_bigquery else none),
     pre_hook=(["{{ predictions_assert_merge_start(this, ref('stg_scoring__predictions')) }}"] if on_bigquery else []),
+    post_hook=["{{ predictions_delete_held_back(ref('int_predictions_checked')) }}"],
 ) }}
 
 with
