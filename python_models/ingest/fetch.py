@@ -44,7 +44,14 @@ from python_models.ingest.payloads import FeedSource
 from python_models.ingest.statsapi import boxscore_people, parse_boxscore, parse_injuries, parse_people
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import Warehouse
-from python_models.warehouse.tables import GAME_LOGS, INJURED_LIST, PEOPLE, PROBABLE_STARTERS, TEAM_GAMES
+from python_models.warehouse.tables import (
+    GAME_LOGS,
+    GAME_STATUSES,
+    INJURED_LIST,
+    PEOPLE,
+    PROBABLE_STARTERS,
+    TEAM_GAMES,
+)
 
 log = logging.getLogger(__name__)
 
@@ -215,12 +222,44 @@ class _Fetcher:
                 )
                 self.report.statsapi.landed[name] = len(rows_)
 
+    def land_statuses(self, statuses: list[dict[str, Any]]) -> None:
+        """Every game's status (a postponed, suspended or cancelled game withdraws its picks in dbt), written
+        only where it differs from the latest report stored: a rerun adds nothing."""
+        if not statuses:
+            return
+        rel = self.wh.relation(GAME_STATUSES.layer, GAME_STATUSES.name)
+        stored = self.wh.query(
+            f"select game_id, game_date, game_status, is_called_off, reported_at from {rel} "
+            "where game_id in (select * from unnest(@ids))",
+            {"ids": [row["game_id"] for row in statuses]},
+        )
+        latest = {
+            r.game_id: (str(r.game_date)[:10], r.game_status, str(bool(r.is_called_off)))
+            for r in stored.sort_values("reported_at").itertuples(index=False)
+        }
+        changed = [
+            row
+            for row in statuses
+            if latest.get(row["game_id"]) != (row["game_date"], row["game_status"], row["is_called_off"])
+        ]
+        if changed:
+            frame = pd.DataFrame(changed).astype("string")
+            load_frame(
+                self.wh,
+                GAME_STATUSES,
+                validate_frame(frame, GAME_STATUSES, "statsapi schedule"),
+                f"statsapi:schedule:{self.day.isoformat()}",
+            )
+        called_off = sum(row["is_called_off"] == "True" for row in statuses)
+        self.report.statsapi.landed["games called off"] = called_off
+
     def land_probables(
         self, games: list[tuple[str, dict, ScheduledGame]], crosswalk: Crosswalk, fetched_at: datetime
     ) -> None:
         doc = {"dates": [{"date": self.day.isoformat(), "games": [g for _, g, _ in games]}]}
         parsed = parse_schedule(doc, "schedule", crosswalk.schedule_people(), fetched_at.replace(tzinfo=None))
         self.report.reported.extend(parsed.reported)
+        self.land_statuses(parsed.statuses)
         rel = self.wh.relation(PROBABLE_STARTERS.layer, PROBABLE_STARTERS.name)
         existing = self.wh.query(
             f"select game_id, team, pitcher_id, announced_at from {rel} where game_date = @d", {"d": self.day}

@@ -256,6 +256,7 @@ def tables(settings, drop: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
             "strikeout_lines",
             "injured_list",
             "strikeout_lines_quarantine",
+            "game_statuses",
         ):
             frame = wh.query(f"select * from {wh.relation('raw', name)}").drop(
                 columns=list(drop), errors="ignore"
@@ -331,6 +332,20 @@ def test_a_scratched_starter_is_withdrawn_on_a_later_fetch(world) -> None:
     report = fetch_day(settings, DAY)
     assert "BOS" not in set(tables(settings)["probable_starters"]["team"])
     assert any("bellb001 withdrawn" in r for r in report.reported)
+
+
+def test_a_game_postponed_after_the_first_fetch_is_recorded_called_off(world) -> None:
+    stand, settings = world
+    fetch_day(settings, DAY)
+    games = stand.schedules[DAY.isoformat()]["dates"][0]["games"]
+    games[0]["status"] = {"abstractGameState": "Final", "codedGameState": "D", "detailedState": "Postponed"}
+    report = fetch_day(settings, DAY)
+    statuses = tables(settings)["game_statuses"].sort_values("reported_at")
+    latest = statuses.groupby("game_id").tail(1).set_index("game_id")
+    called_off = latest[latest["is_called_off"]]
+    assert list(called_off["game_status"]) == ["Postponed"]  # the picks of that game are withdrawn in dbt
+    assert len(statuses) == len(latest) + 1  # one new report: the postponement, nothing else
+    assert report.statsapi.landed["games called off"] == 1
 
 
 def test_a_stored_morning_replays_offline_into_the_same_rows(world, tmp_path: Path) -> None:
