@@ -433,18 +433,14 @@ class Scorer:
         out = self._base(frame, spec.system_id, version)
         out["predicted_strikeouts"] = blended["predicted_strikeouts"].to_numpy()
         _flag_clipped(out, np.logical_or.reduce([clipped[s] for s in parts]))  # blended a clipped value
-        coverage = np.column_stack(
-            [frame[f"{systems()[s].feature_set}_coverage_pct"].astype(float).to_numpy() for s in parts]
-        )
-        out["feature_coverage_pct"] = np.nanmin(np.where(np.isnan(coverage), 0.0, coverage), axis=1)
+        out["feature_coverage_pct"] = _combined_coverage(frame, parts)
         out["component_systems"] = [json.dumps(c) for c in blended["components_used"]]
         missing = [s for s in spec.components if s not in parts]
         self.fallbacks.record(len(frame), len(frame) if missing else 0)
         if missing:
             log.warning("%s falls back to %s (missing: %s)", spec.system_id, list(parts), missing)
             out["red_flags"] = [[*f, *(f"ensemble_fallback:{m}" for m in missing)] for f in out["red_flags"]]
-        used_features = sorted({f for s in parts for f in feature_sets()[systems()[s].feature_set or ""]})
-        self._flag_coverage(out, frame, used_features)
+        self._flag_coverage(out, frame, _used_features(parts))
         market = ensemble_model.blend if ensemble_model else MarketBlend()
         return decide(
             out,
@@ -477,16 +473,12 @@ class Scorer:
         out = self._base(frame, spec.system_id, model.model_version)
         out["predicted_strikeouts"] = mean_of(pmf)
         _flag_clipped(out, np.logical_or.reduce([clipped[s] for s in parts]))
-        coverage = np.column_stack(
-            [frame[f"{systems()[s].feature_set}_coverage_pct"].astype(float).to_numpy() for s in parts]
-        )
-        out["feature_coverage_pct"] = np.nanmin(np.where(np.isnan(coverage), 0.0, coverage), axis=1)
+        out["feature_coverage_pct"] = _combined_coverage(frame, parts)
         out["component_systems"] = json.dumps(parts)
         missing = [s for s in spec.components if s not in parts]
         if missing:
             out["red_flags"] = [[*f, *(f"ensemble_fallback:{m}" for m in missing)] for f in out["red_flags"]]
-        used_features = sorted({f for s in parts for f in feature_sets()[systems()[s].feature_set or ""]})
-        self._flag_coverage(out, frame, used_features)
+        self._flag_coverage(out, frame, _used_features(parts))
         return decide(out, self.settings, blend=model.blend, pmf=pmf, calibrator=model.calibrator)
 
     def _validated(self, out: pd.DataFrame, report: ScoreReport) -> pd.DataFrame | None:
@@ -583,6 +575,19 @@ class Scorer:
             report.rows_changed,
             f"; FAILED: {report.failures}" if report.failures else "",
         )
+
+
+def _combined_coverage(frame: pd.DataFrame, parts: list[str] | dict) -> np.ndarray:
+    """A combined system's feature coverage: its least-covered component's, per row (NaN counts as 0)."""
+    coverage = np.column_stack(
+        [frame[f"{systems()[s].feature_set}_coverage_pct"].astype(float).to_numpy() for s in parts]
+    )
+    return np.nanmin(np.where(np.isnan(coverage), 0.0, coverage), axis=1)
+
+
+def _used_features(parts: list[str] | dict) -> list[str]:
+    """Every feature a combined system's components read."""
+    return sorted({f for s in parts for f in feature_sets()[systems()[s].feature_set or ""]})
 
 
 def _flag_clipped(out: pd.DataFrame, clipped: np.ndarray) -> None:
