@@ -250,9 +250,16 @@ def train_component(
     return card
 
 
-def ensemble_card(settings: Settings, through: date, components: list[ModelCard]) -> ModelCard:
-    """The ensemble has no model file: its card records the weights and the component versions."""
-    spec = ensemble()
+def _combination_card(
+    settings: Settings,
+    spec: SystemSpec,
+    through: date,
+    components: list[ModelCard],
+    training_rows: int,
+    params: dict,
+    notes: str,
+) -> ModelCard:
+    """A combined system's card (ensemble, stacked): no model file; its params and component versions."""
     card = ModelCard(
         model_version=model_version(spec.system_id, through),
         system_id=spec.system_id,
@@ -260,19 +267,30 @@ def ensemble_card(settings: Settings, through: date, components: list[ModelCard]
         features=[],
         trained_through=through.isoformat(),
         training_window=components[0].training_window if components else [],
-        training_rows=max((c.training_rows for c in components), default=0),
-        params={
-            "kind": spec.kind,
+        training_rows=training_rows,
+        params={"kind": spec.kind, **params, "components": [c.model_version for c in components]},
+        metrics={},
+        library_versions=_library_versions(),
+        notes=notes,
+    )
+    return ModelStore(settings.model_store).save(card, None)
+
+
+def ensemble_card(settings: Settings, through: date, components: list[ModelCard]) -> ModelCard:
+    """The ensemble has no model file: its card records the weights and the component versions."""
+    return _combination_card(
+        settings,
+        ensemble(),
+        through,
+        components,
+        max((c.training_rows for c in components), default=0),
+        {
             "weights": component_weights(settings),
-            "components": [c.model_version for c in components],
             "agreement_strong_k": settings.agreement_strong_k,
             "agreement_disagree_k": settings.agreement_disagree_k,
         },
-        metrics={},
-        library_versions=_library_versions(),
-        notes="weights are normalised over the components that produced a prediction",
+        "weights are normalised over the components that produced a prediction",
     )
-    return ModelStore(settings.model_store).save(card, None)
 
 
 def stacked_card(
@@ -290,23 +308,14 @@ def stacked_card(
     likelihoods = likelihood_matrix(pmfs, actual.to_numpy()) if pmfs else np.empty((0, len(parts)))
     weights, rows = fit_weights(likelihoods, parts)
     learned = f"learned on {rows:,} graded starts predicted by every component" if rows else "equal"
-    card = ModelCard(
-        model_version=model_version(spec.system_id, through),
-        system_id=spec.system_id,
-        feature_set=None,
-        features=[],
-        trained_through=through.isoformat(),
-        training_window=components[0].training_window if components else [],
-        training_rows=rows,
-        params={
-            "kind": spec.kind,
-            "weights": weights,
-            "weights_rows": rows,
-            "components": [c.model_version for c in components],
-        },
-        metrics={},
-        library_versions=_library_versions(),
-        notes=f"linear pool of the components' distributions; weights {learned} (on or before {through}); "
+    card = _combination_card(
+        settings,
+        spec,
+        through,
+        components,
+        rows,
+        {"weights": weights, "weights_rows": rows},
+        f"linear pool of the components' distributions; weights {learned} (on or before {through}); "
         "renormalised over the components that produced a prediction",
     )
     log.info(
@@ -316,7 +325,7 @@ def stacked_card(
         ", ".join(f"{c} {w:.2f}" for c, w in weights.items()),
         learned,
     )
-    return ModelStore(settings.model_store).save(card, None)
+    return card
 
 
 def fit_history_models(
