@@ -135,7 +135,9 @@ def render_evaluate(payload: dict[str, Any]) -> str:
     start with action and the calibration before and after."""
     f = payload["figures"]
     history = f.get("history") or ["", f["window"][0]]
-    seasons = f.get("seasons") or sorted({r.get("season", "") for r in f["rows"]})
+    if not f.get("seasons"):  # recorded before evaluations ran per season: one season, the window's
+        f = _one_season(f, f["window"][1][:4])
+    seasons = f["seasons"]
     quarantined = f", {f['lines_quarantined']:,} quarantined" if f.get("lines_quarantined") else ""
     lines = [
         "### Real-data evaluation (`make evaluate`)",
@@ -144,9 +146,13 @@ def render_evaluate(payload: dict[str, Any]) -> str:
         "",
         f"Walk-forward on the real Retrosheet starts: history from {history[0]}, then {f['window'][0]} → "
         f"{f['window'][1]} scored with monthly retraining ({', '.join(seasons)}: each season's first models "
-        "trained on the seasons before it only; every model, its market blend, its calibration curve and "
-        "ensemble_v2's weights trained on games before the dates they score). "
-        f"Lines: {f.get('lines_source', 'synthetic')} ({f.get('lines_loaded', 0):,} loaded{quarantined}).",
+        "trained on the seasons before it only; every model, its market blend"
+        + (
+            ", its calibration curve and ensemble_v2's weights trained on games before the dates they score). "
+            if "stacking_weights" in f
+            else " trained on games before the dates it scores; recorded before calibration and ensemble_v2). "
+        )
+        + f"Lines: {f.get('lines_source', 'synthetic')} ({f.get('lines_loaded', 0):,} loaded{quarantined}).",
     ]
     lines += _picks_lines(f, seasons)
     lines += _drift_lines(f)
@@ -173,6 +179,19 @@ def render_evaluate(payload: dict[str, Any]) -> str:
         lines += ["", f"- {warning}"]
     lines += ["", f"The whole evaluation took {f['seconds']:.0f} s."]
     return "\n".join(lines)
+
+
+def _one_season(f: dict[str, Any], season: str) -> dict[str, Any]:
+    """A single-window record read as one season (every row of it that season, P(over) as calibrated)."""
+    tag = {"season": season}
+    return {
+        **f,
+        "seasons": [season],
+        "rows": [{**r, **tag} for r in f["rows"]],
+        "market": [{**m, **tag} for m in f.get("market", [])],
+        "calibration": [{"measure": "p_over", **c, **tag} for c in f.get("calibration", [])],
+        "pit": [{**p, **tag} for p in f.get("pit", [])],
+    }
 
 
 def _gap(f: dict[str, Any], season: str, system: str, measure: str) -> float | None:
