@@ -301,6 +301,16 @@ def _add_warnings(result: Evaluation, dates_failed: list) -> None:
                 f"{m['season']} {m['system_id']}: its P(over) scores worse than the book's price "
                 f"(Brier {m['system_brier']:.4f} vs {m['book_brier']:.4f} on {m['n_decided_starts']:,} starts)"
             )
+    for m in result.market:  # picks on one side only: say what was measured beside them
+        over, under = int(m.get("n_over_picks") or 0), int(m.get("n_under_picks") or 0)
+        if over + under >= 20 and min(over, under) == 0:
+            side = "OVER" if over else "UNDER"
+            result.warnings.append(
+                f"{m['season']} {m['system_id']}: all {over + under:,} picks are {side}; on the same starts the "
+                f"book's line - actual was {m['book_line_bias']:+.2f} K and the over won {m['over_rate']:.3f}, "
+                f"the system's calibrated P(over) averaged against the book's Brier {m['system_brier']:.4f} vs "
+                f"{m['book_brier']:.4f}"
+            )
     if result.lines_quarantined:
         result.warnings.append(
             f"{result.lines_quarantined} line(s) of {result.lines_source} did not resolve to a starter and were "
