@@ -308,7 +308,7 @@ def _add_warnings(result: Evaluation, dates_failed: list) -> None:
             result.warnings.append(
                 f"{m['season']} {m['system_id']}: all {over + under:,} picks are {side}; on the same starts the "
                 f"book's line - actual was {m['book_line_bias']:+.2f} K and the over won {m['over_rate']:.3f}, "
-                f"the system's calibrated P(over) averaged against the book's Brier {m['system_brier']:.4f} vs "
+                f"and the Brier of its calibrated P(over) was {m['system_brier']:.4f} vs the book's "
                 f"{m['book_brier']:.4f}"
             )
     if result.lines_quarantined:
