@@ -160,7 +160,7 @@ def render_evaluate(payload: dict[str, Any]) -> str:
         lines += _season_lines(f, season)
     lines += _weights_lines(f)
     before = [r for r in f["rows"] if r.get("without_short_starts")]
-    if before:
+    if before and len(seasons) == 1:  # the old rule's figures cover the whole window: one season only
         lines += [
             "",
             "Graded the old way — a start of 6 outs or fewer voided and left out of every metric, which no "
