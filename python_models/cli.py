@@ -749,11 +749,17 @@ def evaluate_cmd(
         ),
     ] = None,
     start: Annotated[
-        date, typer.Option(parser=parse_date, metavar="YYYY-MM-DD", help="First scored date.")
-    ] = date(2022, 4, 7),
+        date | None,
+        typer.Option(
+            parser=parse_date,
+            metavar="YYYY-MM-DD",
+            help="First scored date (default: 2021-04-01, two seasons).",
+        ),
+    ] = None,
     end: Annotated[
-        date, typer.Option(parser=parse_date, metavar="YYYY-MM-DD", help="Last scored date.")
-    ] = date(2022, 10, 5),
+        date | None,
+        typer.Option(parser=parse_date, metavar="YYYY-MM-DD", help="Last scored date (default: 2022-10-05)."),
+    ] = None,
     workdir: Annotated[Path | None, typer.Option(help="Where the evaluation warehouse goes.")] = None,
     update_readme: Annotated[
         bool,
@@ -765,42 +771,63 @@ def evaluate_cmd(
     """Real-data walk-forward evaluation on the Retrosheet starts: every system against the book on the same
     starts (MAE, Brier, ROI with its interval, share picked), and against the naive reference on every
     start with action. Prints the tables and writes them as JSON."""
-    from python_models.jobs.evaluate import evaluate
+    from python_models.jobs.evaluate import DEFAULT_END, DEFAULT_START, evaluate
 
+    start, end = start or DEFAULT_START, end or DEFAULT_END
     if lines is not None and not lines.exists():
         raise typer.BadParameter(f"{lines} does not exist", param_hint="--lines")
     if end < start:
         raise typer.BadParameter("--end is before --start")
     result = evaluate(workdir, start=start, end=end, lines_file=lines)
-    _print_market_table(result)
-    table = Table(
-        title=f"every start with action {result.window[0]} → {result.window[1]} (Retrosheet starts)"
-    )
-    for col in ("model", "starts", "MAE", "RMSE", "bias", "Poisson log loss", "Brier P(over)"):
-        table.add_column(col, justify="left" if col == "model" else "right")
-    for r in result.rows:
-        table.add_row(
-            r["model"],
-            f"{r['n']:,}",
-            f"{r['mae']:.3f}",
-            f"{r['rmse']:.3f}",
-            f"{r['bias']:+.3f}",
-            "-" if r.get("poisson_log_loss") is None else f"{r['poisson_log_loss']:.4f}",
-            "-" if r.get("brier_over") is None else f"{r['brier_over']:.4f}",
+    for season in result.seasons:
+        _print_market_table(result, season)
+        table = Table(title=f"{season}: every start with action (Retrosheet starts)")
+        for col in ("model", "starts", "MAE", "RMSE", "bias", "count log loss", "Brier P(over)"):
+            table.add_column(col, justify="left" if col == "model" else "right")
+        for r in (r for r in result.rows if r["season"] == season):
+            table.add_row(
+                r["model"],
+                f"{r['n']:,}",
+                f"{r['mae']:.3f}",
+                f"{r['rmse']:.3f}",
+                f"{r['bias']:+.3f}",
+                "-" if r.get("count_log_loss") is None else f"{r['count_log_loss']:.4f}",
+                "-" if r.get("brier_over") is None else f"{r['brier_over']:.4f}",
+            )
+        out.print(table)
+        cal = Table(
+            title=f"{season}: calibration of P(over) by decile, raw → calibrated (observed over rate)"
         )
-    out.print(table)
-    cal = Table(title="calibration of P(over) by decile (mean predicted vs observed over rate)")
-    cal.add_column("decile")
-    systems = sorted({c["system_id"] for c in result.calibration})
-    for s in systems:
-        cal.add_column(s, justify="right")
-    for d in range(1, 11):
-        cells = []
+        cal.add_column("decile")
+        rows = [c for c in result.calibration if c["season"] == season]
+        systems = sorted({c["system_id"] for c in rows})
         for s in systems:
-            c = next((c for c in result.calibration if c["system_id"] == s and c["decile"] == d), None)
-            cells.append(f"{c['mean_p_over']:.2f} → {c['observed_over_rate']:.2f} (n={c['n']})" if c else "-")
-        cal.add_row(str(d), *cells)
-    out.print(cal)
+            cal.add_column(s, justify="right")
+        for d in range(1, 11):
+            cells = []
+            for s in systems:
+                raw, after = (
+                    next(
+                        (c for c in rows if c["system_id"] == s and c["decile"] == d and c["measure"] == m),
+                        None,
+                    )
+                    for m in ("p_over_raw", "p_over")
+                )
+                cells.append(
+                    f"{raw['mean_p_over']:.2f}→{raw['observed_over_rate']:.2f} | "
+                    f"{after['mean_p_over']:.2f}→{after['observed_over_rate']:.2f}"
+                    if raw and after
+                    else "-"
+                )
+            cal.add_row(str(d), *cells)
+        out.print(cal)
+    if result.picks_system:
+        out.print(f"picks system: {result.picks_system['system_id']} ({result.picks_system['reason']})")
+    for d in result.book_drift:
+        out.print(
+            f"{d['season']}: book line MAE {d['book_line_mae']:.3f} vs {d['best_system']} "
+            f"{d['best_system_mae']:.3f} ({d['book_softer_by']:+.3f} K){': ' + d['label'] if d['label'] else ''}"
+        )
     for w in result.warnings:
         out.print(f"[yellow]warning:[/] {w}")
     workdir_used = workdir or (Path("artifacts") / "evaluation")
@@ -819,16 +846,16 @@ def evaluate_cmd(
         out.print(f"figures recorded in {path} and the README's evaluate block")
 
 
-def _print_market_table(result: Any) -> None:
+def _print_market_table(result: Any, season: str) -> None:
     """System against the book on the same starts: the headline."""
     from python_models.monitoring.tables import market_table
 
     title = (
-        f"against the book ({result.lines_source}: {result.lines_loaded:,} lines loaded"
+        f"{season} against the book ({result.lines_source}: {result.lines_loaded:,} lines loaded"
         + (f", {result.lines_quarantined:,} quarantined" if result.lines_quarantined else "")
         + ") — same starts, every start with action that had a line"
     )
-    out.print(market_table(result.market, title))
+    out.print(market_table([m for m in result.market if m["season"] == season], title))
 
 
 @app.command("demo")

@@ -21,6 +21,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from python_models.dbt.project import PROJECT_ROOT, system_ids, var
+from python_models.monitoring.figures import measured_picks_system
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +101,10 @@ class Settings(BaseSettings):
         description="Comma-separated systems to score.",
     )
     picks_system: str = Field(
-        default_factory=project_var("picks_system_id"),
+        default_factory=measured_picks_system,
         validation_alias=_env("KZONE_PICKS_SYSTEM"),
-        description="The system whose predictions feed todays_picks (must be active).",
+        description="The system whose predictions feed todays_picks (must be active); default: the one "
+        "`make evaluate` measured best (docs/figures/evaluate.json), else vars.picks_system_id.",
     )
     v1_model_path: Path | None = Field(
         None,

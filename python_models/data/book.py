@@ -141,24 +141,33 @@ def american_odds(implied: np.ndarray) -> np.ndarray:
     return np.round(odds).astype(int)
 
 
-def price(pmf: np.ndarray, hold: np.ndarray | float, whole_line_tilt: float = WHOLE_LINE_TILT) -> Quote:
+def price(
+    pmf: np.ndarray,
+    hold: np.ndarray | float,
+    whole_line_tilt: float = WHOLE_LINE_TILT,
+    target_over: float = 0.5,
+) -> Quote:
     """Line and prices from each row's strikeout distribution at ``hold`` (0.045 = implied sum 1.045);
-    a whole line only where the best half line's P(over) is more than ``whole_line_tilt`` from 50%."""
+    the half line whose P(over) is nearest ``target_over`` (0.5: the median; above it, a line shaded low, as
+    real books post them), a whole line only where that half line's P(over) is more than
+    ``whole_line_tilt`` from the target. The prices are the distribution's own at the posted line."""
     pmf = np.asarray(pmf, dtype=float)
     rows = np.arange(len(pmf))
     cdf = np.cumsum(pmf, axis=1)
     lo, hi = LINE_RANGE
     ks = np.arange(int(lo), int(hi) + 1)  # half lines ks + 0.5
     p_over_half = 1.0 - cdf[:, ks]
-    best = np.argmin(np.abs(p_over_half - 0.5), axis=1)
+    best = np.argmin(np.abs(p_over_half - target_over), axis=1)
     half_line = ks[best] + 0.5
     half_p = p_over_half[rows, best]
     # the whole line on the side the half line leans toward: 4.5 leaning over -> 5, leaning under -> 4
-    whole = np.clip(np.where(half_p > 0.5, half_line + 0.5, half_line - 0.5), 1, hi - 0.5).astype(int)
+    whole = np.clip(np.where(half_p > target_over, half_line + 0.5, half_line - 0.5), 1, hi - 0.5).astype(int)
     over_w = 1.0 - cdf[rows, whole]
     under_w = cdf[rows, whole - 1]
     whole_p = over_w / np.maximum(over_w + under_w, 1e-12)
-    use_whole = (np.abs(half_p - 0.5) > whole_line_tilt) & (np.abs(whole_p - 0.5) < np.abs(half_p - 0.5))
+    use_whole = (np.abs(half_p - target_over) > whole_line_tilt) & (
+        np.abs(whole_p - target_over) < np.abs(half_p - target_over)
+    )
     line = np.where(use_whole, whole.astype(float), half_line)
     p_over = np.where(use_whole, whole_p, half_p)
     total = 1.0 + np.asarray(hold, dtype=float)

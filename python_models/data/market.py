@@ -48,6 +48,12 @@ At each capture the book forms its belief (``beliefs``, one vectorised pass over
   ``hold_spread`` per quote, drawn from ``seed``) by the pricing shared with the demo's book
   (``python_models.data.book.price``: half strikeouts mostly, a whole line when the median sits on one).
 
+**The real market's lean**: real books shade the line low. On 1,391 real posted lines of 2022 (issue 22,
+measured with ``kzone evaluate --lines``) the line sat 0.22 K below the outcome on average and the over won
+52.4%. The book reproduces it: it posts the half line whose P(over) is nearest ``line_target_over``
+(0.524) rather than the median, priced at its own belief (``kzone evaluate`` reports the resulting line
+bias and over rate per season beside the figures above).
+
 What it never knows: the start's own result, or any game dated on or after its capture's cut-off.
 ``tests/python/test_market.py`` proves it: rewriting the strikeouts and batters faced of a start and of
 every later game (and their team batting lines) leaves the lines of that start and of every earlier start
@@ -142,6 +148,10 @@ class MarketParams:
     hook_rate_offset: float = -0.267
     hold: float = 0.045
     hold_spread: float = 0.003  # each quote's hold is uniform on hold ± this
+    # The real market's measured lean (issue 22: 1,391 real posted lines of 2022 through `kzone evaluate
+    # --lines`): the line shaded low (line - actual -0.22 K on average) and the over winning 52.4%. The book
+    # posts the half line whose P(over) is nearest this rate instead of the median (0.5 = unbiased).
+    line_target_over: float = 0.524
 
 
 PARAMS = MarketParams()
@@ -386,7 +396,7 @@ def market_lines(
     ):
         belief = beliefs(logs, team_games, rows, cutoff, knows_lineup, params)
         hold = params.hold + rng.uniform(-params.hold_spread, params.hold_spread, len(rows))
-        quote = price(count_pmf(belief, params), hold)
+        quote = price(count_pmf(belief, params), hold, target_over=params.line_target_over)
         frames.append(
             pd.DataFrame(
                 {

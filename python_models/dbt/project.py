@@ -13,6 +13,7 @@ import yaml
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 ENSEMBLE_KIND = "ensemble"
+STACKED_KIND = "stacked"  # a linear pool of its components' distributions, weights learned walk-forward
 MODEL_KINDS = ("xgboost_poisson", "workload_rate")  # systems the trainer fits (python_models/training)
 
 
@@ -32,7 +33,7 @@ class SystemSpec:
     """A prediction system as dbt_project.yml's `vars.systems` defines it."""
 
     system_id: str
-    kind: str  # xgboost_poisson | workload_rate | ensemble
+    kind: str  # xgboost_poisson | workload_rate | ensemble | stacked
     version_tag: str
     feature_set: str | None = None
     components: tuple[str, ...] = ()
@@ -40,6 +41,15 @@ class SystemSpec:
     @property
     def is_ensemble(self) -> bool:
         return self.kind == ENSEMBLE_KIND
+
+    @property
+    def is_stacked(self) -> bool:
+        return self.kind == STACKED_KIND
+
+    @property
+    def is_model(self) -> bool:
+        """A system with a trained model file (not a combination of other systems)."""
+        return self.kind in MODEL_KINDS
 
 
 @lru_cache(maxsize=1)
@@ -49,10 +59,10 @@ def systems() -> dict[str, SystemSpec]:
     sets = feature_sets()
     for system_id, spec in dbt_vars()["systems"].items():
         kind = spec["kind"]
-        if kind not in (*MODEL_KINDS, ENSEMBLE_KIND):
+        if kind not in (*MODEL_KINDS, ENSEMBLE_KIND, STACKED_KIND):
             raise ValueError(f"dbt_project.yml vars.systems.{system_id}: unknown kind {kind!r}")
         feature_set = spec.get("feature_set")
-        if kind != ENSEMBLE_KIND and feature_set not in sets:
+        if kind in MODEL_KINDS and feature_set not in sets:
             raise ValueError(
                 f"dbt_project.yml vars.systems.{system_id}: feature_set {feature_set!r} not in feature_sets"
             )
@@ -64,7 +74,7 @@ def systems() -> dict[str, SystemSpec]:
             tuple(spec.get("components", ())),
         )
     for spec in specs.values():
-        unknown = [c for c in spec.components if c not in specs or specs[c].is_ensemble]
+        unknown = [c for c in spec.components if c not in specs or not specs[c].is_model]
         if unknown:
             raise ValueError(f"dbt_project.yml vars.systems.{spec.system_id}: unknown components {unknown}")
     return specs
@@ -75,8 +85,13 @@ def system_ids() -> tuple[str, ...]:
 
 
 def model_systems() -> tuple[str, ...]:
-    """The systems with a trained model (every system but the ensemble)."""
-    return tuple(s for s, spec in systems().items() if not spec.is_ensemble)
+    """The systems with a trained model (every system but the ensembles)."""
+    return tuple(s for s, spec in systems().items() if spec.is_model)
+
+
+def stacked_systems() -> tuple[SystemSpec, ...]:
+    """The stacked ensembles (kind `stacked`): weights learned walk-forward over their components."""
+    return tuple(spec for spec in systems().values() if spec.is_stacked)
 
 
 def ensemble() -> SystemSpec:
@@ -98,3 +113,14 @@ def all_features() -> list[str]:
     for cols in feature_sets().values():
         seen.update(dict.fromkeys(cols))
     return list(seen)
+
+
+def with_components(requested: tuple[str, ...] | list[str]) -> list[str]:
+    """``requested`` plus the components of every combined system (ensemble, stacked) in it, in order."""
+    specs = systems()
+    out = list(requested)
+    for system_id in requested:
+        spec = specs.get(system_id)
+        if spec is not None:
+            out += [c for c in spec.components if c not in out]
+    return out

@@ -13,6 +13,17 @@ import pandas as pd
 from python_models.dbt.project import all_features, feature_sets
 from python_models.warehouse.base import Warehouse
 
+HISTORY_COLUMNS = [
+    "system_id",
+    "game_id",
+    "pitcher_id",
+    "game_date",
+    "strikeout_pmf",
+    "strikeouts_line",
+    "p_system",
+    "p_market",
+    "actual_strikeouts",
+]
 ID_COLUMNS = (
     "game_date",
     "game_id",
@@ -99,30 +110,33 @@ class FeatureStore:
             params["since"] = since
         return self.wh.query(sql, params)
 
-    def market_history(self, through: date) -> pd.DataFrame:
-        """Every system's graded predictions that had a line, for games on or before ``through`` (nothing
-        later): its own P(over | no push), the book's no-vig P(over | no push) and whether the start went
-        over (pushes excluded). What a market blend trained through ``through`` may learn from."""
+    def graded_history(self, through: date) -> pd.DataFrame:
+        """Every system's graded predictions of games on or before ``through`` (nothing later), each made
+        by a model trained before its date: the stored distribution (``strikeout_pmf``, the model's own,
+        before any calibration), the line, the stored P(over | no push), the book's no-vig P(over | no push)
+        and the observed strikeouts. What a version trained through ``through`` may learn from (the market
+        blend, the calibration curve, the stacking weights)."""
         landing = self.wh.relation("scoring", "predictions_landing")
+        columns = HISTORY_COLUMNS
         if not self.wh.table_exists("scoring", "predictions_landing") or "market_p_over" not in set(
             self.wh.columns_of("scoring", "predictions_landing")
         ):
-            return pd.DataFrame(columns=["system_id", "p_system", "p_market", "went_over"])
+            return pd.DataFrame(columns=columns)
         sql = f"""
             select
                 p.system_id,
-                p.p_over / (p.p_over + p.p_under) as p_system,
+                p.game_id,
+                p.pitcher_id,
+                p.game_date,
+                p.strikeout_pmf,
+                p.strikeouts_line,
+                case when p.p_over + p.p_under > 0 then p.p_over / (p.p_over + p.p_under) end as p_system,
                 p.market_p_over as p_market,
-                case when s.strikeouts > p.strikeouts_line then 1 else 0 end as went_over
+                s.strikeouts as actual_strikeouts
             from {landing} as p
             inner join {self.starts} as s
                 on p.game_id = s.game_id and p.pitcher_id = s.pitcher_id
-            where
-                p.game_date <= @through
-                and p.strikeouts_line is not null
-                and p.market_p_over is not null
-                and p.p_over + p.p_under > 0
-                and s.strikeouts != p.strikeouts_line
+            where p.game_date <= @through and s.strikeouts is not null
         """
         return self.wh.query(sql, {"through": through})
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from python_models.config import Settings, get_settings
 from python_models.dbt.project import PROJECT_ROOT, ensemble
 from python_models.monitoring import report_plots as plots
+from python_models.monitoring.figures import measured_picks_choice
 from python_models.monitoring.report_data import (
     Provenance,
     ProvenanceChoice,
@@ -34,6 +35,7 @@ from python_models.monitoring.report_page import (
     provenance_html,
     render_html,
 )
+from python_models.monitoring.verdicts import stacking_weights
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import Warehouse, WarehouseError
 
@@ -59,6 +61,26 @@ class ReportResult:
     @property
     def is_empty(self) -> bool:
         return self.n_predictions == 0
+
+
+def picks_note(settings: Settings) -> str:
+    """Which system makes the picks, and why (the measured choice, or the setting that overrides it)."""
+    measured = measured_picks_choice()
+    if measured.get("system_id") == settings.picks_system:
+        note = f"Picks from {settings.picks_system}: {measured['reason']} (make evaluate)."
+    else:
+        note = f"Picks from {settings.picks_system}: set by KZONE_PICKS_SYSTEM (or the only active system)."
+    weights = stacking_weights(settings.model_store)
+    if weights:
+        latest = weights[-1]
+        learned = (
+            f"learned on {latest['rows']:,} graded starts" if latest["rows"] else "equal: no history yet"
+        )
+        note += (
+            f" {latest['system_id']}'s weights through {latest['trained_through']} ({learned}): "
+            + ", ".join(f"{c} {w:.2f}" for c, w in latest["weights"].items())
+        )
+    return note
 
 
 def draw(data: ReportData, settings: Settings) -> list[Plot]:
@@ -95,7 +117,8 @@ def draw(data: ReportData, settings: Settings) -> list[Plot]:
             "plot-calibration",
             "Calibration",
             "Reliability diagram: mean predicted probability of going over the line vs the observed over "
-            "rate, by decile, per system, with starts per decile below.",
+            "rate, by decile, per system, after its calibration curve (solid) and before it (dashed), with "
+            "starts per decile below.",
             plots.plot_calibration(data.calibration),
             "Points on the dotted diagonal are perfectly calibrated (pushes excluded).",
         ),
@@ -187,6 +210,6 @@ def write_report(
             path.write_bytes(plot.png)
             pngs.append(path)
     path = out_dir / REPORT_FILE
-    path.write_text(render_html(data, figures, datetime.now(UTC)), encoding="utf-8")
+    path.write_text(render_html(data, figures, datetime.now(UTC), picks_note(settings)), encoding="utf-8")
     log.info("report: wrote %s (%d plots)", path, len(pngs))
     return ReportResult(path, start, end, data.provenance, data.n_predictions, data.n_graded, pngs, messages)

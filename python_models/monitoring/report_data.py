@@ -223,7 +223,12 @@ def read_report_data(
             "market_comparison",
             "system_id, n_starts, system_mae, book_line_mae, mae_vs_book, system_brier, book_brier, "
             "brier_vs_book, share_picked, n_decided_picks, hit_rate, hit_rate_ci_low, hit_rate_ci_high, roi, "
-            "roi_ci_low, roi_ci_high, share_beat_close",
+            "roi_ci_low, roi_ci_high, share_beat_close, "
+            + ", ".join(
+                f"n_{side}_picks, {side}_hit_rate, {side}_hit_rate_ci_low, {side}_hit_rate_ci_high, {side}_roi, "
+                f"{side}_roi_ci_low, {side}_roi_ci_high"
+                for side in ("over", "under")
+            ),
             in_scope,
             scope_params,
         ),

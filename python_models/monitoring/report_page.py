@@ -11,6 +11,7 @@ from datetime import datetime
 import pandas as pd
 
 from python_models.monitoring.report_data import LineProvenance, Provenance, ReportData
+from python_models.monitoring.verdicts import book_drift
 
 RETROSHEET_NOTICE = (
     "The information used here was obtained free of charge from and is copyrighted by Retrosheet. "
@@ -103,6 +104,41 @@ def market_table(market: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def sides_table(market: pd.DataFrame) -> pd.DataFrame:
+    """Picks by side (OVER / UNDER), each with its hit rate and ROI and their 95% intervals."""
+    if market.empty or "n_over_picks" not in market:
+        return pd.DataFrame()
+    columns: dict[str, pd.Series] = {"system": market["system_id"]}
+    for side in ("over", "under"):
+        name = side.upper()
+        columns[f"{name} picks"] = market[f"n_{side}_picks"]
+        columns[f"{name} hit rate"] = market[f"{side}_hit_rate"]
+        columns[f"{name} hit rate 95% CI"] = _interval(
+            market, f"{side}_hit_rate_ci_low", f"{side}_hit_rate_ci_high"
+        )
+        columns[f"{name} ROI"] = market[f"{side}_roi"]
+        columns[f"{name} ROI 95% CI"] = _interval(
+            market, f"{side}_roi_ci_low", f"{side}_roi_ci_high", pct=True
+        )
+    return pd.DataFrame(columns)
+
+
+def drift_html(market: pd.DataFrame) -> str:
+    """The book drift check on the report's scope: flagged when the book's line is more than 0.02 K softer
+    than the best system's forecast on the same starts (python_models/monitoring/verdicts.py)."""
+    if market.empty:
+        return ""
+    rows = [dict(r, season="scope") for r in market.to_dict("records")]
+    drift = book_drift(rows, ["scope"])[0]
+    text = (
+        f"Book drift check: the book's line MAE {drift['book_line_mae']:.3f} vs {drift['best_system']}'s "
+        f"{drift['best_system_mae']:.3f} on the same starts ({drift['book_softer_by']:+.3f} K)"
+    )
+    if drift["is_soft"]:
+        return f'<p id="book-drift" class="empty"><b>{html.escape(drift["label"])}</b>. {html.escape(text)}: ROI below is against a soft book.</p>'
+    return f'<p id="book-drift" class="note">{html.escape(text)}: sharp enough to measure against.</p>'
+
+
 def performance_table(performance: pd.DataFrame) -> pd.DataFrame:
     """system_performance's columns for the summary (every start with action; voids counted, not graded)."""
     if performance.empty:
@@ -189,7 +225,7 @@ def held_back_html(held_back: pd.DataFrame) -> str:
     )
 
 
-def render_html(data: ReportData, figures: list[Plot], generated_at: datetime) -> str:
+def render_html(data: ReportData, figures: list[Plot], generated_at: datetime, picks_note: str = "") -> str:
     title = f"kzone performance report {data.start} → {data.end}"
     scope = f"season {data.scope[1]}" if data.scope[0] == "season" else "all time (the window spans seasons)"
     parts = [
@@ -215,7 +251,10 @@ def render_html(data: ReportData, figures: list[Plot], generated_at: datetime) -
         parts += [
             f"<h2>Every system against {book}, on the same starts (market_comparison, {html.escape(scope)})</h2>",
             f'<p id="no-edge-note" class="note">{html.escape(NO_EDGE_NOTE)}</p>',
+            drift_html(data.market),
             _table(market_table(data.market), "market"),
+            "<h3>Picks by side</h3>",
+            _table(sides_table(data.market), "picks-by-side"),
             _figure_html(by_id["plot-market"]),
             f"<h2>Accuracy on every start with action (system_performance, {html.escape(scope)})</h2>",
             _table(performance_table(data.performance), "summary"),
@@ -244,6 +283,8 @@ def render_html(data: ReportData, figures: list[Plot], generated_at: datetime) -
     else:
         n_picks = int(picks["is_pick"].fillna(False).astype(bool).sum())
         parts.append(f"<p>{len(picks)} probable starters, {n_picks} picks (OVER/UNDER), picks first.</p>")
+    if picks_note:
+        parts.append(f'<p id="picks-system" class="note">{html.escape(picks_note)}</p>')
         parts.append(_table(picks.drop(columns=["is_pick", "game_date"]), "todays-picks", "{:.2f}"))
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -143,8 +143,20 @@ def plot_calibration(calibration: pd.DataFrame) -> bytes | None:
     fig, (ax, ax_n) = _figure(2, 1, size=(8, 7), gridspec_kw={"height_ratios": [3, 1]})
     ax.plot([0, 1], [0, 1], color="#999999", linestyle=":", label="perfect calibration")
     systems = systems_in(rel)
+    raw = calibration[calibration["measure"] == "p_over_raw"]
     for offset, system in zip(_offsets(len(systems), 0.8 / max(len(systems), 1)), systems, strict=True):
         part = rel[rel["system_id"] == system].sort_values("decile")
+        before = raw[raw["system_id"] == system].sort_values("decile")
+        if not before.empty:  # the raw probability, before the system's calibration curve: dashed
+            ax.plot(
+                before["mean_predicted"],
+                before["observed_rate"],
+                marker="x",
+                linestyle="--",
+                alpha=0.6,
+                label=f"{system} (before calibration)",
+                color=color(system),
+            )
         ax.plot(part["mean_predicted"], part["observed_rate"], marker="o", label=system, color=color(system))
         ax_n.bar(part["decile"] + offset, part["n"], 0.8 / max(len(systems), 1), color=color(system))
     ax.set(
@@ -152,7 +164,7 @@ def plot_calibration(calibration: pd.DataFrame) -> bytes | None:
         ylim=(0, 1),
         xlabel="mean predicted P(over | no push) in the decile",
         ylabel="observed over rate",
-        title="Reliability of P(over) by decile (distribution_calibration)",
+        title="Reliability of P(over) by decile, before (dashed) and after calibration",
     )
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=9)

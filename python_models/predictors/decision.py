@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from python_models.config import Settings
+from python_models.predictors.calibration import Calibrator, calibrate_sides
 from python_models.predictors.distribution import poisson_pmf, quantile, side_probabilities, to_json
 from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.markets import expected_value, no_vig_probabilities
@@ -44,6 +45,7 @@ def decide(
     agreement_factor: np.ndarray | None = None,
     blend: MarketBlend | None = None,
     pmf: np.ndarray | None = None,
+    calibrator: Calibrator | None = None,
 ) -> pd.DataFrame:
     """Add probabilities, EV, recommendation and confidence to ``frame``.
 
@@ -53,8 +55,9 @@ def decide(
     predicted mean): the probabilities against the line, the median and the 10th/90th percentiles come
     from it. ``blend`` is the
     system's learned market blend (default: none learned yet, so the pick probability is the book's price).
-    The system's own P(over/under/push) are kept as they are; the recommendation, the EV and the confidence
-    use the market-aware pick probability.
+    ``calibrator`` is the system's learned isotonic curve (python_models.predictors.calibration; default:
+    the identity): the system's P(over/under/push) are the distribution's, recalibrated through it; the
+    recommendation, the EV and the confidence use the market-aware pick probability built on them.
     """
     out = frame.copy()
     blend = blend or MarketBlend()
@@ -63,7 +66,7 @@ def decide(
     over_odds = out["over_odds"].to_numpy(dtype=float)
     under_odds = out["under_odds"].to_numpy(dtype=float)
     pmf = poisson_pmf(mean) if pmf is None else pmf
-    p_over, p_under, p_push = side_probabilities(pmf, line)
+    p_over, p_under, p_push = calibrate_sides(*side_probabilities(pmf, line), calibrator or Calibrator())
     decided = 1.0 - np.nan_to_num(p_push)
     p_over_c = p_over / decided  # the system's probability given no push
     fair_over, fair_under = no_vig_probabilities(over_odds, under_odds)

@@ -13,6 +13,7 @@ observed count and the PIT all come from that one array.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import numpy as np
 from scipy.special import betaln, gammaln
@@ -93,6 +94,12 @@ def quantile(pmf: np.ndarray, q: float) -> np.ndarray:
 def to_json(pmf: np.ndarray) -> list[str]:
     """One JSON array per row, 6 decimals (what the landing table stores)."""
     return [json.dumps([round(float(p), 6) for p in row]) for row in pmf]
+
+
+def from_json(values: Iterable[str]) -> np.ndarray:
+    """(n, K_MAX + 1) from stored JSON arrays (the inverse of ``to_json``)."""
+    rows = [json.loads(v) for v in values]
+    return np.asarray(rows, dtype=float).reshape(len(rows), K_MAX + 1)
 
 
 def count_log_loss(pmf: np.ndarray, actual: np.ndarray) -> float:

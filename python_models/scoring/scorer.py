@@ -26,13 +26,24 @@ import numpy as np
 import pandas as pd
 
 from python_models.config import Settings
-from python_models.dbt.project import ensemble, feature_sets, model_systems, systems, var
+from python_models.dbt.project import (
+    SystemSpec,
+    ensemble,
+    feature_sets,
+    model_systems,
+    stacked_systems,
+    systems,
+    var,
+    with_components,
+)
 from python_models.features.store import ID_COLUMNS, FeatureStore
+from python_models.predictors.calibration import Calibrator
 from python_models.predictors.decision import decide
 from python_models.predictors.distribution import mean_of, poisson_pmf
 from python_models.predictors.ensemble import blend as blend_components
 from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.markets import consensus_lines, line_problems
+from python_models.predictors.stacking import pool
 from python_models.scoring.circuit import CircuitBreaker
 from python_models.scoring.il_cache import InjuredListCache
 from python_models.training import workload
@@ -115,6 +126,8 @@ class ResolvedModel:
     path: Path | None
     sha256: str | None
     blend: MarketBlend = field(default_factory=MarketBlend)
+    calibrator: Calibrator = field(default_factory=Calibrator)
+    weights: dict[str, float] = field(default_factory=dict)  # a stacked ensemble's learned weights
 
 
 class Scorer:
@@ -170,7 +183,9 @@ class Scorer:
                     float(np.nan_to_num(r.market_intercept)),
                     int(np.nan_to_num(r.market_blend_rows)),
                 )
-                resolved[r.system_id] = ResolvedModel(r.system_id, r.model_version, path, sha, blend)
+                resolved[r.system_id] = self._with_card(
+                    ResolvedModel(r.system_id, r.model_version, path, sha, blend)
+                )
         for system_id, pinned in (
             ("v1_baseline", self.settings.v1_model_path),
             ("v1_6_rolling", self.settings.v1_6_model_path),
@@ -178,6 +193,19 @@ class Scorer:
             if pinned:
                 resolved[system_id] = ResolvedModel(system_id, Path(pinned).stem, Path(pinned), None)
         return resolved
+
+    def _with_card(self, model: ResolvedModel) -> ResolvedModel:
+        """The version's calibration curve and (stacked) weights, from its model card (cached)."""
+        key = f"card:{model.model_version}"
+        if key not in self._models:
+            self._models[key] = ModelStore(self.settings.model_store).load_card(
+                model.system_id, model.model_version
+            )
+        card = self._models[key]
+        if card is not None:
+            model.calibrator = Calibrator.from_dict(card.calibration)  # type: ignore[attr-defined]
+            model.weights = dict(card.params.get("weights", {}))  # type: ignore[attr-defined]
+        return model
 
     def _load(self, model: ResolvedModel) -> object:
         """The system's model object (cached per version), loaded the way its kind needs, sha256 checked."""
@@ -232,6 +260,11 @@ class Scorer:
             ensemble_rows = self._ensemble_rows(frame, component_preds, clipped, models, report)
             if ensemble_rows is not None:
                 outputs.append(ensemble_rows)
+        for spec in stacked_systems():
+            if spec.system_id in settings.active_systems:
+                stacked = self._stacked_rows(frame, spec, component_preds, pmfs, clipped, models, report)
+                if stacked is not None:
+                    outputs.append(stacked)
         outputs = [self._validated(o, report) for o in outputs]
         outputs = [o for o in outputs if o is not None and not o.empty]
         if not outputs:
@@ -294,11 +327,8 @@ class Scorer:
         """Each model system's predicted means (clipped to [0, MAX_PREDICTION]), its distributions, the mask
         of the values it had to clip (flagged and counted, never silent), and the models used. Each system
         runs behind its own circuit breaker: a failure degrades that system only."""
-        spec = ensemble()
-        active = self.settings.active_systems
-        needed = [
-            s for s in model_systems() if s in active or (spec.system_id in active and s in spec.components)
-        ]
+        wanted = with_components(self.settings.active_systems)
+        needed = [s for s in model_systems() if s in wanted]
         models = self.resolve_models(day)
         preds: dict[str, np.ndarray] = {}
         pmfs: dict[str, np.ndarray] = {}
@@ -382,7 +412,7 @@ class Scorer:
         out["feature_coverage_pct"] = frame[f"{feature_set}_coverage_pct"].astype(float).to_numpy()
         out["component_systems"] = None
         self._flag_coverage(out, frame, feature_sets()[feature_set])
-        return decide(out, self.settings, blend=model.blend, pmf=pmf)
+        return decide(out, self.settings, blend=model.blend, pmf=pmf, calibrator=model.calibrator)
 
     def _ensemble_rows(
         self,
@@ -404,22 +434,53 @@ class Scorer:
         out = self._base(frame, spec.system_id, version)
         out["predicted_strikeouts"] = blended["predicted_strikeouts"].to_numpy()
         _flag_clipped(out, np.logical_or.reduce([clipped[s] for s in parts]))  # blended a clipped value
-        coverage = np.column_stack(
-            [frame[f"{systems()[s].feature_set}_coverage_pct"].astype(float).to_numpy() for s in parts]
-        )
-        out["feature_coverage_pct"] = np.nanmin(np.where(np.isnan(coverage), 0.0, coverage), axis=1)
+        out["feature_coverage_pct"] = _combined_coverage(frame, parts)
         out["component_systems"] = [json.dumps(c) for c in blended["components_used"]]
         missing = [s for s in spec.components if s not in parts]
         self.fallbacks.record(len(frame), len(frame) if missing else 0)
         if missing:
             log.warning("%s falls back to %s (missing: %s)", spec.system_id, list(parts), missing)
             out["red_flags"] = [[*f, *(f"ensemble_fallback:{m}" for m in missing)] for f in out["red_flags"]]
-        used_features = sorted({f for s in parts for f in feature_sets()[systems()[s].feature_set or ""]})
-        self._flag_coverage(out, frame, used_features)
+        self._flag_coverage(out, frame, _used_features(parts))
         market = ensemble_model.blend if ensemble_model else MarketBlend()
         return decide(
-            out, self.settings, agreement_factor=blended["agreement_factor"].to_numpy(), blend=market
+            out,
+            self.settings,
+            agreement_factor=blended["agreement_factor"].to_numpy(),
+            blend=market,
+            calibrator=ensemble_model.calibrator if ensemble_model else None,
         )
+
+    def _stacked_rows(
+        self,
+        frame: pd.DataFrame,
+        spec: SystemSpec,
+        preds: dict[str, np.ndarray],
+        pmfs: dict[str, np.ndarray],
+        clipped: dict[str, np.ndarray],
+        models: dict[str, ResolvedModel],
+        report: ScoreReport,
+    ) -> pd.DataFrame | None:
+        """A stacked ensemble: the linear pool of its components' distributions with its version's learned
+        weights (python_models.predictors.stacking), renormalised over the components that predicted."""
+        parts = [s for s in spec.components if s in preds]
+        model = models.get(spec.system_id)
+        if not parts or model is None:
+            why = "no component produced predictions" if not parts else "no version registered"
+            report.failures[spec.system_id] = why
+            log.error("%s: %s", spec.system_id, why)
+            return None
+        pmf = pool({s: pmfs[s] for s in parts}, model.weights or dict.fromkeys(parts, 1.0))
+        out = self._base(frame, spec.system_id, model.model_version)
+        out["predicted_strikeouts"] = mean_of(pmf)
+        _flag_clipped(out, np.logical_or.reduce([clipped[s] for s in parts]))
+        out["feature_coverage_pct"] = _combined_coverage(frame, parts)
+        out["component_systems"] = json.dumps(parts)
+        missing = [s for s in spec.components if s not in parts]
+        if missing:
+            out["red_flags"] = [[*f, *(f"ensemble_fallback:{m}" for m in missing)] for f in out["red_flags"]]
+        self._flag_coverage(out, frame, _used_features(parts))
+        return decide(out, self.settings, blend=model.blend, pmf=pmf, calibrator=model.calibrator)
 
     def _validated(self, out: pd.DataFrame, report: ScoreReport) -> pd.DataFrame | None:
         """Reject a system's whole output if any row breaks the contract (never write half-valid data)."""
@@ -515,6 +576,19 @@ class Scorer:
             report.rows_changed,
             f"; FAILED: {report.failures}" if report.failures else "",
         )
+
+
+def _combined_coverage(frame: pd.DataFrame, parts: list[str] | dict) -> np.ndarray:
+    """A combined system's feature coverage: its least-covered component's, per row (NaN counts as 0)."""
+    coverage = np.column_stack(
+        [frame[f"{systems()[s].feature_set}_coverage_pct"].astype(float).to_numpy() for s in parts]
+    )
+    return np.nanmin(np.where(np.isnan(coverage), 0.0, coverage), axis=1)
+
+
+def _used_features(parts: list[str] | dict) -> list[str]:
+    """Every feature a combined system's components read."""
+    return sorted({f for s in parts for f in feature_sets()[systems()[s].feature_set or ""]})
 
 
 def _flag_clipped(out: pd.DataFrame, clipped: np.ndarray) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from python_models.config import Settings
-from python_models.dbt.project import ensemble
+from python_models.dbt.project import with_components
 from python_models.training.trainer import model_version, train_systems
 from python_models.warehouse.base import Warehouse
 from python_models.warehouse.tables import MODEL_REGISTRY
@@ -29,12 +29,9 @@ def registered_versions(wh: Warehouse) -> set[str]:
 
 
 def ensure_models(wh: Warehouse, settings: Settings, through: date, known: set[str]) -> list[str]:
-    """Train and register the active systems' versions for ``through`` (and the ensemble's components)
+    """Train and register the active systems' versions for ``through`` (and the ensembles' components)
     if they are not registered yet."""
-    spec = ensemble()
-    systems = [*settings.active_systems]
-    if spec.system_id in systems:
-        systems += [c for c in spec.components if c not in systems]
+    systems = with_components(settings.active_systems)
     wanted = {model_version(s, through) for s in systems}
     if wanted <= known:
         return []

@@ -40,6 +40,8 @@ class ModelCard:
     notes: str = ""
     #: The learned market blend (python_models.predictors.market_blend): weight, intercept, rows.
     market_blend: dict[str, float] = field(default_factory=dict)
+    #: The isotonic curve of P(over | no push) (python_models.predictors.calibration): x, y, rows.
+    calibration: dict[str, Any] = field(default_factory=dict)
 
 
 def sha256_of(path: Path) -> str:
@@ -76,6 +78,13 @@ class ModelStore:
             card.model_path = str(model_path)
         _atomic_write(card_path, json.dumps(asdict(card), indent=2, sort_keys=True).encode())
         return card
+
+    def load_card(self, system_id: str, model_version: str) -> ModelCard | None:
+        """A version's card (None when the store has none, e.g. a pinned model file)."""
+        _, card_path = self.paths(system_id, model_version)
+        if not card_path.exists():
+            return None
+        return ModelCard(**json.loads(card_path.read_text(encoding="utf-8")))
 
     @staticmethod
     def _verified(path: Path, expected_sha256: str | None) -> Path:

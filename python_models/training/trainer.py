@@ -24,11 +24,20 @@ import pandas as pd
 import xgboost as xgb
 
 from python_models.config import Settings
-from python_models.dbt.project import ensemble, feature_sets, model_systems, systems
+from python_models.dbt.project import (
+    SystemSpec,
+    ensemble,
+    feature_sets,
+    model_systems,
+    systems,
+    with_components,
+)
 from python_models.features.store import FeatureStore
-from python_models.predictors.distribution import count_log_loss, mean_of
+from python_models.predictors.calibration import fit_calibrator
+from python_models.predictors.distribution import count_log_loss, from_json, mean_of, side_probabilities
 from python_models.predictors.ensemble import component_weights
 from python_models.predictors.market_blend import MarketBlend, fit_market_blend
+from python_models.predictors.stacking import fit_weights, likelihood_matrix
 from python_models.training import workload
 from python_models.training.model_store import ModelCard, ModelStore
 from python_models.warehouse.base import Warehouse, row_hashes
@@ -169,7 +178,7 @@ def train_component(
 ) -> ModelCard:
     """Train one system on rows with game_date <= through; save model + card (not yet registered)."""
     spec = systems().get(system_id)
-    if spec is None or spec.is_ensemble:
+    if spec is None or not spec.is_model:
         raise TrainingError(f"{system_id} is not a trainable system (known: {list(model_systems())})")
     features = feature_sets()[spec.feature_set or ""]
     frame = training if training is not None else FeatureStore(wh).training_set(through)
@@ -243,9 +252,16 @@ def train_component(
     return card
 
 
-def ensemble_card(settings: Settings, through: date, components: list[ModelCard]) -> ModelCard:
-    """The ensemble has no model file: its card records the weights and the component versions."""
-    spec = ensemble()
+def _combination_card(
+    settings: Settings,
+    spec: SystemSpec,
+    through: date,
+    components: list[ModelCard],
+    training_rows: int,
+    params: dict,
+    notes: str,
+) -> ModelCard:
+    """A combined system's card (ensemble, stacked): no model file; its params and component versions."""
     card = ModelCard(
         model_version=model_version(spec.system_id, through),
         system_id=spec.system_id,
@@ -253,44 +269,107 @@ def ensemble_card(settings: Settings, through: date, components: list[ModelCard]
         features=[],
         trained_through=through.isoformat(),
         training_window=components[0].training_window if components else [],
-        training_rows=max((c.training_rows for c in components), default=0),
-        params={
-            "kind": spec.kind,
-            "weights": component_weights(settings),
-            "components": [c.model_version for c in components],
-            "agreement_strong_k": settings.agreement_strong_k,
-            "agreement_disagree_k": settings.agreement_disagree_k,
-        },
+        training_rows=training_rows,
+        params={"kind": spec.kind, **params, "components": [c.model_version for c in components]},
         metrics={},
         library_versions=_library_versions(),
-        notes="weights are normalised over the components that produced a prediction",
+        notes=notes,
     )
     return ModelStore(settings.model_store).save(card, None)
 
 
-def fit_market_blends(
-    wh: Warehouse, settings: Settings, cards: list[ModelCard], through: date
+def ensemble_card(settings: Settings, through: date, components: list[ModelCard]) -> ModelCard:
+    """The ensemble has no model file: its card records the weights and the component versions."""
+    return _combination_card(
+        settings,
+        ensemble(),
+        through,
+        components,
+        max((c.training_rows for c in components), default=0),
+        {
+            "weights": component_weights(settings),
+            "agreement_strong_k": settings.agreement_strong_k,
+            "agreement_disagree_k": settings.agreement_disagree_k,
+        },
+        "weights are normalised over the components that produced a prediction",
+    )
+
+
+def stacked_card(
+    settings: Settings, spec: SystemSpec, through: date, components: list[ModelCard], history: pd.DataFrame
+) -> ModelCard:
+    """A stacked ensemble's card: no model file; its weights, learned on its components' graded
+    out-of-sample predictions of games on or before ``through`` (python_models.predictors.stacking)."""
+    parts = list(spec.components)
+    mine = history[history["system_id"].isin(parts) & history["strikeout_pmf"].notna()]
+    wide = mine.pivot_table(
+        index=["game_id", "pitcher_id"], columns="system_id", values="strikeout_pmf", aggfunc="first"
+    ).dropna()
+    actual = mine.groupby(["game_id", "pitcher_id"])["actual_strikeouts"].first().reindex(wide.index)
+    pmfs = {c: from_json(wide[c]) for c in parts} if not wide.empty and set(parts) <= set(wide) else {}
+    likelihoods = likelihood_matrix(pmfs, actual.to_numpy()) if pmfs else np.empty((0, len(parts)))
+    weights, rows = fit_weights(likelihoods, parts)
+    learned = f"learned on {rows:,} graded starts predicted by every component" if rows else "equal"
+    card = _combination_card(
+        settings,
+        spec,
+        through,
+        components,
+        rows,
+        {"weights": weights, "weights_rows": rows},
+        f"linear pool of the components' distributions; weights {learned} (on or before {through}); "
+        "renormalised over the components that produced a prediction",
+    )
+    log.info(
+        "%s through %s: weights %s (%s)",
+        card.model_version,
+        through,
+        ", ".join(f"{c} {w:.2f}" for c, w in weights.items()),
+        learned,
+    )
+    return card
+
+
+def fit_history_models(
+    settings: Settings, cards: list[ModelCard], through: date, history: pd.DataFrame
 ) -> dict[str, MarketBlend]:
-    """Each system's market blend from its own graded history with lines on or before ``through`` (one
-    query); recorded in the cards (re-saved) and, by `register`, in the registry the scorer reads."""
-    history = FeatureStore(wh).market_history(through)
+    """Each system's calibration curve and market blend from its own graded history with lines on or
+    before ``through``: the curve maps the raw P(over | no push) of its stored distribution, the blend is
+    fitted on the calibrated probability. Recorded in the cards (re-saved) and, by `register`, the blend in
+    the registry the scorer reads."""
+    with_line = history[
+        history["strikeouts_line"].notna()
+        & history["p_market"].notna()
+        & history["strikeout_pmf"].notna()
+        & (history["actual_strikeouts"] != history["strikeouts_line"])
+    ]
     blends: dict[str, MarketBlend] = {}
     store = ModelStore(settings.model_store)
     for card in cards:
-        mine = history[history["system_id"] == card.system_id]
+        mine = with_line[with_line["system_id"] == card.system_id]
+        went_over = (mine["actual_strikeouts"] > mine["strikeouts_line"]).to_numpy(dtype=float)
+        p_raw = np.empty(0)
+        if len(mine):
+            over, under, _ = side_probabilities(
+                from_json(mine["strikeout_pmf"]), mine["strikeouts_line"].to_numpy(dtype=float)
+            )
+            p_raw = over / np.where(over + under > 0, over + under, np.nan)
+        calibrator = fit_calibrator(p_raw, went_over)
         blend = fit_market_blend(
-            mine["p_system"].to_numpy(dtype=float),
+            calibrator.apply(p_raw),
             mine["p_market"].to_numpy(dtype=float),
-            mine["went_over"].to_numpy(dtype=float),
+            went_over,
             prior_rows=settings.market_prior_rows,
         )
+        card.calibration = calibrator.to_dict()
         card.market_blend = {"weight": blend.weight, "intercept": blend.intercept, "rows": blend.rows}
         store.save(card, None)
         blends[card.system_id] = blend
         log.info(
-            "market blend of %s through %s: weight %.3f, intercept %+.3f on %d graded starts with a line",
+            "%s through %s: calibration %s; market blend weight %.3f, intercept %+.3f on %d graded starts",
             card.model_version,
             through,
+            "identity (too little history)" if calibrator.is_identity else f"isotonic on {calibrator.rows:,}",
             blend.weight,
             blend.intercept,
             blend.rows,
@@ -301,16 +380,24 @@ def fit_market_blends(
 def train_systems(
     wh: Warehouse, settings: Settings, requested: list[str] | tuple[str, ...], through: date
 ) -> list[ModelCard]:
-    """Train the requested systems through ``through`` (one training query shared by all), fit their market
-    blends on graded history through the same date, and register them."""
-    training = FeatureStore(wh).training_set(through)
-    spec = ensemble()
-    trained = [s for s in requested if s in model_systems()]
-    if spec.system_id in requested:  # the ensemble needs its components
-        trained += [c for c in spec.components if c not in trained]
-    cards = [train_component(wh, settings, s, through, training) for s in trained]
-    if spec.system_id in requested:
-        cards.append(ensemble_card(settings, through, [c for c in cards if c.system_id in spec.components]))
-    fit_market_blends(wh, settings, cards, through)
+    """Train the requested systems through ``through`` (one training query shared by all), with the
+    components of the combined systems requested; learn the stacked ensembles' weights, every system's
+    calibration curve and market blend on graded history through the same date (one query); register."""
+    store = FeatureStore(wh)
+    training = store.training_set(through)
+    history = store.graded_history(through)
+    wanted = with_components(requested)
+    specs = systems()
+    cards = [train_component(wh, settings, s, through, training) for s in wanted if s in model_systems()]
+    for system_id in wanted:
+        spec = specs.get(system_id)
+        if spec is None or spec.is_model:
+            continue
+        parts = [c for c in cards if c.system_id in spec.components]
+        if spec.is_stacked:
+            cards.append(stacked_card(settings, spec, through, parts, history))
+        else:
+            cards.append(ensemble_card(settings, through, parts))
+    fit_history_models(settings, cards, through, history)
     register(wh, cards, {c.model_version: c.metrics.get("validation", {}).get("mae") for c in cards})
     return cards

@@ -55,6 +55,25 @@ def test_the_line_is_the_half_strikeout_at_the_median_and_prices_follow_it() -> 
     assert ((quote.over_odds < -110) == (quote.p_over > 0.5 + 0.003)).mean() > 0.99
 
 
+def test_a_shaded_book_posts_lower_lines_that_go_over_more_often_and_prices_them() -> None:
+    """The real market's lean (line below the outcome, the over winning 52.4%): aiming the line at
+    P(over) 0.524 moves some lines down half a strikeout and none up; the prices stay the book's belief."""
+    rng = np.random.default_rng(5)
+    n = 4000
+    batters = discrete_normal_pmf(rng.uniform(14, 28, n), np.full(n, 3.8), 6, 31)
+    pmf = strikeout_pmf(np.full(n, np.log(0.22)), np.full(n, 0.1), batters)
+    fair, shaded = price(pmf, 0.045), price(pmf, 0.045, target_over=0.524)
+    assert (shaded.line <= fair.line).all() and (shaded.line < fair.line).mean() > 0.02
+    assert shaded.p_over.mean() > fair.p_over.mean()
+    ks = np.arange(pmf.shape[1])
+    draws = np.array([rng.choice(ks, p=row / row.sum()) for row in pmf])
+    decided = draws != shaded.line
+    over_shaded = (draws[decided] > shaded.line[decided]).mean()
+    fair_decided = draws != fair.line
+    over_fair = (draws[fair_decided] > fair.line[fair_decided]).mean()
+    assert over_shaded > over_fair
+
+
 def test_whole_lines_only_when_every_half_line_is_lopsided() -> None:
     pmf = np.zeros((1, MAX_BATTERS + 1))
     pmf[0, 4], pmf[0, 5], pmf[0, 6] = 0.3, 0.4, 0.3  # median exactly on 5: 4.5 and 5.5 are 70/30

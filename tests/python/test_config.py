@@ -9,8 +9,15 @@ from python_models.config import SettingsError, load_settings
 
 def test_original_defaults() -> None:
     s = load_settings()
-    # Every system vars.systems defines is active by default: the original three and v2_workload_rate (issue 13).
-    assert s.active_systems == ("v1_baseline", "v1_6_rolling", "v2_workload_rate", "ensemble_v1")
+    # Every system vars.systems defines is active by default: the original three, v2_workload_rate (issue 13)
+    # and ensemble_v2 (issue 22).
+    assert s.active_systems == (
+        "v1_baseline",
+        "v1_6_rolling",
+        "v2_workload_rate",
+        "ensemble_v1",
+        "ensemble_v2",
+    )
     assert (s.ensemble_v1_weight, s.ensemble_v1_6_weight) == (0.3, 0.5)
     assert (s.min_edge, s.il_cache_ttl_hours) == (0.5, 3.0)
     # Not the original 60: confidence is now the market-aware probability of the side (README, "Market-aware

@@ -39,3 +39,15 @@ def test_a_record_names_the_date_and_the_machine(tmp_path) -> None:
     assert payload["figures"] == {"x": 1} and payload["machine"]["cores"] >= 1
     assert payload["measured_at"].endswith("UTC")
     assert "cores" in figures.measured_line(payload)
+
+
+def test_the_picks_system_default_is_the_one_the_evaluation_measured(tmp_path) -> None:
+    from python_models.dbt.project import var
+
+    assert figures.measured_picks_system(tmp_path) == var("picks_system_id"), "nothing measured: the var"
+    figures.record(
+        "evaluate", {"picks_system": {"system_id": "v2_workload_rate", "reason": "r"}}, folder=tmp_path
+    )
+    assert figures.measured_picks_system(tmp_path) == "v2_workload_rate"
+    figures.record("evaluate", {"picks_system": {"system_id": "retired_system"}}, folder=tmp_path)
+    assert figures.measured_picks_system(tmp_path) == var("picks_system_id"), "an unknown system: the var"

@@ -311,6 +311,15 @@ def test_the_report_leads_with_every_system_against_the_book(report_dir: Path) -
     assert "against the synthetic book" in page and "minus the hold" in page
 
 
+def test_the_report_checks_the_book_splits_picks_by_side_and_says_who_picks(report_dir: Path) -> None:
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    dom = parse_dom(page)
+    assert 'id="book-drift"' in page and "Book drift check" in page
+    assert dom.rows_in["picks-by-side"] >= 4 and "OVER hit rate 95% CI" in page and "UNDER ROI 95% CI" in page
+    assert page.index('id="book-drift"') < page.index('id="market"') < page.index('id="picks-by-side"')
+    assert 'id="picks-system"' in page or "todays_picks is empty" in page
+
+
 # --- the docs site ---------------------------------------------------------------------------------
 @requires_chromium
 def test_docs_site_shows_lineage_in_chromium(

@@ -202,7 +202,7 @@ def test_cli_rejects_malformed_date_and_explains() -> None:
 
 def test_out_of_range_predictions_are_clipped_counted_and_flagged(env, monkeypatch) -> None:
     """A model that returns -3 and 35 K: the values land clipped to [0, 20], every clipped row carries the
-    `clipped_prediction` flag (the ensemble too, since it blended them), and the report counts them."""
+    `clipped_prediction` flag (both ensembles too, since they blended them), and the report counts them."""
     import numpy as np
 
     from python_models.scoring import scorer as scorer_module
@@ -221,7 +221,7 @@ def test_out_of_range_predictions_are_clipped_counted_and_flagged(env, monkeypat
     assert report.clipped == {"v1_6_rolling": 2}
     rows = landing(wh)
     flagged = rows[rows["red_flags"].map(lambda f: "clipped_prediction" in json.loads(f))]
-    assert set(flagged["system_id"]) == {"v1_6_rolling", "ensemble_v1"} and len(flagged) == 4
+    assert set(flagged["system_id"]) == {"v1_6_rolling", "ensemble_v1", "ensemble_v2"} and len(flagged) == 6
     v16 = flagged[flagged["system_id"] == "v1_6_rolling"]["predicted_strikeouts"]
     assert sorted(v16) == [0.0, 20.0]
     assert rows["predicted_strikeouts"].between(0, 20).all()
@@ -245,3 +245,72 @@ def test_low_coverage_is_one_summary_line_per_date_with_the_names_at_debug(env, 
     debug = [r for r in caplog.records if r.levelno == logging.DEBUG and "low coverage" in r.getMessage()]
     assert len(info) == 1 and "4 of" in info[0].getMessage() and "names at DEBUG" in info[0].getMessage()
     assert len(debug) >= 4 * 2  # each pitcher, each system below the threshold
+
+
+def test_ensemble_v2_pools_every_component_with_its_cards_weights(env) -> None:
+    """ensemble_v2's mean is its components' means weighted by the weights its version's card holds (equal
+    here: no graded history before the first cut-off), and its card says so."""
+    from python_models.dbt.project import systems
+    from python_models.training.model_store import ModelStore
+
+    settings, wh = env
+    Scorer(wh, settings).score(DAY)
+    rows = landing(wh).set_index(["pitcher_id", "system_id"])["predicted_strikeouts"].unstack()
+    version = landing(wh).query("system_id == 'ensemble_v2'")["model_version"].iloc[0]
+    card = ModelStore(settings.model_store).load_card("ensemble_v2", version)
+    components = list(systems()["ensemble_v2"].components)
+    assert set(components) == {"v1_baseline", "v1_6_rolling", "v2_workload_rate"}
+    assert card.params["weights_rows"] == 0 and card.params["weights"] == dict.fromkeys(components, 1 / 3)
+    pooled = sum(rows[c] * w for c, w in card.params["weights"].items())
+    # the pool's mean reads the tail cell P(K >= 20) as 20: within 1e-3 K of the weighted means
+    assert (rows["ensemble_v2"] - pooled).abs().max() < 1e-3
+
+
+def test_history_models_learn_weights_and_a_curve_from_earlier_graded_predictions(settings) -> None:
+    """Fed a graded history (each component's stored distribution, the line, the book's price, the
+    outcome), the stacked card learns non-equal weights favouring the component the outcomes came from,
+    and each card records an isotonic curve fitted on its OWN raw P(over) only (none for a system
+    without graded predictions of its own)."""
+    import numpy as np
+
+    from python_models.dbt.project import systems
+    from python_models.predictors.distribution import poisson_pmf, to_json
+    from python_models.training.model_store import ModelCard
+    from python_models.training.trainer import fit_history_models, stacked_card
+
+    rng = np.random.default_rng(7)
+    n = 2500
+    truth = rng.uniform(3.0, 8.0, n)
+    actual = rng.poisson(truth)
+    line = np.floor(truth) + 0.5
+    means = {"v1_baseline": truth, "v1_6_rolling": np.full(n, 5.0), "v2_workload_rate": truth * 1.3}
+    history = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "system_id": system,
+                    "game_id": [f"G{i}" for i in range(n)],
+                    "pitcher_id": [f"P{i}" for i in range(n)],
+                    "game_date": date(2026, 4, 1),
+                    "strikeout_pmf": to_json(poisson_pmf(mean)),
+                    "strikeouts_line": line,
+                    "p_system": np.nan,
+                    "p_market": 0.5,
+                    "actual_strikeouts": actual,
+                }
+            )
+            for system, mean in means.items()
+        ],
+        ignore_index=True,
+    )
+    through = date(2026, 4, 30)
+    card = stacked_card(settings, systems()["ensemble_v2"], through, [], history)
+    weights = card.params["weights"]
+    assert card.params["weights_rows"] == n
+    assert weights["v1_baseline"] == max(weights.values()) and weights["v1_baseline"] > 0.6
+    component = ModelCard("v1_baseline_x", "v1_baseline", None, [], str(through), [], 0, {}, {})
+    fit_history_models(settings, [component, card], through, history)
+    assert component.calibration["rows"] > 2000 and len(component.calibration["x"]) > 1
+    assert card.calibration == {"x": [], "y": [], "rows": 0}, (
+        "ensemble_v2 has no graded predictions of its own yet"
+    )

@@ -198,7 +198,20 @@ scored as (
         0.0
         {%- for j in range(max_k) %}
             + case when with_cells.settled_cell > {{ j }} then with_cells.pmf_{{ j }} else 0.0 end
-        {%- endfor %} as pmf_below_actual
+        {%- endfor %} as pmf_below_actual,
+        -- the distribution's own P(over | no push) at the line, before the system's calibration curve
+        (
+            0.0
+            {%- for k in range(max_k + 1) %}
+                + case when {{ k }} > with_cells.strikeouts_line then with_cells.pmf_{{ k }} else 0.0 end
+            {%- endfor %}
+        ) / nullif(
+            1.0
+            {%- for k in range(max_k + 1) %}
+                - case when {{ k }} = with_cells.strikeouts_line then with_cells.pmf_{{ k }} else 0.0 end
+            {%- endfor %},
+            0
+        ) as raw_p_over_given_no_push
 
     from with_cells
 
@@ -246,6 +259,7 @@ final as (
         graded.p_over,
         graded.p_under,
         graded.p_push,
+        graded.raw_p_over_given_no_push,
         graded.market_p_over,
         graded.pick_p_over,
         graded.market_weight,

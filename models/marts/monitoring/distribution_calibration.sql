@@ -3,7 +3,9 @@
     - `pit`: the share of observed counts in each tenth of the mid-PIT (P(K < actual) + P(K = actual) / 2
       under the system's strikeout_pmf); a calibrated distribution puts 10% in each (flatness = share / 0.1);
     - `p_over`: the reliability of P(over | no push) by decile of the prediction (pushes excluded): mean
-      predicted vs observed over rate, and the gap between them.
+      predicted vs observed over rate, and the gap between them;
+    - `p_over_raw`: the same for the distribution's own P(over | no push) before the system's calibration
+      curve (raw_p_over_given_no_push): the "before" of the reliability diagram.
     The report's PIT histogram and reliability plot, and `kzone evaluate`, read this model. -#}
 with
 
@@ -76,12 +78,29 @@ over_rows as (
         system_id,
         period_grain,
         period_label,
+        'p_over' as measure,
         p_over / nullif(p_over + p_under, 0) as p_over_given_no_push,
         case when actual_strikeouts > strikeouts_line then 1.0 else 0.0 end as went_over
 
     from periods
     where
         p_over is not null
+        and strikeouts_line is not null
+        and actual_strikeouts != strikeouts_line
+
+    union all
+
+    select
+        system_id,
+        period_grain,
+        period_label,
+        'p_over_raw' as measure,
+        raw_p_over_given_no_push as p_over_given_no_push,
+        case when actual_strikeouts > strikeouts_line then 1.0 else 0.0 end as went_over
+
+    from periods
+    where
+        raw_p_over_given_no_push is not null
         and strikeouts_line is not null
         and actual_strikeouts != strikeouts_line
 
@@ -92,7 +111,7 @@ over_deciles as (
     select
         over_rows.*,
         ntile(10) over (
-            partition by over_rows.system_id, over_rows.period_grain, over_rows.period_label
+            partition by over_rows.system_id, over_rows.period_grain, over_rows.period_label, over_rows.measure
             order by over_rows.p_over_given_no_push
         ) as decile
 
@@ -106,13 +125,14 @@ reliability as (
         system_id,
         period_grain,
         period_label,
+        measure,
         decile,
         count(*) as n,
         avg(p_over_given_no_push) as mean_predicted,
         avg(went_over) as observed_rate
 
     from over_deciles
-    group by 1, 2, 3, 4
+    group by 1, 2, 3, 4, 5
 
 ),
 
@@ -144,7 +164,7 @@ final as (
         system_id,
         period_grain,
         period_label,
-        'p_over' as measure,
+        measure,
         decile,
         n,
         cast(null as {{ type_double() }}) as share,

@@ -1,11 +1,14 @@
 {#- Every system against the book on the same starts: graded predictions (the pitcher started) that had a
     line, per system, over all time, per season, per month and over the trailing var('trailing_mae_days')
     days before as_of_date().
-    - point forecast: the system's MAE vs the book's line as a forecast (|line - actual|), same rows;
-    - probability (given no push, pushes excluded): Brier and log loss of the system's own P(over), of the
-      book's no-vig P(over), and of the market-aware pick probability;
+    - point forecast: the system's MAE vs the book's line as a forecast (|line - actual|), same rows, and
+      the line's lean: its mean (line - actual) and the share of decided starts that went over;
+    - probability (given no push, pushes excluded): Brier and log loss of the system's own P(over)
+      (calibrated; its Brier before the calibration curve too), of the book's no-vig P(over), and of the
+      market-aware pick probability;
     - picks: how many, the share of starts picked, hit rate with its 95% Wilson interval, ROI at the offered
-      odds (profit per unit staked, pushes returning the stake) with a 95% normal interval;
+      odds (profit per unit staked, pushes returning the stake) with a 95% normal interval; the same per
+      side (OVER, UNDER), so a season whose picks lean one way shows it;
     - closing-line value, where the pick's book has more than one capture before first pitch: the mean
       movement of the line toward the pick (K), of the side's implied price toward the pick at an unchanged
       line, and the share of picks that beat the close (the line moved their way, or it held and the price
@@ -40,14 +43,17 @@ compared as (
         predictions.game_date,
         abs(predictions.predicted_strikeouts - predictions.actual_strikeouts) as system_absolute_error,
         abs(predictions.strikeouts_line - predictions.actual_strikeouts) as book_absolute_error,
+        predictions.strikeouts_line - predictions.actual_strikeouts as book_line_error,
         case
             when predictions.actual_strikeouts > predictions.strikeouts_line then 1.0
             when predictions.actual_strikeouts < predictions.strikeouts_line then 0.0
         end as went_over,
         predictions.p_over / nullif(predictions.p_over + predictions.p_under, 0) as system_p_over,
+        predictions.raw_p_over_given_no_push as system_raw_p_over,
         predictions.market_p_over as book_p_over,
         predictions.pick_p_over,
         predictions.recommendation in ('OVER', 'UNDER') as is_pick,
+        predictions.recommendation,
         predictions.result,
         predictions.profit_units,
         closing.n_captures,
@@ -81,6 +87,7 @@ scored as (
     select
         compared.*,
         power(compared.system_p_over - compared.went_over, 2) as system_brier,
+        power(compared.system_raw_p_over - compared.went_over, 2) as system_raw_brier,
         power(compared.book_p_over - compared.went_over, 2) as book_brier,
         power(compared.pick_p_over - compared.went_over, 2) as pick_brier,
         -1 * (
@@ -128,7 +135,10 @@ aggregated as (
         count(went_over) as n_decided_starts,
         avg(system_absolute_error) as system_mae,
         avg(book_absolute_error) as book_line_mae,
+        avg(book_line_error) as book_line_bias,
+        avg(went_over) as over_rate,
         avg(system_brier) as system_brier,
+        avg(system_raw_brier) as system_raw_brier,
         avg(book_brier) as book_brier,
         avg(pick_brier) as pick_brier,
         avg(system_log_loss) as system_log_loss,
@@ -138,6 +148,16 @@ aggregated as (
         cast(sum(case when result = 'win' then 1 else 0 end) as {{ type_int64() }}) as n_wins,
         avg(case when is_pick then profit_units end) as roi,
         stddev_samp(case when is_pick then profit_units end) as profit_sd,
+        sum(case when recommendation = 'OVER' then 1 else 0 end) as n_over_picks_raw,
+        sum(case when recommendation = 'OVER' and result in ('win', 'loss') then 1 else 0 end) as n_over_decided_raw,
+        sum(case when recommendation = 'OVER' and result = 'win' then 1 else 0 end) as n_over_wins_raw,
+        avg(case when recommendation = 'OVER' then profit_units end) as over_roi,
+        stddev_samp(case when recommendation = 'OVER' then profit_units end) as over_profit_sd,
+        sum(case when recommendation = 'UNDER' then 1 else 0 end) as n_under_picks_raw,
+        sum(case when recommendation = 'UNDER' and result in ('win', 'loss') then 1 else 0 end) as n_under_decided_raw,
+        sum(case when recommendation = 'UNDER' and result = 'win' then 1 else 0 end) as n_under_wins_raw,
+        avg(case when recommendation = 'UNDER' then profit_units end) as under_roi,
+        stddev_samp(case when recommendation = 'UNDER' then profit_units end) as under_profit_sd,
         cast(sum(case when has_close then 1 else 0 end) as {{ type_int64() }}) as n_picks_with_close,
         avg(case when has_close then line_move_toward_pick end) as mean_line_move_toward_pick,
         avg(case when has_close then price_move_toward_pick end) as mean_price_move_toward_pick,
@@ -161,7 +181,10 @@ final as (
         system_mae,
         book_line_mae,
         system_mae - book_line_mae as mae_vs_book,
+        book_line_bias,
+        over_rate,
         system_brier,
+        system_raw_brier,
         book_brier,
         pick_brier,
         system_brier - book_brier as brier_vs_book,
@@ -177,6 +200,22 @@ final as (
         roi,
         roi - 1.96 * profit_sd / sqrt(nullif(n_picks, 0)) as roi_ci_low,
         roi + 1.96 * profit_sd / sqrt(nullif(n_picks, 0)) as roi_ci_high,
+        cast(n_over_picks_raw as {{ type_int64() }}) as n_over_picks,
+        cast(n_over_decided_raw as {{ type_int64() }}) as n_over_decided_picks,
+        1.0 * n_over_wins_raw / nullif(n_over_decided_raw, 0) as over_hit_rate,
+        {{ wilson_interval('n_over_wins_raw', 'n_over_decided_raw', 'lower') }} as over_hit_rate_ci_low,
+        {{ wilson_interval('n_over_wins_raw', 'n_over_decided_raw', 'upper') }} as over_hit_rate_ci_high,
+        over_roi,
+        over_roi - 1.96 * over_profit_sd / sqrt(nullif(n_over_picks_raw, 0)) as over_roi_ci_low,
+        over_roi + 1.96 * over_profit_sd / sqrt(nullif(n_over_picks_raw, 0)) as over_roi_ci_high,
+        cast(n_under_picks_raw as {{ type_int64() }}) as n_under_picks,
+        cast(n_under_decided_raw as {{ type_int64() }}) as n_under_decided_picks,
+        1.0 * n_under_wins_raw / nullif(n_under_decided_raw, 0) as under_hit_rate,
+        {{ wilson_interval('n_under_wins_raw', 'n_under_decided_raw', 'lower') }} as under_hit_rate_ci_low,
+        {{ wilson_interval('n_under_wins_raw', 'n_under_decided_raw', 'upper') }} as under_hit_rate_ci_high,
+        under_roi,
+        under_roi - 1.96 * under_profit_sd / sqrt(nullif(n_under_picks_raw, 0)) as under_roi_ci_low,
+        under_roi + 1.96 * under_profit_sd / sqrt(nullif(n_under_picks_raw, 0)) as under_roi_ci_high,
         n_picks_with_close,
         mean_line_move_toward_pick,
         mean_price_move_toward_pick,

@@ -3,6 +3,10 @@
     appears here without editing this model. -#}
 {%- set systems = kzone_system_ids() -%}
 {%- set components = kzone_ensemble()['components'] -%}
+{#- The picks system comes from configuration (KZONE_PICKS_SYSTEM, passed by the runner), never a literal;
+    under the lint templater (no dbt) var() is a stub, so the first placeholder system stands in. -#}
+{%- set picks = var('picks_system_id') if var('systems') is mapping else systems[0] -%}
+{%- set others = systems | reject('equalto', picks) | list -%}
 
 with
 
@@ -45,12 +49,21 @@ compared as (
 
     select
         pivoted.*,
-        pivoted.v1_6_rolling_predicted - pivoted.v1_baseline_predicted as v1_6_minus_v1_baseline,
-        pivoted.ensemble_v1_predicted - pivoted.v1_baseline_predicted as ensemble_minus_v1_baseline,
-        pivoted.ensemble_v1_predicted - pivoted.v1_6_rolling_predicted as ensemble_minus_v1_6_rolling,
+        pivoted.{{ components[1] }}_predicted - pivoted.{{ components[0] }}_predicted as v1_6_minus_v1_baseline,
+        '{{ picks }}' as picks_system_id,
+        pivoted.{{ picks }}_predicted as picks_predicted,
+        pivoted.{{ picks }}_recommendation as picks_recommendation,
+        pivoted.{{ picks }}_predicted - (
+            0.0
+            {%- for system in others %}
+                + coalesce(pivoted.{{ system }}_predicted, pivoted.{{ picks }}_predicted)
+            {%- endfor %}
+        ) / {{ others | length }} as picks_minus_others_mean,
         abs(pivoted.{{ components[1] }}_predicted - pivoted.{{ components[0] }}_predicted) as component_spread,
-        pivoted.v1_baseline_recommendation = pivoted.v1_6_rolling_recommendation
-        and pivoted.v1_baseline_recommendation = pivoted.ensemble_v1_recommendation as is_same_recommendation
+        true
+        {%- for system in others %}
+            and pivoted.{{ system }}_recommendation = pivoted.{{ picks }}_recommendation
+        {%- endfor %} as is_same_recommendation
 
     from pivoted
 

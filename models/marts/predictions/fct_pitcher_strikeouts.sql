@@ -84,6 +84,7 @@ final as (
         cast(p_over as {{ type_double() }}) as p_over,
         cast(p_under as {{ type_double() }}) as p_under,
         cast(p_push as {{ type_double() }}) as p_push,
+        cast(raw_p_over_given_no_push as {{ type_double() }}) as raw_p_over_given_no_push,
         cast(market_p_over as {{ type_double() }}) as market_p_over,
         cast(pick_p_over as {{ type_double() }}) as pick_p_over,
         cast(market_weight as {{ type_double() }}) as market_weight,
