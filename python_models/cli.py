@@ -726,14 +726,15 @@ def morning_cmd(
     replay: ReplayOpt = None,
     report: Annotated[bool, typer.Option(help="Write the HTML report of the last 30 days.")] = True,
 ) -> None:
-    """fetch, then the daily job, then the report, with one summary. Exits 1 only when it cannot score
-    (a feed that is down is marked stale and the morning goes on)."""
+    """fetch, then the daily job, then the report, with one summary. Exits 1 when it cannot score or when a
+    gate failed at severity error (rows held back included: the good rows are published all the same); a
+    feed that is down is marked stale and the morning goes on."""
     from python_models.ingest.fetch import league_today
     from python_models.jobs.morning import run_morning
 
     result = run_morning(get_settings(), date_ or league_today(), replay=replay, report=report)
     out.print(result.summary(), markup=False, highlight=False)
-    if not result.ok:
+    if not result.ok or result.gates_failed:
         raise typer.Exit(code=1)
 
 

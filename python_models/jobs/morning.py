@@ -49,6 +49,8 @@ class MorningReport:
     report_path: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
     alerted: bool = False
+    held_back: str = ""  # the daily job's line on prediction rows held back by a row-level rule
+    gates_failed: str = ""  # a gate failed at severity error: the good rows were published all the same
 
     @property
     def ok(self) -> bool:
@@ -68,6 +70,10 @@ class MorningReport:
             found.append(f"{len(self.fetch.quarantined)} line row(s) quarantined")
         if self.starters and self.coverage < MIN_STARTER_COVERAGE:
             found.append(f"only {self.coverage:.0%} of {len(self.starters)} starters predicted")
+        if self.held_back:
+            found.append(self.held_back)
+        if self.gates_failed:
+            found.append(f"gate failed: {self.gates_failed}")
         found.extend(f"gate: {w}" for w in self.warnings if "gate" in w.lower() or "fail" in w.lower())
         return found
 
@@ -100,6 +106,10 @@ class MorningReport:
             lines.extend(
                 f"  not predicted: {self.starters[p]} ({p}): {why}" for p, why in self.not_predicted.items()
             )
+        if self.held_back:
+            lines.append(f"  {self.held_back}")
+        if self.gates_failed:
+            lines.append(f"  GATE FAILED (good rows published): {self.gates_failed}")
         lines.extend(f"  warning: {w}" for w in self.warnings[:MAX_LISTED])
         if self.failure:
             lines.append(f"  FAILED: {self.failure}")
@@ -156,7 +166,7 @@ def run_morning(
 ) -> MorningReport:
     """Fetch, score, report; never raises for a feed or a failed gate: the report says what happened."""
     from python_models.dbt.runner import DbtError
-    from python_models.jobs.daily import run_daily
+    from python_models.jobs.daily import DailyGateError, run_daily
 
     morning = MorningReport(day)
     started = time.perf_counter()
@@ -167,13 +177,18 @@ def run_morning(
         morning.failure = "no starter for the day landed (schedule stale or no games): nothing to score"
     else:
         started = time.perf_counter()
+        daily = None
         try:
             daily = run_daily(settings, day)
+        except DailyGateError as exc:  # published, but a gate failed at severity error: said, alerted
+            daily, morning.gates_failed = exc.report, str(exc)
+        except DbtError as exc:
+            morning.failure = f"the daily job stopped: {exc}"
+        if daily is not None:
             morning.warnings = list(daily.warnings)
             if daily.score and daily.score.failures:
                 morning.warnings += [f"system {s} failed: {why}" for s, why in daily.score.failures.items()]
-        except DbtError as exc:
-            morning.failure = f"the daily job stopped: {exc}"
+            morning.held_back = daily.held_back_line() if daily.held_back else ""
         morning.timings["daily job"] = time.perf_counter() - started
         _outcome(settings, morning)
     if report and morning.ok:

@@ -260,3 +260,17 @@ def test_kzone_morning_exits_1_when_it_cannot_score_and_prints_the_summary(https
     assert result.exit_code == 1, result.output
     assert f"kzone morning {DAY}: FAILED" in result.output
     assert "KZONE_ODDS_API_KEY is not set" in result.output
+
+
+def test_rows_held_back_and_a_failed_gate_are_in_the_summary_and_the_alert() -> None:
+    from python_models.jobs.morning import MorningReport
+
+    morning = MorningReport(date(2026, 4, 10), starters={"colee001": "Gerrit Cole"}, predicted={"colee001"})
+    assert morning.alerts() == []
+    morning.held_back = "held back: 2 prediction row(s) held back, not published (prediction_out_of_range 2)"
+    morning.gates_failed = "dbt build failed: assert_predictions_no_rows_held_back"
+    alerts = morning.alerts()
+    assert morning.held_back in alerts
+    assert any("assert_predictions_no_rows_held_back" in a for a in alerts)
+    summary = morning.summary()
+    assert "prediction_out_of_range 2" in summary and "GATE FAILED (good rows published)" in summary
