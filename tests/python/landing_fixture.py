@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.stats import poisson
 
 from python_models.dbt.project import system_ids
+from python_models.dbt.project import systems as system_specs
 from python_models.predictors import distribution
 from python_models.scoring.scorer import prediction_id  # the key production writes
 from python_models.warehouse.base import Warehouse, new_batch_id, row_hashes
@@ -162,6 +163,10 @@ def landing_rows(
     components["ensemble_v1"] = (
         w["v1_baseline"] * components["v1_baseline"] + w["v1_6_rolling"] * components["v1_6_rolling"]
     ) / (w["v1_baseline"] + w["v1_6_rolling"])
+    # a stacked system pools its components' distributions (equal weights here)
+    for spec in system_specs().values():
+        if spec.is_stacked:
+            components[spec.system_id] = np.mean([components[c] for c in spec.components], axis=0)
     coverage = np.round(np.where(rng.random(n) < 0.04, rng.uniform(60, 79, n), rng.uniform(85, 100, n)), 1)
     scored_at = scored_at or datetime.now(UTC).replace(tzinfo=None)
     batch_id = new_batch_id("fixture")
@@ -182,9 +187,8 @@ def landing_rows(
             json.dumps([{"book": book, "line": float(line)}]) if not pd.isna(line) else None
             for book, line in zip(frame["bookmaker"], frame["strikeouts_line"], strict=True)
         ]
-        frame["component_systems"] = (
-            json.dumps(["v1_baseline", "v1_6_rolling"]) if system_id == "ensemble_v1" else None
-        )
+        parts = system_specs()[system_id].components
+        frame["component_systems"] = json.dumps(list(parts)) if parts else None
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     out["game_date"] = pd.to_datetime(out["game_date"]).dt.date

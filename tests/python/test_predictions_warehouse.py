@@ -406,7 +406,7 @@ def test_bad_rows_fail_the_named_gates(built: Built, tmp_path: Path, monkeypatch
     try:
         one = wh.query(
             f"select pitcher_id, game_id, team from {table} where game_date = date '2026-09-27' "
-            "and system_id = 'ensemble_v1' and prediction_status = 'live' order by pitcher_id limit 2"
+            f"and system_id = '{copied.picks_system}' and prediction_status = 'live' order by pitcher_id limit 2"
         )
         lost, twin = one.iloc[0], one.iloc[1]
         for sql in (
@@ -436,7 +436,7 @@ def test_bad_rows_fail_the_named_gates(built: Built, tmp_path: Path, monkeypatch
             # two live picks for one team-game
             f"insert into {table} select * replace ('extra' || prediction_id as prediction_id, "
             f"'extra001' as pitcher_id) from {table} where game_date = date '2026-09-27' "
-            f"and system_id = 'ensemble_v1' and pitcher_id = '{twin.pitcher_id}'",
+            f"and system_id = '{copied.picks_system}' and pitcher_id = '{twin.pitcher_id}'",
         ):
             wh.execute(sql)
     finally:

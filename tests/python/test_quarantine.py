@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from python_models.config import Settings
+from python_models.config import Settings, load_settings
 from python_models.dbt.runner import migrate, run_dbt
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import new_batch_id, row_hashes
@@ -24,7 +24,7 @@ from tests.python.landing_fixture import landing_rows, write_landing, write_regi
 AS_OF = date(2026, 9, 27)
 VARS = {"as_of_date": f"{AS_OF:%Y-%m-%d}"}
 BUILD = ["build", "--select", "+exposure:picks_consumers", "stg_scoring__registered_models"]
-PICKS = "ensemble_v1"
+PICKS = load_settings().picks_system  # the system todays_picks shows (measured, or configured)
 
 
 def _query(settings: Settings, sql: str) -> pd.DataFrame:
