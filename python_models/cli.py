@@ -255,7 +255,9 @@ def load_lines(
         "--format mlb-statsapi: the MLB Stats API schedule JSON (hydrate=probablePitcher); MLBAM ids map to "
         "pitcher ids through raw.people (kzone load-people), game_id = home Retrosheet code + YYYYMMDD + game "
         "number, first_pitch_at = gameDate, announced_at = the file's time (or first pitch if later). Games "
-        "without a starter, unmapped pitchers and postponed games are reported, not loaded.",
+        "without a starter, unmapped pitchers and postponed games are reported, not loaded; a listed game with "
+        "no starter for a side whose starter was loaded before scratches him (as kzone fetch does). A CSV is "
+        "additive: a starter it omits stays announced (scratch him with is_scratched = true, no pitcher).",
     ),
 )
 @friendly_errors

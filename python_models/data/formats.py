@@ -152,7 +152,10 @@ def landing_formats_markdown() -> str:
         ),
         "Loaded into `raw.probable_starters`; `game_id` = home team's Retrosheet code + YYYYMMDD + game number "
         "(0/1/2), so game logs join later; `announced_at` = the file's modification time (UTC), or first "
-        "pitch when the file was written after it. Needs `raw.people` (`kzone load-people`) for the MLBAM ids.",
+        "pitch when the file was written after it. Needs `raw.people` (`kzone load-people`) for the MLBAM ids. "
+        "A game the file lists with no probable pitcher for a side whose starter was loaded before scratches "
+        "him (a row with `is_scratched` and no pitcher, as `kzone fetch` writes): his predictions are "
+        "withdrawn, and a later announcement (a replacement, or him again) replaces the scratch.",
         fields_table(STATSAPI_FIELDS),
     ]
     for name, how in WRITTEN_BY.items():

@@ -159,7 +159,8 @@ def validate_frame(
                 for u in ALSO_UNIQUE.get(spec.name, ())
             ),
         ):
-            seen.check(out, lines, numbers, problems, columns, what)
+            named = out[list(columns)].notna().all(axis=1).to_numpy()  # a scratch names no pitcher
+            seen.check(out[named], lines, numbers[named], problems, columns, what)
     if problems.items:
         raise DataValidationError(source, problems.items)
     return out
@@ -272,6 +273,28 @@ def _announced_before_first_pitch(df: pd.DataFrame, lines: pd.Series, problems: 
         "(fix the time, or leave the row out)",
         df["announced_at"].astype("string"),
     )
+
+
+def _starter_named(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+    """An announcement names its starter; a scratch (is_scratched) names none: it says the starter announced
+    before is withdrawn and no replacement is announced yet."""
+    scratched = df["is_scratched"].fillna(False).astype(bool)
+    for column in ("pitcher_id", "pitcher_name"):
+        values = df[column].astype("string")
+        problems.add(
+            ~scratched & values.isna(),
+            lines,
+            column,
+            "is required (leave it empty only on a scratch row, is_scratched = true)",
+            values.fillna(""),
+        )
+        problems.add(
+            scratched & values.notna(),
+            lines,
+            column,
+            "must be empty on a scratch row (is_scratched = true: no starter announced)",
+            values,
+        )
 
 
 def _odds_check(df: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
@@ -427,6 +450,7 @@ _DOMAIN_CHECKS: dict[str, tuple[Callable[[pd.DataFrame, pd.Series, _Problems], N
         _known_teams("team", "opponent"),
         _game_id_matches,
         _announced_before_first_pitch,
+        _starter_named,
     ),
     PEOPLE.name: (_one_of("throws", ("L", "R")), _one_of("bats", ("L", "R", "B")), _mlbam_unique),
 }

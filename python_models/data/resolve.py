@@ -185,7 +185,8 @@ class PitcherDirectory:
     def from_warehouse(cls, wh: Warehouse, aliases: dict[str, set[str]] | None = None) -> PitcherDirectory:
         """Read every appearance from the raw game logs and probable starters (dbt need not have run)."""
         parts = [
-            f"select distinct pitcher_id, pitcher_name, team, game_date, game_id from {wh.relation(s.layer, s.name)}"
+            f"select distinct pitcher_id, pitcher_name, team, game_date, game_id from {wh.relation(s.layer, s.name)} "
+            "where pitcher_id is not null"  # a scratch row names no starter
             for s in (GAME_LOGS, PROBABLE_STARTERS)
             if wh.table_exists(s.layer, s.name)
         ]

@@ -13,10 +13,13 @@ turned into ``raw.probable_starters`` rows:
   a starter is never announced after first pitch.
 
 Games without an announced starter, starters without a known MLBAM mapping, and postponed, cancelled or
-suspended games are reported (and not loaded as starters), never invented. Every game's status goes to
-``raw.game_statuses`` (one row per game per report): a game called off withdraws the predictions already
-made for it (dbt, int_games_called_off), and a later report that it is on again brings them back. A malformed game (no gamePk, an unknown
-team id, a bad time) rejects the whole file, naming its path in the document.
+suspended games are reported (and not loaded as starters), never invented. A side of a listed game with no
+probable pitcher whose starter was loaded before is a scratch (:func:`add_scratches`, the one rule ``kzone
+fetch`` applies too): a row with ``is_scratched`` and no pitcher, which withdraws his predictions in dbt.
+Every game's status goes to ``raw.game_statuses`` (one row per game per report): a game called off
+withdraws the predictions already made for it (dbt, int_games_called_off), and a later report that it is on
+again brings them back. A malformed game (no gamePk, an unknown team id, a bad time) rejects the whole file,
+naming its path in the document.
 """
 
 from __future__ import annotations
@@ -80,7 +83,8 @@ STATSAPI_FIELDS: tuple[tuple[str, str, bool, str], ...] = (
         "…games[].teams.{away,home}.probablePitcher.id",
         "int64",
         False,
-        "MLBAM id → pitcher_id through raw.people.key_mlbam; absent = no announced starter (reported).",
+        "MLBAM id → pitcher_id through raw.people.key_mlbam; absent = no announced starter (reported); "
+        "absent where a starter was loaded before = a scratch row (his predictions are withdrawn).",
     ),
     ("…games[].teams.{away,home}.probablePitcher.fullName", "string", False, "→ pitcher_name."),
 )
@@ -149,6 +153,7 @@ class _Parse:
     reported: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     games: int = 0
+    vacant: list[dict[str, Any]] = field(default_factory=list)  # sides of a game on, with no probable named
 
 
 @dataclass(frozen=True)
@@ -265,8 +270,19 @@ def _parse_game(
     for side, other in (("away", "home"), ("home", "away")):
         team = sides[side]
         probable = ((game["teams"].get(side) or {}).get("probablePitcher")) or {}
+        row = {
+            "game_id": found.game_id,
+            "game_date": day.isoformat(),
+            "team": team.retro_code,
+            "opponent": sides[other].retro_code,
+            "is_home": str(side == "home"),
+            "day_night": found.day_night,
+            "first_pitch_at": first_pitch_at.isoformat(),
+            "announced_at": announced_at.isoformat(),
+        }
         if not probable.get("id"):
             parsed.reported.append(f"{label}: no announced starter for {team.team_code}, not loaded")
+            parsed.vacant.append({**row, "where": f"{path}.teams.{side}", "label": label})
             continue
         mapped = people.get(int(probable["id"]))
         if mapped is None:
@@ -277,17 +293,10 @@ def _parse_game(
             continue
         parsed.rows.append(
             {
-                "game_id": found.game_id,
-                "game_date": day.isoformat(),
-                "team": team.retro_code,
-                "opponent": sides[other].retro_code,
-                "is_home": str(side == "home"),
+                **row,
                 "pitcher_id": mapped[0],
                 "pitcher_name": probable.get("fullName"),
                 "pitcher_throws": mapped[1],
-                "day_night": found.day_night,
-                "first_pitch_at": first_pitch_at.isoformat(),
-                "announced_at": announced_at.isoformat(),
             }
         )
         parsed.where.append(f"{path}.teams.{side}.probablePitcher")
@@ -304,10 +313,46 @@ def parse_schedule(
     return parsed
 
 
+def add_scratches(wh: Warehouse, parsed: _Parse) -> list[str]:
+    """THE rule for a starter no longer announced (``kzone fetch`` and ``kzone load-probable-starters
+    --format mlb-statsapi`` alike): a side of a game the schedule lists (not called off) with no probable
+    pitcher, whose current row in raw.probable_starters names a starter, gets a scratch row (is_scratched,
+    no pitcher, announced_at = this schedule's time), kept in raw and in its history like any announcement,
+    so the latest announcement still wins: a replacement or the same pitcher announced later replaces it,
+    an older schedule reloaded later never does. dbt withdraws the scratched starter's predictions
+    (int_probable_starters_scratched). A side never announced, or already scratched, adds nothing (a rerun
+    changes nothing). Returns the pitcher_ids scratched."""
+    if not parsed.vacant or not wh.table_exists(PROBABLE_STARTERS.layer, PROBABLE_STARTERS.name):
+        return []
+    rel = wh.relation(PROBABLE_STARTERS.layer, PROBABLE_STARTERS.name)
+    stored = wh.query(
+        f"select game_id, team, pitcher_id from {rel} "
+        "where pitcher_id is not null and game_id in (select * from unnest(@ids))",
+        {"ids": sorted({v["game_id"] for v in parsed.vacant})},
+    )
+    named = {(r.game_id, r.team): str(r.pitcher_id) for r in stored.itertuples(index=False)}
+    scratched = []
+    for vacancy in parsed.vacant:
+        row = {k: v for k, v in vacancy.items() if k not in ("where", "label")}
+        pitcher = named.get((row["game_id"], row["team"]))
+        if pitcher is None:
+            continue
+        parsed.rows.append({**row, "pitcher_id": None, "pitcher_name": None, "is_scratched": "True"})
+        parsed.where.append(vacancy["where"])
+        parsed.reported.append(
+            f"{vacancy['label']}: starter {pitcher} ({row['team']}) scratched, no replacement announced yet: "
+            "his predictions are withdrawn"
+        )
+        scratched.append(pitcher)
+    return scratched
+
+
 def load_statsapi_schedule(wh: Warehouse, path: Path) -> StartersLoad:
-    """Load the announced starters of an MLB Stats API schedule response; report what cannot be loaded."""
+    """Load the announced starters of an MLB Stats API schedule response; report what cannot be loaded. A
+    starter loaded before whom this file's game lists no more is scratched (:func:`add_scratches`)."""
     doc = read_json_document(path)
     parsed = parse_schedule(doc, str(path), people_by_mlbam(wh), _file_time(path))
+    add_scratches(wh, parsed)
     load = StartersLoad(path.name, parsed.games, reported=parsed.reported)
     if parsed.statuses:  # every game's status (a called-off game withdraws its predictions in dbt)
         frame = pd.DataFrame(parsed.statuses).astype("string")

@@ -11,8 +11,9 @@ Steps (one log line each), every answer kept under ``{KZONE_CACHE_DIR}/payloads/
 3. D's schedule with probable starters;
 4. ``/api/v1/people`` for every starter or lineup batter the crosswalk does not know (provisional ids);
 5. the finals land in ``raw.pitcher_game_logs`` and ``raw.team_games``; D's starters in
-   ``raw.probable_starters`` (a starter no longer announced is withdrawn; an unchanged one keeps his
-   ``announced_at``, so a rerun changes nothing);
+   ``raw.probable_starters`` (a starter no longer announced gets a scratch row, the rule of
+   ``python_models.data.schedule.add_scratches``, which withdraws his predictions; an unchanged one keeps
+   his ``announced_at``, so a rerun changes nothing);
 6. ``/api/v1/transactions`` (the last :data:`IL_LOOKBACK_DAYS` days) -> ``raw.injured_list``;
 7. The Odds API: D's events, then each event's ``pitcher_strikeouts`` odds, loaded by the same parser as
    ``kzone load-lines --format odds-api`` (other markets are ignored; unresolved names quarantined).
@@ -37,7 +38,7 @@ import pandas as pd
 from python_models.config import Settings
 from python_models.data.lines import load_lines
 from python_models.data.loaders import DataValidationError, ensure_raw_tables, load_frame, validate_frame
-from python_models.data.schedule import ScheduledGame, parse_schedule, schedule_games
+from python_models.data.schedule import ScheduledGame, add_scratches, parse_schedule, schedule_games
 from python_models.ingest.crosswalk import Crosswalk, merge_provisional
 from python_models.ingest.http import FeedError, HttpClient
 from python_models.ingest.payloads import FeedSource
@@ -258,7 +259,6 @@ class _Fetcher:
     ) -> None:
         doc = {"dates": [{"date": self.day.isoformat(), "games": [g for _, g, _ in games]}]}
         parsed = parse_schedule(doc, "schedule", crosswalk.schedule_people(), fetched_at.replace(tzinfo=None))
-        self.report.reported.extend(parsed.reported)
         self.land_statuses(parsed.statuses)
         rel = self.wh.relation(PROBABLE_STARTERS.layer, PROBABLE_STARTERS.name)
         existing = self.wh.query(
@@ -269,14 +269,8 @@ class _Fetcher:
             old = before.get((row["game_id"], row["team"]))
             if old is not None and old.pitcher_id == row["pitcher_id"]:
                 row["announced_at"] = pd.Timestamp(old.announced_at).isoformat()
-        keep = {(r["game_id"], r["team"]) for r in parsed.rows}
-        scheduled = {g.game_id for _, _, g in games}
-        withdrawn = [k for k in before if k[0] in scheduled and k not in keep]
-        for game_id, team in withdrawn:
-            self.wh.execute(f"delete from {rel} where game_id = @g and team = @t", {"g": game_id, "t": team})
-            self.report.reported.append(
-                f"{game_id} {team}: starter {before[(game_id, team)].pitcher_id} withdrawn"
-            )
+        scratched = add_scratches(self.wh, parsed)  # a scratch is an announcement too: kept, never deleted
+        self.report.reported.extend(parsed.reported)
         if parsed.rows:
             typed = validate_frame(
                 pd.DataFrame(parsed.rows).astype("string"),
@@ -285,7 +279,9 @@ class _Fetcher:
                 locators=parsed.where,
             )
             load_frame(self.wh, PROBABLE_STARTERS, typed, f"statsapi:schedule:{self.day.isoformat()}")
-        self.report.statsapi.landed["probable starters"] = len(parsed.rows)
+        self.report.statsapi.landed["probable starters"] = len(parsed.rows) - len(scratched)
+        if scratched:
+            self.report.statsapi.landed["starters scratched"] = len(scratched)
 
     def injuries(self, crosswalk: Crosswalk) -> None:
         params = {

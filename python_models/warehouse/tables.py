@@ -116,7 +116,11 @@ PROBABLE_STARTERS = TableSpec(
     latest_by="announced_at",
     description=(
         "The announced starter per team per game: the latest announcement (by announced_at) wins; an older "
-        "one loaded later is kept in raw.probable_starter_announcements and never replaces it."
+        "one loaded later is kept in raw.probable_starter_announcements and never replaces it. A scratch is "
+        "an announcement too: a row with is_scratched = true and no pitcher (the starter announced before is "
+        "withdrawn, no replacement yet). An MLB Stats API schedule (kzone fetch, or the file format) writes "
+        "one for a game it lists with no probable pitcher where a starter was loaded; a CSV load is "
+        "additive (a starter the file omits stays announced: scratch him with such a row)."
     ),
     columns=(
         C(
@@ -134,8 +138,20 @@ PROBABLE_STARTERS = TableSpec(
         ),
         C("opponent", "string", False, "The opposing team (Retrosheet or MLB code)."),
         C("is_home", "bool", description="Whether the starter's team is at home."),
-        C("pitcher_id", "string", False, "Announced starter (Retrosheet player id)."),
-        C("pitcher_name", "string", False, "Announced starter's name."),
+        C(
+            "pitcher_id",
+            "string",
+            description="Announced starter (Retrosheet player id); required unless is_scratched.",
+        ),
+        C("pitcher_name", "string", description="Announced starter's name; required unless is_scratched."),
+        C(
+            "is_scratched",
+            "bool",
+            description=(
+                "True: the starter announced before for this game and team is no longer announced and no "
+                "replacement is (a scratch; pitcher_id and pitcher_name empty). NULL or false: an announcement."
+            ),
+        ),
         C("pitcher_throws", "string", description="Throwing hand, L or R."),
         C("park_id", "string", description="Retrosheet park id."),
         C("day_night", "string", description="day or night."),

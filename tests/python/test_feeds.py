@@ -8,15 +8,31 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from python_models.data.lines import load_lines
 from python_models.data.loaders import DataValidationError, load_file
 from python_models.data.schedule import load_statsapi_schedule
-from python_models.warehouse.tables import LINES_QUARANTINE, PEOPLE, PROBABLE_STARTERS, STRIKEOUT_LINES
+from python_models.warehouse.tables import (
+    LINES_QUARANTINE,
+    PEOPLE,
+    PROBABLE_STARTER_ANNOUNCEMENTS,
+    PROBABLE_STARTERS,
+    STRIKEOUT_LINES,
+)
 
 from .conftest import make_settings
-from .feeds_fixture import FIXTURES, count, load_world, people_frame, rows, run_cli, write_csv
+from .feeds_fixture import (
+    FIXTURES,
+    count,
+    load_world,
+    people_frame,
+    probables_frame,
+    rows,
+    run_cli,
+    write_csv,
+)
 
 ODDS = FIXTURES / "odds_api_pitcher_strikeouts.json"
 SCHEDULE = FIXTURES / "mlb_statsapi_schedule.json"
@@ -224,6 +240,70 @@ def test_statsapi_announced_at_is_the_file_time_when_before_first_pitch(register
     got = rows(registered, PROBABLE_STARTERS, "first_pitch_at")
     assert got["announced_at"].tolist()[0] == datetime(2026, 4, 1, 13, 30)
     assert load_statsapi_schedule(registered, copy).result.rows_inserted == 0  # reload adds nothing
+
+
+def _later_schedule(tmp_path: Path, hours: int, *, scratch: bool) -> Path:
+    """The fixture schedule fetched ``hours`` after the morning, with Bello (BOS) no longer announced."""
+    doc = json.loads(SCHEDULE.read_text())
+    if scratch:
+        del doc["dates"][0]["games"][0]["teams"]["away"]["probablePitcher"]
+    path = tmp_path / f"schedule_{hours}h.json"
+    path.write_text(json.dumps(doc))
+    t = datetime(2026, 4, 1, 13 + hours, 30, tzinfo=UTC).timestamp()
+    os.utime(path, (t, t))
+    return path
+
+
+def _bos(wh):
+    got = rows(wh, PROBABLE_STARTERS, "game_id, team")
+    return got[got["team"] == "BOS"].iloc[0]
+
+
+def test_a_schedule_file_without_a_loaded_starter_scratches_him_like_the_fetch(
+    registered, tmp_path: Path
+) -> None:
+    """`load-probable-starters --format mlb-statsapi` applies the fetch's rule: a listed game with no
+    probable pitcher for a side whose starter was loaded gets a scratch row, never a deletion; a reload
+    changes nothing, an older file reloaded later never undoes it, a later announcement replaces it."""
+    load_statsapi_schedule(registered, _later_schedule(tmp_path, 0, scratch=False))
+    later = _later_schedule(tmp_path, 2, scratch=True)
+    load = load_statsapi_schedule(registered, later)
+    bos = _bos(registered)
+    assert bool(bos["is_scratched"]) and pd.isna(bos["pitcher_id"])
+    assert bos["announced_at"] == datetime(2026, 4, 1, 15, 30)
+    assert any("bellb001 (BOS) scratched, no replacement announced yet" in r for r in load.reported)
+    history = rows(registered, PROBABLE_STARTER_ANNOUNCEMENTS, "announced_at")
+    assert history[history["team"] == "BOS"]["pitcher_id"].tolist()[0] == "bellb001", "his announcement kept"
+    assert load_statsapi_schedule(registered, later).result.rows_inserted == 0  # a reload adds nothing
+    load_statsapi_schedule(registered, _later_schedule(tmp_path, 0, scratch=False))  # older news
+    assert bool(_bos(registered)["is_scratched"])
+    load_statsapi_schedule(registered, _later_schedule(tmp_path, 3, scratch=False))  # announced again
+    assert _bos(registered)["pitcher_id"] == "bellb001"
+
+
+def test_a_csv_that_omits_a_loaded_starter_leaves_him_announced_and_a_scratch_row_scratches_him(
+    registered, tmp_path: Path
+) -> None:
+    """A CSV of starters is additive (it may carry only some games): omitting Bello changes nothing. A row
+    with is_scratched and no pitcher scratches him; a scratch row naming a pitcher is rejected, named."""
+    full = probables_frame()
+    load_file(registered, PROBABLE_STARTERS, write_csv(full, tmp_path / "all.csv"))
+    without = full[full["pitcher_id"] != "bellb001"]
+    load_file(registered, PROBABLE_STARTERS, write_csv(without, tmp_path / "without.csv"))
+    assert _bos(registered)["pitcher_id"] == "bellb001"
+    scratch = full[full["pitcher_id"] == "bellb001"].assign(
+        pitcher_id="", pitcher_name="", is_scratched="true", announced_at="2026-04-01T15:00:00Z"
+    )
+    load_file(registered, PROBABLE_STARTERS, write_csv(scratch, tmp_path / "scratch.csv"))
+    assert bool(_bos(registered)["is_scratched"]) and pd.isna(_bos(registered)["pitcher_id"])
+    bad = scratch.assign(pitcher_id="bellb001")
+    with pytest.raises(
+        DataValidationError, match=r"line 2, column pitcher_id.*must be empty on a scratch row"
+    ):
+        load_file(registered, PROBABLE_STARTERS, write_csv(bad, tmp_path / "bad.csv"))
+    nameless = full.assign(pitcher_id="")
+    with pytest.raises(DataValidationError, match=r"column pitcher_id.*is required"):
+        load_file(registered, PROBABLE_STARTERS, write_csv(nameless, tmp_path / "nameless.csv"))
 
 
 def test_an_unknown_team_id_rejects_the_schedule(registered, tmp_path: Path) -> None:

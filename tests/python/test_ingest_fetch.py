@@ -324,14 +324,51 @@ def test_fetching_the_same_day_twice_changes_nothing(world) -> None:
         pd.testing.assert_frame_equal(before[name], after[name], obj=name)
 
 
-def test_a_scratched_starter_is_withdrawn_on_a_later_fetch(world) -> None:
+def _current(settings, team: str) -> pd.Series:
+    starters = tables(settings)["probable_starters"]
+    return starters[starters["team"] == team].iloc[0]
+
+
+def test_a_scratched_starter_is_kept_as_a_scratch_announcement_not_deleted(world) -> None:
     stand, settings = world
     fetch_day(settings, DAY)
     games = stand.schedules[DAY.isoformat()]["dates"][0]["games"]
     del games[0]["teams"]["away"]["probablePitcher"]  # Bello scratched, no replacement announced yet
     report = fetch_day(settings, DAY)
-    assert "BOS" not in set(tables(settings)["probable_starters"]["team"])
-    assert any("bellb001 withdrawn" in r for r in report.reported)
+    bos = _current(settings, "BOS")
+    assert bool(bos["is_scratched"]) and pd.isna(bos["pitcher_id"]) and bos["game_id"] == "NYA202604100"
+    assert any("bellb001 (BOS) scratched, no replacement announced yet" in r for r in report.reported)
+    assert report.statsapi.landed["starters scratched"] == 1
+    before = tables(settings)
+    again = fetch_day(settings, DAY)  # nothing changed on the wire: nothing changes here
+    for name, frame in tables(settings).items():
+        pd.testing.assert_frame_equal(before[name], frame, obj=name)
+    assert "starters scratched" not in again.statsapi.landed
+
+
+@pytest.mark.parametrize(
+    ("announced", "expected"),
+    [((678394, "Brayan Bello"), "bellb001"), ((676617, "Riley O'Brien"), "obrir001")],
+    ids=["the-same-starter-again", "a-replacement"],
+)
+def test_an_announcement_after_a_scratch_replaces_it(world, announced, expected) -> None:
+    stand, settings = world
+    fetch_day(settings, DAY)
+    away = stand.schedules[DAY.isoformat()]["dates"][0]["games"][0]["teams"]["away"]
+    del away["probablePitcher"]
+    fetch_day(settings, DAY)
+    away["probablePitcher"] = {"id": announced[0], "fullName": announced[1]}
+    fetch_day(settings, DAY)
+    bos = _current(settings, "BOS")
+    assert bos["pitcher_id"] == expected
+    assert pd.isna(bos["is_scratched"]) or not bos["is_scratched"]  # NULL: an announcement
+
+
+def test_a_game_never_announced_for_a_side_gets_no_scratch_row(world) -> None:
+    _stand, settings = world
+    fetch_day(settings, DAY)
+    fetch_day(settings, DAY)
+    assert "SEA" not in set(tables(settings)["probable_starters"]["team"]), "nothing was announced to scratch"
 
 
 def test_a_game_postponed_after_the_first_fetch_is_recorded_called_off(world) -> None:

@@ -9,13 +9,14 @@
     - prediction_out_of_range: predicted_strikeouts NULL, NaN or outside var('prediction_range');
     - unknown_pitcher (scorer rows): pitcher_id NULL or never seen (not in dim_pitchers). A legacy row
       without a pitcher is `unresolved` instead (graded, counted by its own gate);
-    - game_not_scheduled (scorer rows): no probable starter and no start for its game_id and team (either
-      team code: a Retrosheet code is mapped through the team_codes seed);
+    - game_not_scheduled (scorer rows): no probable starter, no scratch and no start for its game_id and
+      team (either team code: a Retrosheet code is mapped through the team_codes seed);
     - line_out_of_range: a line outside var('line_range') or not a half or whole number;
     - odds_out_of_range: a line whose over or under price is missing or whose magnitude lies outside
       var('odds_abs_range');
     - probabilities_invalid: p_over, p_under, p_push outside [0, 1] or not summing to 1 (1e-6).
-    A starter replaced by a later announcement is not a bad row: his prediction stays, `withdrawn`
+    A starter replaced by a later announcement, or scratched with no replacement yet
+    (int_probable_starters_scratched), is not a bad row: his prediction stays, `withdrawn`
     (int_predictions_graded), and is never a pick. -#}
 {%- set prediction_range = var('prediction_range') -%}
 {%- set line_range = var('line_range') -%}
@@ -44,6 +45,12 @@ probables as (
 
 ),
 
+scratched as (
+
+    select * from {{ ref('int_probable_starters_scratched') }}
+
+),
+
 starts as (
 
     select * from {{ ref('int_pitcher_starts_team_coded') }}
@@ -63,6 +70,15 @@ team_games as (
         team
 
     from probables
+
+    union all
+
+    -- a scratched starter's game is still on: his prediction is withdrawn (graded), not held back
+    select
+        game_id,
+        team
+
+    from scratched
 
     union all
 

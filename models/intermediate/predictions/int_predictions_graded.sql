@@ -2,7 +2,8 @@
     - a prediction has ACTION once its pitcher starts the game, however short the outing: it is graded on
       his final line (a suspended game finished later keeps its game id and is graded when its line arrives);
     - it is VOID only when he does not start: withdrawn (a later announcement replaced him for that game,
-      or the game is called off now: postponed, suspended or cancelled, int_games_called_off),
+      or scratched him with no replacement yet, int_probable_starters_scratched, or the game is called off
+      now: postponed, suspended or cancelled, int_games_called_off),
       did not start (the game has results, he has none), or the game was not played (postponed or
       cancelled: its date has results, it has none, var('void_unplayed_after_days') days after the date);
     - a legacy row whose pitcher could not be resolved is `unresolved` (counted and named by a gate);
@@ -32,6 +33,12 @@ starts as (
 probables as (
 
     select * from {{ ref('int_probable_starters_team_coded') }}
+
+),
+
+scratched as (
+
+    select * from {{ ref('int_probable_starters_scratched') }}
 
 ),
 
@@ -88,7 +95,8 @@ settled as (
         current_starter.pitcher_id as current_pitcher_id,
         current_starter.pitcher_name as current_pitcher_name,
         current_starter.announced_at as current_announced_at,
-        called_off.game_status as called_off_status
+        called_off.game_status as called_off_status,
+        scratched.scratched_at
 
     from predictions
     left join starts as by_game
@@ -111,6 +119,10 @@ settled as (
             and predictions.team = current_starter.team
     left join called_off
         on predictions.game_id = called_off.game_id
+    left join scratched
+        on
+            predictions.game_id = scratched.game_id
+            and predictions.team = scratched.team
 
 ),
 
@@ -121,6 +133,7 @@ statused as (
         not settled.has_started
         and (
             settled.called_off_status is not null
+            or settled.scratched_at is not null
             or (settled.current_pitcher_id is not null and settled.current_pitcher_id != settled.pitcher_id)
         ) as is_withdrawn
 
@@ -237,6 +250,8 @@ final as (
         case
             when graded.is_withdrawn and graded.called_off_status is not null
                 then concat('game called off: ', graded.called_off_status)
+            when graded.is_withdrawn and graded.scratched_at is not null
+                then 'scratched, no replacement yet'
             when graded.is_withdrawn
                 then concat(
                         'replaced by ', coalesce(graded.current_pitcher_name, graded.current_pitcher_id),

@@ -24,6 +24,7 @@ renamed as (
         cast(source.opp_lineup_swb as {{ dbt.type_int() }}) as opp_lineup_swb,
         cast(source.opp_lineup_platoon_adv as {{ dbt.type_int() }}) as opp_lineup_platoon_adv,
         cast(source.scheduled_innings as {{ dbt.type_int() }}) as scheduled_innings,
+        coalesce(source.is_scratched, false) as is_scratched,
         source.is_home,
         source.day_night = 'day' as is_day_game,
         source.use_dh as is_dh_game,
