@@ -27,6 +27,7 @@ from python_models.config import Settings
 from python_models.ingest.fetch import FetchReport, fetch_day
 from python_models.ingest.http import FeedError, HttpClient
 from python_models.warehouse import open_warehouse
+from python_models.warehouse.base import Warehouse
 from python_models.warehouse.tables import PREDICTIONS_LANDING, PROBABLE_STARTERS, STRIKEOUT_LINES
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 MIN_STARTER_COVERAGE = 0.9  # share of D's announced starters that must get a prediction, else an alert
 REPORT_DAYS = 30
 MAX_LISTED = 15
+SCRATCHED = "scratched, no replacement yet"  # int_predictions_graded's withdrawn_reason for a scratch
+PREDICTIONS_MART = ("mlb_predictions", "pitcher_strikeouts")  # fct_pitcher_strikeouts's relation
 
 
 @dataclass
@@ -43,6 +46,7 @@ class MorningReport:
     starters: dict[str, str] = field(default_factory=dict)  # pitcher_id -> name (D's announced starters)
     predicted: set[str] = field(default_factory=set)
     not_predicted: dict[str, str] = field(default_factory=dict)  # pitcher_id -> why
+    scratched: dict[str, str] = field(default_factory=dict)  # pitcher_id -> name: scratched, no replacement
     with_line: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     failure: str | None = None
@@ -106,6 +110,9 @@ class MorningReport:
             lines.extend(
                 f"  not predicted: {self.starters[p]} ({p}): {why}" for p, why in self.not_predicted.items()
             )
+        lines.extend(
+            f"  not predicted / withdrawn: {name} ({p}): {SCRATCHED}" for p, name in self.scratched.items()
+        )
         if self.held_back:
             lines.append(f"  {self.held_back}")
         if self.gates_failed:
@@ -125,10 +132,11 @@ def _outcome(settings: Settings, report: MorningReport) -> None:
     try:
         starters = wh.query(
             f"select pitcher_id, pitcher_name from {wh.relation(PROBABLE_STARTERS.layer, PROBABLE_STARTERS.name)} "
-            "where game_date = @d",
+            "where game_date = @d and pitcher_id is not null",  # a scratch row names no starter
             {"d": report.day},
         )
         report.starters = {str(r.pitcher_id): str(r.pitcher_name) for r in starters.itertuples(index=False)}
+        report.scratched = _scratched(wh, report.day)
         if wh.table_exists(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name):
             rel = wh.relation(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name)
             rows = wh.query(f"select distinct pitcher_id from {rel} where game_date = @d", {"d": report.day})
@@ -141,6 +149,19 @@ def _outcome(settings: Settings, report: MorningReport) -> None:
     report.not_predicted = {}
     for pid in sorted(set(report.starters) - report.predicted):
         report.not_predicted[pid] = report.failure or "no prediction written (not in D's feature slate)"
+
+
+def _scratched(wh: Warehouse, day: date) -> dict[str, str]:
+    """D's starters scratched with no replacement yet (pitcher_id -> name), as dbt published them: their
+    predictions withdrawn for that reason (int_predictions_graded's rule); {} before the first build."""
+    if not wh.table_exists(*PREDICTIONS_MART):
+        return {}
+    rows = wh.query(
+        f"select distinct pitcher_id, pitcher_name from {wh.relation(*PREDICTIONS_MART)} "
+        "where game_date = @d and withdrawn_reason = @why",
+        {"d": day, "why": SCRATCHED},
+    )
+    return {str(r.pitcher_id): str(r.pitcher_name) for r in rows.itertuples(index=False)}
 
 
 def send_alert(settings: Settings, text: str) -> bool:

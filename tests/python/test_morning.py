@@ -13,7 +13,8 @@ from pydantic import SecretStr
 from python_models.data.loaders import load_frame, validate_frame
 from python_models.jobs.morning import run_morning, send_alert
 from python_models.warehouse import open_warehouse
-from python_models.warehouse.tables import PEOPLE
+from python_models.warehouse.base import new_batch_id, row_hashes
+from python_models.warehouse.tables import PEOPLE, PREDICTIONS_LANDING
 from tests.python.conftest import make_settings
 from tests.python.live_fixture import KEY, StandIn, boxscore_doc, odds_event, schedule_doc, schedule_game
 
@@ -274,3 +275,114 @@ def test_rows_held_back_and_a_failed_gate_are_in_the_summary_and_the_alert() -> 
     assert any("assert_predictions_no_rows_held_back" in a for a in alerts)
     summary = morning.summary()
     assert "prediction_out_of_range 2" in summary and "GATE FAILED (good rows published)" in summary
+
+
+def _wire_settings(settings, stand: StandIn):
+    return settings.model_copy(
+        update={
+            "statsapi_url": stand.url,
+            "odds_api_url": stand.url,
+            "odds_api_key": SecretStr(KEY),
+            "cache_dir": settings.duckdb_path.parent / "cache",
+        }
+    )
+
+
+def _published(settings, pitcher_id: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """P's rows of pitcher_strikeouts on D, today's picks, and the rows held back now."""
+    wh = open_warehouse(settings)
+    try:
+        rows = wh.query(
+            "select * from mlb_predictions.pitcher_strikeouts where game_date = @d and pitcher_id = @p",
+            {"d": DAY, "p": pitcher_id},
+        )
+        picks = wh.query("select * from mlb_predictions.todays_picks")
+        held = wh.query("select * from mlb_predictions.predictions_quarantine where released_at is null")
+        return rows, picks, held
+    finally:
+        wh.close()
+
+
+def _kzone_morning(settings, stand: StandIn):
+    """`kzone morning --date D --no-report` in-process, against the stand-in, at severity error."""
+    from tests.python.feeds_fixture import run_cli
+
+    return run_cli(
+        ["morning", "--date", DAY.isoformat(), "--no-report"],
+        settings.duckdb_path,
+        KZONE_STATSAPI_URL=stand.url,
+        KZONE_ODDS_API_URL=stand.url,
+        KZONE_ODDS_API_KEY=KEY,
+        KZONE_CACHE_DIR=str(settings.cache_dir),
+        KZONE_MODEL_STORE=str(settings.model_store),
+        KZONE_TEST_SEVERITY="error",
+        COLUMNS="200",
+    )
+
+
+def _inject_unknown_pitcher(settings) -> None:
+    """A landing row for D whose pitcher nobody knows (a scorer bug): held back, the gate fails."""
+    wh = open_warehouse(settings)
+    try:
+        row = wh.query(
+            "select * from scoring.predictions_landing where game_date = @d order by prediction_id limit 1",
+            {"d": DAY},
+        )
+        row["pitcher_id"], row["prediction_id"] = "nobody99", "injected-unknown-pitcher"
+        row["row_hash"] = row_hashes(row, PREDICTIONS_LANDING.content_columns())
+        spec = PREDICTIONS_LANDING
+        wh.merge_batch(spec.layer, spec.name, row, spec.columns, spec.key, batch_id=new_batch_id("inject"))
+    finally:
+        wh.close()
+
+
+@pytest.mark.slow
+def test_a_starter_scratched_with_no_replacement_is_withdrawn_not_held_back_and_comes_back(
+    env, httpserver
+) -> None:
+    """Issue 21's last gap: D's first fetch announces P, the daily job scores him, a later fetch lists the
+    game with no probable pitcher for his side. His pick is withdrawn (void), not held back as
+    game_not_scheduled: the gate passes and `kzone morning` exits 0, todays_picks drops him, the summary
+    says he was scratched; once he is announced again his pick is live again. A morning whose gate fails
+    at severity error (a row held back) exits 1."""
+    settings, wh = env
+    stand = StandIn(httpserver, flaky=False)
+    _stage_the_wire(wh, stand)
+    wh.close()
+    settings = _wire_settings(settings, stand)
+    first = run_morning(settings, DAY, report=False)
+    assert first.ok and not first.gates_failed, first.summary()
+    game = stand.schedules[DAY.isoformat()]["dates"][0]["games"][0]
+    away = game["teams"]["away"]
+    mlbam, name = away["probablePitcher"]["id"], away["probablePitcher"]["fullName"]
+    pitcher = next(p for p, n in first.starters.items() if n == name)
+    assert pitcher in first.predicted
+    rows, picks, _ = _published(settings, pitcher)
+    assert pitcher in set(picks["pitcher_id"]) and (rows["prediction_status"] == "live").all()
+
+    del away["probablePitcher"]  # scratched, no replacement announced yet
+    result = _kzone_morning(settings, stand)
+
+    assert result.exit_code == 0, result.output
+    assert "GATE FAILED" not in result.output and "held back" not in result.output
+    assert f"not predicted / withdrawn: {name} ({pitcher}): scratched, no replacement yet" in result.output
+    rows, picks, held = _published(settings, pitcher)
+    assert held.empty, held[["quarantine_rule", "quarantine_detail"]]
+    assert len(rows) == len(settings.active_systems)
+    assert (rows["prediction_status"] == "withdrawn").all() and (rows["result"] == "void").all()
+    assert (rows["withdrawn_reason"] == "scratched, no replacement yet").all()
+    assert pitcher not in set(picks["pitcher_id"])
+
+    away["probablePitcher"] = {"id": mlbam, "fullName": name}  # announced again
+    back = run_morning(settings, DAY, report=False)
+
+    assert back.ok and not back.gates_failed, back.summary()
+    rows, picks, _ = _published(settings, pitcher)
+    assert (rows["prediction_status"] == "live").all()
+    assert pitcher in set(picks["pitcher_id"]) and not back.scratched
+
+    _inject_unknown_pitcher(settings)
+    failed = _kzone_morning(settings, stand)
+
+    assert failed.exit_code == 1, failed.output
+    assert "GATE FAILED (good rows published)" in failed.output and "unknown_pitcher 1" in failed.output
