@@ -3,9 +3,28 @@
     and relievers used (pitchers used minus the starter), summed over its games of those days. A day
     without a game adds 0 (a rested bullpen); NULL only when the data holds no earlier game of the team at
     all. Excluded by DATE: game 2 of a doubleheader does not see game 1's relievers. -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key=['team', 'game_date'],
+        on_schema_change='append_new_columns',
+        partition_by=features_partition_by(),
+        cluster_by=(['team'] if target.type == 'bigquery' else none),
+        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
+    )
+}}
 {%- set window_days = var('bullpen_window_days') | int -%}
 
 with
+
+input_loads as (
+
+    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
+
+),
 
 games as (
 
@@ -26,6 +45,7 @@ targets as (
         game_date
 
     from games
+    where {{ features_is_new('game_date') }}
 
 ),
 
@@ -87,6 +107,17 @@ final as (
             targets.team = recent.team
             and targets.game_date = recent.game_date
 
+),
+
+stamped as (
+
+    select
+        final.*,
+        input_loads.inputs_loaded_at
+
+    from final
+    inner join input_loads on final.game_date = input_loads.game_date
+
 )
 
-select * from final
+select * from stamped

@@ -4,7 +4,26 @@
     columns are the season-to-date value, or the previous season's on a season's first day; they are the
     league baseline the team-game features compare against (expected strikeouts of a game, a manager's
     leash above the league). One row per date of the spine or of the team games. -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key=['game_date'],
+        on_schema_change='append_new_columns',
+        partition_by=features_partition_by(),
+        cluster_by=none,
+        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
+    )
+}}
 with
+
+input_loads as (
+
+    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
+
+),
 
 spine as (
 
@@ -82,6 +101,7 @@ dates as (
         cast(extract(year from game_date) as {{ dbt.type_int() }}) as season
 
     from calendar
+    where {{ features_is_new('game_date') }}
 
 ),
 
@@ -156,6 +176,17 @@ final as (
 
     from rates
 
+),
+
+stamped as (
+
+    select
+        final.*,
+        input_loads.inputs_loaded_at
+
+    from final
+    left join input_loads on final.game_date = input_loads.game_date
+
 )
 
-select * from final
+select * from stamped

@@ -6,10 +6,29 @@
     is shrunk toward 0 (= the league) with var('manager_leash_pseudo_starts') pseudo-starts:
     sum(above league) / (starts + k). The windows follow the MANAGER, not the team: after a change the new
     manager is judged on his own games (none: NULL). Excluded by DATE. -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key=['manager_id', 'game_date'],
+        on_schema_change='append_new_columns',
+        partition_by=features_partition_by(),
+        cluster_by=(['manager_id'] if target.type == 'bigquery' else none),
+        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
+    )
+}}
 {%- set seasons = var('manager_leash_seasons') | int -%}
 {%- set pseudo = var('manager_leash_pseudo_starts') -%}
 
 with
+
+input_loads as (
+
+    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
+
+),
 
 games as (
 
@@ -32,6 +51,7 @@ targets as (
 
     from games
     where manager_id is not null
+        and {{ features_is_new('game_date') }}
 
 ),
 
@@ -78,6 +98,17 @@ final as (
             targets.manager_id = leash.manager_id
             and targets.game_date = leash.game_date
 
+),
+
+stamped as (
+
+    select
+        final.*,
+        input_loads.inputs_loaded_at
+
+    from final
+    inner join input_loads on final.game_date = input_loads.game_date
+
 )
 
-select * from final
+select * from stamped

@@ -10,11 +10,30 @@
     team with no previous season in the data falls back to the league's rate of this season to date.
     Excluded by DATE, so game 2 of a doubleheader does not see game 1; the last-N windows count a
     doubleheader as two games. NULL only when nothing at all is known (the first day of the data). -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key=['opponent', 'game_date'],
+        on_schema_change='append_new_columns',
+        partition_by=features_partition_by(),
+        cluster_by=(['opponent'] if target.type == 'bigquery' else none),
+        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
+    )
+}}
 {%- set windows = var('team_batting_windows') -%}
 {%- set pseudo_pa = var('team_k_pseudo_pa') -%}
 {%- set prior_pseudo_pa = var('team_k_prior_pseudo_pa') -%}
 
 with
+
+input_loads as (
+
+    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
+
+),
 
 games as (
 
@@ -42,6 +61,7 @@ targets as (
         season
 
     from games
+    where {{ features_is_new('game_date') }}
 
 ),
 
@@ -150,6 +170,17 @@ final as (
             targets.opponent = priors.opponent
             and targets.game_date = priors.game_date
 
+),
+
+stamped as (
+
+    select
+        final.*,
+        input_loads.inputs_loaded_at
+
+    from final
+    inner join input_loads on final.game_date = input_loads.game_date
+
 )
 
-select * from final
+select * from stamped

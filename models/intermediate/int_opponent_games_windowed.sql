@@ -4,9 +4,28 @@
 
     The exclusion is by DATE, not by row order: in a doubleheader, game 2 does not see game 1 of the same
     day (its result is not known before game 1's first pitch, and one feature row serves the whole date). -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key=['opponent', 'game_date'],
+        on_schema_change='append_new_columns',
+        partition_by=features_partition_by(),
+        cluster_by=(['opponent'] if target.type == 'bigquery' else none),
+        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
+    )
+}}
 {%- set window_days = var('opponent_window_days') | int -%}
 
 with
+
+input_loads as (
+
+    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
+
+),
 
 games as (
 
@@ -21,6 +40,7 @@ opponent_dates as (
         game_date
 
     from games
+    where {{ features_is_new('game_date') }}
 
 ),
 
@@ -59,6 +79,17 @@ windowed as (
             <= opponent_days.game_date
     group by 1, 2
 
+),
+
+stamped as (
+
+    select
+        windowed.*,
+        input_loads.inputs_loaded_at
+
+    from windowed
+    inner join input_loads on windowed.game_date = input_loads.game_date
+
 )
 
-select * from windowed
+select * from stamped

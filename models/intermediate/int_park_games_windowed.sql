@@ -9,10 +9,29 @@
     (observed + m) / (expected + m), a Gamma(m, m) prior with SD 1/sqrt(m) (the real parks' spread).
     A park's first game in the window has no factor (NULL, never a made-up 1.0). Excluded by DATE, so
     game 2 of a doubleheader does not see game 1. -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key=['park_id', 'game_date'],
+        on_schema_change='append_new_columns',
+        partition_by=features_partition_by(),
+        cluster_by=(['park_id'] if target.type == 'bigquery' else none),
+        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
+    )
+}}
 {%- set seasons = var('park_factor_seasons') | int -%}
 {%- set pseudo = var('park_k_pseudo_strikeouts') -%}
 
 with
+
+input_loads as (
+
+    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
+
+),
 
 games as (
 
@@ -35,6 +54,7 @@ targets as (
 
     from games
     where park_id is not null
+        and {{ features_is_new('game_date') }}
 
 ),
 
@@ -118,6 +138,17 @@ final as (
             targets.park_id = observed_expected.park_id
             and targets.game_date = observed_expected.game_date
 
+),
+
+stamped as (
+
+    select
+        final.*,
+        input_loads.inputs_loaded_at
+
+    from final
+    inner join input_loads on final.game_date = input_loads.game_date
+
 )
 
-select * from final
+select * from stamped

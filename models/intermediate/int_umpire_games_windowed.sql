@@ -7,10 +7,29 @@
     drift between seasons cancels). Umpires rotate over parks and teams, so no team adjustment is needed.
     Shrunk toward 1.0 with var('umpire_k_pseudo_strikeouts') = m pseudo-strikeouts:
     (observed + m) / (expected + m). An umpire's first game has no factor (NULL). Excluded by DATE. -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key=['umpire_home_id', 'game_date'],
+        on_schema_change='append_new_columns',
+        partition_by=features_partition_by(),
+        cluster_by=(['umpire_home_id'] if target.type == 'bigquery' else none),
+        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
+    )
+}}
 {%- set seasons = var('umpire_factor_seasons') | int -%}
 {%- set pseudo = var('umpire_k_pseudo_strikeouts') -%}
 
 with
+
+input_loads as (
+
+    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
+
+),
 
 games as (
 
@@ -33,6 +52,7 @@ targets as (
 
     from games
     where umpire_home_id is not null
+        and {{ features_is_new('game_date') }}
 
 ),
 
@@ -75,6 +95,17 @@ final as (
             targets.umpire_home_id = observed_expected.umpire_home_id
             and targets.game_date = observed_expected.game_date
 
+),
+
+stamped as (
+
+    select
+        final.*,
+        input_loads.inputs_loaded_at
+
+    from final
+    inner join input_loads on final.game_date = input_loads.game_date
+
 )
 
-select * from final
+select * from stamped
