@@ -14,6 +14,7 @@
         incremental_strategy='merge',
         unique_key=['manager_id', 'game_date'],
         on_schema_change='append_new_columns',
+        meta={'tests_since_column': 'game_date'},
         partition_by=features_partition_by(),
         cluster_by=(['manager_id'] if target.type == 'bigquery' else none),
         pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",

@@ -17,6 +17,7 @@
         incremental_strategy='merge',
         unique_key=['park_id', 'game_date'],
         on_schema_change='append_new_columns',
+        meta={'tests_since_column': 'game_date'},
         partition_by=features_partition_by(),
         cluster_by=(['park_id'] if target.type == 'bigquery' else none),
         pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",

@@ -6,6 +6,9 @@
     from the announcement of a pending one (optional there: NULL when not announced). `loaded_at` is the
     newest load of the row's inputs: the incremental feature tables recompute from its date when it is
     newer than what they were built from (macros/features/incremental.sql). -#}
+{#- Its data tests read only the rows dated on or after var('tests_since_date') when it is set
+    (macros/tests_scope.sql). -#}
+{{ config(meta={'tests_since_column': 'game_date'}) }}
 with
 
 starts as (
