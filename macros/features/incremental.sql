@@ -28,11 +28,18 @@
     from {{ this }} as built
 {%- endmacro %}
 
-{#- Pre-hook of every incremental feature table: step 1 above. Renders nothing on a full build. -#}
+{#- Pre-hook of every incremental feature table: step 1 above. Renders nothing on a full build. A table
+    built before `inputs_loaded_at` existed (a full table of an older version) is emptied instead: the
+    run rebuilds it whole and on_schema_change adds the column, so an upgrade needs no --full-refresh. -#}
 {% macro features_delete_recomputed_rows(spine_relation) -%}
     {%- if is_incremental() -%}
-        delete from {{ this }}
-        where game_date >= ({{ features_recompute_start(spine_relation) }})
+        {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+        {%- if 'inputs_loaded_at' in columns -%}
+            delete from {{ this }}
+            where game_date >= ({{ features_recompute_start(spine_relation) }})
+        {%- else -%}
+            delete from {{ this }} where true
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
@@ -65,5 +72,36 @@
     MERGE touch only the recomputed partitions. dbt-duckdb reads `partition_by` as its own (file
     partitioning) option and rejects BigQuery's dict, so it is set on BigQuery only. -#}
 {% macro features_partition_by() -%}
-    {{ return({'field': 'game_date', 'data_type': 'date', 'granularity': 'day'} if target.type == 'bigquery' else none) }}
+    {%- set by_day = {'field': 'game_date', 'data_type': 'date', 'granularity': 'day'} -%}
+    {{ return(by_day if target.type == 'bigquery' else none) }}
+{%- endmacro %}
+
+{#- The config() of every incremental feature table, one place: keyed by `unique_key` (game_date and the
+    entity), clustered on BigQuery by `cluster_by`, its data tests scoped by var('tests_since_date') on
+    game_date (macros/tests_scope.sql), and the pre-hook above. -#}
+{% macro features_incremental_config(unique_key, cluster_by=none) -%}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'merge',
+        'unique_key': unique_key,
+        'on_schema_change': 'append_new_columns',
+        'meta': {'tests_since_column': 'game_date'},
+        'partition_by': features_partition_by(),
+        'cluster_by': ([cluster_by] if cluster_by and target.type == 'bigquery' else none),
+        'pre_hook': "{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
+    }) }}
+{%- endmacro %}
+
+{#- Select body of a model's last CTE: every column of `cte` and its `inputs_loaded_at` (the newest load
+    of the spine rows dated on or before its game_date, features_input_loads). -#}
+{% macro features_with_inputs_loaded_at(cte, spine_relation) -%}
+    select
+        {{ cte }}.*,
+        input_loads.inputs_loaded_at
+
+    from {{ cte }}
+    left join (
+        {{ features_input_loads(spine_relation) }}
+    ) as input_loads
+        on {{ cte }}.game_date = input_loads.game_date
 {%- endmacro %}

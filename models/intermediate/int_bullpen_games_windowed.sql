@@ -5,27 +5,10 @@
     all. Excluded by DATE: game 2 of a doubleheader does not see game 1's relievers. -#}
 {#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
     still holds, over the whole history they read. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='merge',
-        unique_key=['team', 'game_date'],
-        on_schema_change='append_new_columns',
-        meta={'tests_since_column': 'game_date'},
-        partition_by=features_partition_by(),
-        cluster_by=(['team'] if target.type == 'bigquery' else none),
-        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
-    )
-}}
+{{ config(**features_incremental_config(['team', 'game_date'], 'team')) }}
 {%- set window_days = var('bullpen_window_days') | int -%}
 
 with
-
-input_loads as (
-
-    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
-
-),
 
 games as (
 
@@ -112,12 +95,7 @@ final as (
 
 stamped as (
 
-    select
-        final.*,
-        input_loads.inputs_loaded_at
-
-    from final
-    inner join input_loads on final.game_date = input_loads.game_date
+    {{ features_with_inputs_loaded_at('final', ref('int_pitcher_games_unioned')) }}
 
 )
 

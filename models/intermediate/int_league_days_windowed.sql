@@ -6,25 +6,8 @@
     leash above the league). One row per date of the spine or of the team games. -#}
 {#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
     still holds, over the whole history they read. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='merge',
-        unique_key=['game_date'],
-        on_schema_change='append_new_columns',
-        meta={'tests_since_column': 'game_date'},
-        partition_by=features_partition_by(),
-        cluster_by=none,
-        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
-    )
-}}
+{{ config(**features_incremental_config(['game_date'])) }}
 with
-
-input_loads as (
-
-    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
-
-),
 
 spine as (
 
@@ -181,12 +164,7 @@ final as (
 
 stamped as (
 
-    select
-        final.*,
-        input_loads.inputs_loaded_at
-
-    from final
-    left join input_loads on final.game_date = input_loads.game_date
+    {{ features_with_inputs_loaded_at('final', ref('int_pitcher_games_unioned')) }}
 
 )
 

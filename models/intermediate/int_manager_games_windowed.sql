@@ -8,28 +8,11 @@
     manager is judged on his own games (none: NULL). Excluded by DATE. -#}
 {#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
     still holds, over the whole history they read. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='merge',
-        unique_key=['manager_id', 'game_date'],
-        on_schema_change='append_new_columns',
-        meta={'tests_since_column': 'game_date'},
-        partition_by=features_partition_by(),
-        cluster_by=(['manager_id'] if target.type == 'bigquery' else none),
-        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
-    )
-}}
+{{ config(**features_incremental_config(['manager_id', 'game_date'], 'manager_id')) }}
 {%- set seasons = var('manager_leash_seasons') | int -%}
 {%- set pseudo = var('manager_leash_pseudo_starts') -%}
 
 with
-
-input_loads as (
-
-    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
-
-),
 
 games as (
 
@@ -103,12 +86,7 @@ final as (
 
 stamped as (
 
-    select
-        final.*,
-        input_loads.inputs_loaded_at
-
-    from final
-    inner join input_loads on final.game_date = input_loads.game_date
+    {{ features_with_inputs_loaded_at('final', ref('int_pitcher_games_unioned')) }}
 
 )
 

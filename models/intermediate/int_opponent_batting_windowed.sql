@@ -12,29 +12,12 @@
     doubleheader as two games. NULL only when nothing at all is known (the first day of the data). -#}
 {#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
     still holds, over the whole history they read. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='merge',
-        unique_key=['opponent', 'game_date'],
-        on_schema_change='append_new_columns',
-        meta={'tests_since_column': 'game_date'},
-        partition_by=features_partition_by(),
-        cluster_by=(['opponent'] if target.type == 'bigquery' else none),
-        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
-    )
-}}
+{{ config(**features_incremental_config(['opponent', 'game_date'], 'opponent')) }}
 {%- set windows = var('team_batting_windows') -%}
 {%- set pseudo_pa = var('team_k_pseudo_pa') -%}
 {%- set prior_pseudo_pa = var('team_k_prior_pseudo_pa') -%}
 
 with
-
-input_loads as (
-
-    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
-
-),
 
 games as (
 
@@ -175,12 +158,7 @@ final as (
 
 stamped as (
 
-    select
-        final.*,
-        input_loads.inputs_loaded_at
-
-    from final
-    inner join input_loads on final.game_date = input_loads.game_date
+    {{ features_with_inputs_loaded_at('final', ref('int_pitcher_games_unioned')) }}
 
 )
 

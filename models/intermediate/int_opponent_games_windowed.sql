@@ -6,27 +6,10 @@
     day (its result is not known before game 1's first pitch, and one feature row serves the whole date). -#}
 {#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
     still holds, over the whole history they read. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='merge',
-        unique_key=['opponent', 'game_date'],
-        on_schema_change='append_new_columns',
-        meta={'tests_since_column': 'game_date'},
-        partition_by=features_partition_by(),
-        cluster_by=(['opponent'] if target.type == 'bigquery' else none),
-        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
-    )
-}}
+{{ config(**features_incremental_config(['opponent', 'game_date'], 'opponent')) }}
 {%- set window_days = var('opponent_window_days') | int -%}
 
 with
-
-input_loads as (
-
-    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
-
-),
 
 games as (
 
@@ -84,12 +67,7 @@ windowed as (
 
 stamped as (
 
-    select
-        windowed.*,
-        input_loads.inputs_loaded_at
-
-    from windowed
-    inner join input_loads on windowed.game_date = input_loads.game_date
+    {{ features_with_inputs_loaded_at('windowed', ref('int_pitcher_games_unioned')) }}
 
 )
 

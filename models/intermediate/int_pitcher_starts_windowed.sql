@@ -12,18 +12,7 @@
     faced and outs) is a difference of two such frames, so it is as point-in-time as they are. -#}
 {#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
     still holds, for the pitchers who have such rows, over their whole history. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='merge',
-        unique_key=['game_date', 'pitcher_id'],
-        on_schema_change='append_new_columns',
-        meta={'tests_since_column': 'game_date'},
-        partition_by=features_partition_by(),
-        cluster_by=(['pitcher_id'] if target.type == 'bigquery' else none),
-        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
-    )
-}}
+{{ config(**features_incremental_config(['game_date', 'pitcher_id'], 'pitcher_id')) }}
 {%- set windows = [3, 5, 10] -%}
 
 with
@@ -31,12 +20,6 @@ with
 spine as (
 
     select * from {{ ref('int_pitcher_games_unioned') }}
-
-),
-
-input_loads as (
-
-    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
 
 ),
 
@@ -283,12 +266,7 @@ features as (
 
 final as (
 
-    select
-        features.*,
-        input_loads.inputs_loaded_at
-
-    from features
-    inner join input_loads on features.game_date = input_loads.game_date
+    {{ features_with_inputs_loaded_at('features', ref('int_pitcher_games_unioned')) }}
 
 )
 

@@ -9,28 +9,11 @@
     (observed + m) / (expected + m). An umpire's first game has no factor (NULL). Excluded by DATE. -#}
 {#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
     still holds, over the whole history they read. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='merge',
-        unique_key=['umpire_home_id', 'game_date'],
-        on_schema_change='append_new_columns',
-        meta={'tests_since_column': 'game_date'},
-        partition_by=features_partition_by(),
-        cluster_by=(['umpire_home_id'] if target.type == 'bigquery' else none),
-        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
-    )
-}}
+{{ config(**features_incremental_config(['umpire_home_id', 'game_date'], 'umpire_home_id')) }}
 {%- set seasons = var('umpire_factor_seasons') | int -%}
 {%- set pseudo = var('umpire_k_pseudo_strikeouts') -%}
 
 with
-
-input_loads as (
-
-    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
-
-),
 
 games as (
 
@@ -100,12 +83,7 @@ final as (
 
 stamped as (
 
-    select
-        final.*,
-        input_loads.inputs_loaded_at
-
-    from final
-    inner join input_loads on final.game_date = input_loads.game_date
+    {{ features_with_inputs_loaded_at('final', ref('int_pitcher_games_unioned')) }}
 
 )
 

@@ -4,18 +4,7 @@
     intermediates it reads (macros/features/incremental.sql): a run computes the dates after the newest
     one the table still holds, once the pre-hook has deleted the lookback window and every date since the
     earliest changed input. BigQuery: partitioned by game_date (day), clustered by pitcher_id. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='merge',
-        unique_key='feature_row_id',
-        on_schema_change='append_new_columns',
-        meta={'tests_since_column': 'game_date'},
-        partition_by=features_partition_by(),
-        cluster_by=(['pitcher_id'] if target.type == 'bigquery' else none),
-        pre_hook="{{ features_delete_recomputed_rows(ref('int_pitcher_games_unioned')) }}",
-    )
-}}
+{{ config(**features_incremental_config('feature_row_id', 'pitcher_id')) }}
 
 {%- set window_days = var('opponent_window_days') | int %}
 {%- set bullpen_days = var('bullpen_window_days') | int %}
