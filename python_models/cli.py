@@ -441,6 +441,39 @@ def build(
         out.print(f"[yellow]warning:[/] {warning}")
 
 
+@app.command("check")
+@friendly_errors
+def check(
+    full: Annotated[
+        bool, typer.Option("--full", help="Test every row of every table (the weekly full pass).")
+    ] = False,
+    since: Annotated[
+        date | None,
+        typer.Option(
+            parser=parse_date,
+            metavar="YYYY-MM-DD",
+            help="Test only the large tables' rows dated on or after this date (var tests_since_date).",
+        ),
+    ] = None,
+    select: Annotated[str | None, typer.Option(help="dbt selector (default: everything).")] = None,
+) -> None:
+    """Run the data tests (`dbt test`) on the configured target, without building anything: `--full` over
+    every row (the weekly pass: a morning tests only its new dates), or `--since D` over the large tables'
+    rows dated on or after D. A failing test exits 1 naming it."""
+    from python_models.dbt.runner import run_dbt
+
+    if full == (since is not None):
+        raise typer.BadParameter(
+            "pass exactly one of --full (every row) or --since YYYY-MM-DD (rows from D on)"
+        )
+    args = ["test"] + (["--select", select] if select else [])
+    outcome = run_dbt(args, vars={"tests_since_date": since.isoformat() if since else ""})
+    scope = "every row" if full else f"rows dated on or after {since}"
+    out.print(f"dbt test ({scope}): {', '.join(f'{k} {v}' for k, v in sorted(outcome.statuses.items()))}")
+    for warning in outcome.warnings:
+        out.print(f"[yellow]warning:[/] {warning}")
+
+
 @app.command("cleanup-staging")
 @friendly_errors
 def cleanup_staging(

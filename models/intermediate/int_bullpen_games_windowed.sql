@@ -3,6 +3,9 @@
     and relievers used (pitchers used minus the starter), summed over its games of those days. A day
     without a game adds 0 (a rested bullpen); NULL only when the data holds no earlier game of the team at
     all. Excluded by DATE: game 2 of a doubleheader does not see game 1's relievers. -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{ config(**features_incremental_config(['team', 'game_date'], 'team')) }}
 {%- set window_days = var('bullpen_window_days') | int -%}
 
 with
@@ -26,6 +29,7 @@ targets as (
         game_date
 
     from games
+    where {{ features_is_new('game_date') }}
 
 ),
 
@@ -87,6 +91,12 @@ final as (
             targets.team = recent.team
             and targets.game_date = recent.game_date
 
+),
+
+stamped as (
+
+    {{ features_with_inputs_loaded_at('final', ref('int_pitcher_games_unioned')) }}
+
 )
 
-select * from final
+select * from stamped

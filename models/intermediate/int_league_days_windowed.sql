@@ -4,6 +4,9 @@
     columns are the season-to-date value, or the previous season's on a season's first day; they are the
     league baseline the team-game features compare against (expected strikeouts of a game, a manager's
     leash above the league). One row per date of the spine or of the team games. -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{ config(**features_incremental_config(['game_date'])) }}
 with
 
 spine as (
@@ -82,6 +85,7 @@ dates as (
         cast(extract(year from game_date) as {{ dbt.type_int() }}) as season
 
     from calendar
+    where {{ features_is_new('game_date') }}
 
 ),
 
@@ -156,6 +160,12 @@ final as (
 
     from rates
 
+),
+
+stamped as (
+
+    {{ features_with_inputs_loaded_at('final', ref('int_pitcher_games_unioned')) }}
+
 )
 
-select * from final
+select * from stamped

@@ -6,6 +6,9 @@
     is shrunk toward 0 (= the league) with var('manager_leash_pseudo_starts') pseudo-starts:
     sum(above league) / (starts + k). The windows follow the MANAGER, not the team: after a change the new
     manager is judged on his own games (none: NULL). Excluded by DATE. -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{ config(**features_incremental_config(['manager_id', 'game_date'], 'manager_id')) }}
 {%- set seasons = var('manager_leash_seasons') | int -%}
 {%- set pseudo = var('manager_leash_pseudo_starts') -%}
 
@@ -32,6 +35,7 @@ targets as (
 
     from games
     where manager_id is not null
+        and {{ features_is_new('game_date') }}
 
 ),
 
@@ -78,6 +82,12 @@ final as (
             targets.manager_id = leash.manager_id
             and targets.game_date = leash.game_date
 
+),
+
+stamped as (
+
+    {{ features_with_inputs_loaded_at('final', ref('int_pitcher_games_unioned')) }}
+
 )
 
-select * from final
+select * from stamped

@@ -10,6 +10,9 @@
     team with no previous season in the data falls back to the league's rate of this season to date.
     Excluded by DATE, so game 2 of a doubleheader does not see game 1; the last-N windows count a
     doubleheader as two games. NULL only when nothing at all is known (the first day of the data). -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{ config(**features_incremental_config(['opponent', 'game_date'], 'opponent')) }}
 {%- set windows = var('team_batting_windows') -%}
 {%- set pseudo_pa = var('team_k_pseudo_pa') -%}
 {%- set prior_pseudo_pa = var('team_k_prior_pseudo_pa') -%}
@@ -42,6 +45,7 @@ targets as (
         season
 
     from games
+    where {{ features_is_new('game_date') }}
 
 ),
 
@@ -150,6 +154,12 @@ final as (
             targets.opponent = priors.opponent
             and targets.game_date = priors.game_date
 
+),
+
+stamped as (
+
+    {{ features_with_inputs_loaded_at('final', ref('int_pitcher_games_unioned')) }}
+
 )
 
-select * from final
+select * from stamped

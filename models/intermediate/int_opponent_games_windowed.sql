@@ -4,6 +4,9 @@
 
     The exclusion is by DATE, not by row order: in a doubleheader, game 2 does not see game 1 of the same
     day (its result is not known before game 1's first pitch, and one feature row serves the whole date). -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{ config(**features_incremental_config(['opponent', 'game_date'], 'opponent')) }}
 {%- set window_days = var('opponent_window_days') | int -%}
 
 with
@@ -21,6 +24,7 @@ opponent_dates as (
         game_date
 
     from games
+    where {{ features_is_new('game_date') }}
 
 ),
 
@@ -59,6 +63,12 @@ windowed as (
             <= opponent_days.game_date
     group by 1, 2
 
+),
+
+stamped as (
+
+    {{ features_with_inputs_loaded_at('windowed', ref('int_pitcher_games_unioned')) }}
+
 )
 
-select * from windowed
+select * from stamped

@@ -9,6 +9,9 @@
     (observed + m) / (expected + m), a Gamma(m, m) prior with SD 1/sqrt(m) (the real parks' spread).
     A park's first game in the window has no factor (NULL, never a made-up 1.0). Excluded by DATE, so
     game 2 of a doubleheader does not see game 1. -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{ config(**features_incremental_config(['park_id', 'game_date'], 'park_id')) }}
 {%- set seasons = var('park_factor_seasons') | int -%}
 {%- set pseudo = var('park_k_pseudo_strikeouts') -%}
 
@@ -35,6 +38,7 @@ targets as (
 
     from games
     where park_id is not null
+        and {{ features_is_new('game_date') }}
 
 ),
 
@@ -118,6 +122,12 @@ final as (
             targets.park_id = observed_expected.park_id
             and targets.game_date = observed_expected.game_date
 
+),
+
+stamped as (
+
+    {{ features_with_inputs_loaded_at('final', ref('int_pitcher_games_unioned')) }}
+
 )
 
-select * from final
+select * from stamped

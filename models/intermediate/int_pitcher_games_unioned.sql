@@ -3,7 +3,12 @@
     table); games without a game log yet (today's slate, tomorrow's announcements) come from the probable
     starters. Result columns are NULL on those pending rows. The game's pre-game facts (scheduled innings,
     DH, home-plate umpire, the team's manager) come from the game log and team game of a played game and
-    from the announcement of a pending one (optional there: NULL when not announced). -#}
+    from the announcement of a pending one (optional there: NULL when not announced). `loaded_at` is the
+    newest load of the row's inputs: the incremental feature tables recompute from its date when it is
+    newer than what they were built from (macros/features/incremental.sql). -#}
+{#- Its data tests read only the rows dated on or after var('tests_since_date') when it is set
+    (macros/tests_scope.sql). -#}
+{{ config(meta={'tests_since_column': 'game_date'}) }}
 with
 
 starts as (
@@ -54,7 +59,9 @@ played as (
         coalesce(starts.is_dh_game, probables.is_dh_game) as is_dh_game,
         true as is_played,
         starts.game_date,
-        probables.first_pitch_at
+        probables.first_pitch_at,
+        {{ features_newest_date(['starts.loaded_at', 'probables.loaded_at', 'team_games.loaded_at']) }}
+            as loaded_at
 
     from starts
     left join probables
@@ -122,7 +129,8 @@ pending as (
         is_dh_game,
         false as is_played,
         game_date,
-        first_pitch_at
+        first_pitch_at,
+        loaded_at
 
     from pending_candidates
     where announcement_rank = 1

@@ -10,13 +10,32 @@
     NULL results, so the aggregates skip them. Rolling windows follow the pitcher across seasons and
     teams; season-to-date sums restart each season. The workload trend (last 3 minus last 10 starts, batters
     faced and outs) is a difference of two such frames, so it is as point-in-time as they are. -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, for the pitchers who have such rows, over their whole history. -#}
+{{ config(**features_incremental_config(['game_date', 'pitcher_id'], 'pitcher_id')) }}
 {%- set windows = [3, 5, 10] -%}
 
 with
 
-games as (
+spine as (
 
     select * from {{ ref('int_pitcher_games_unioned') }}
+
+),
+
+pitchers_with_new_rows as (
+
+    select distinct pitcher_id
+    from spine
+    where {{ features_is_new('game_date') }}
+
+),
+
+games as (
+
+    select spine.*
+    from spine
+    inner join pitchers_with_new_rows on spine.pitcher_id = pitchers_with_new_rows.pitcher_id
 
 ),
 
@@ -168,7 +187,7 @@ season_totals as (
 seasons_in_data as (
 
     select distinct season
-    from games
+    from spine
     where is_played
 
 ),
@@ -241,7 +260,14 @@ features as (
         {{ dbt.datediff('season_prior_start_date', 'game_date', 'day') }} - 1 as days_rest
 
     from with_prior_season
+    where {{ features_is_new('with_prior_season.game_date') }}
+
+),
+
+final as (
+
+    {{ features_with_inputs_loaded_at('features', ref('int_pitcher_games_unioned')) }}
 
 )
 
-select * from features
+select * from final

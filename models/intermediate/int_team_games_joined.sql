@@ -4,6 +4,9 @@
     (int_league_days_windowed): expected batting strikeouts at the league rate, the starter's batters
     faced and outs above the league's mean. This is an input table only: every feature built on it reads
     its rows of strictly earlier dates. -#}
+{#- Its data tests read only the rows dated on or after var('tests_since_date') when it is set
+    (macros/tests_scope.sql). -#}
+{{ config(meta={'tests_since_column': 'game_date'}) }}
 with
 
 team_games as (

@@ -7,6 +7,9 @@
     drift between seasons cancels). Umpires rotate over parks and teams, so no team adjustment is needed.
     Shrunk toward 1.0 with var('umpire_k_pseudo_strikeouts') = m pseudo-strikeouts:
     (observed + m) / (expected + m). An umpire's first game has no factor (NULL). Excluded by DATE. -#}
+{#- Incremental (macros/features/incremental.sql): a run computes the rows after the newest date the table
+    still holds, over the whole history they read. -#}
+{{ config(**features_incremental_config(['umpire_home_id', 'game_date'], 'umpire_home_id')) }}
 {%- set seasons = var('umpire_factor_seasons') | int -%}
 {%- set pseudo = var('umpire_k_pseudo_strikeouts') -%}
 
@@ -33,6 +36,7 @@ targets as (
 
     from games
     where umpire_home_id is not null
+        and {{ features_is_new('game_date') }}
 
 ),
 
@@ -75,6 +79,12 @@ final as (
             targets.umpire_home_id = observed_expected.umpire_home_id
             and targets.game_date = observed_expected.game_date
 
+),
+
+stamped as (
+
+    {{ features_with_inputs_loaded_at('final', ref('int_pitcher_games_unioned')) }}
+
 )
 
-select * from final
+select * from stamped

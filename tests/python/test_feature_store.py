@@ -11,7 +11,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -93,9 +93,10 @@ NEW_FEATURE_FAMILIES = {  # team-game features: each must be populated on D for 
 }
 
 
+@pytest.mark.parametrize("path", ["full_refresh", "incremental"])
 @pytest.mark.parametrize(("cutoff", "min_rows"), CUTOFFS, ids=[f"{c:%Y-%m-%d}" for c, _ in CUTOFFS])
 def test_features_for_dates_up_to_d_ignore_every_game_on_or_after_d(
-    demo_warehouse: Settings, tmp_path: Path, cutoff: date, min_rows: int
+    demo_warehouse: Settings, tmp_path: Path, cutoff: date, min_rows: int, path: str
 ) -> None:
     """Change every result ON the cutoff date D (to absurd lines) and delete every game AFTER it, in a copy:
     game logs and team games alike, so the starters' lines, the team batting lines, the bullpens' outs and
@@ -103,7 +104,9 @@ def test_features_for_dates_up_to_d_ignore_every_game_on_or_after_d(
     row dated before D, and the rows dated D itself (whose inputs are strictly earlier), must be identical
     to the original. A window frame ending at `current row`, or a date join on `<=`, would let D's changed
     games into D's own rows; a frame or join reaching forward would change earlier rows. D's pre-game facts
-    (umpire, park, manager, scheduled innings, DH) are the rows' own announced inputs and stay."""
+    (umpire, park, manager, scheduled innings, DH) are the rows' own announced inputs and stay.
+    Both build paths: a full refresh, and an incremental run on feature tables built through D - 30 days
+    (the rows after it deleted), which computes D - 30 - lookback .. D with D's changed games loaded."""
     changed = copy_warehouse(demo_warehouse, tmp_path / "changed")
     with connect(changed) as con:
         on_d = con.execute(
@@ -134,7 +137,14 @@ def test_features_for_dates_up_to_d_ignore_every_game_on_or_after_d(
         )
         for table in ("pitcher_game_logs", "team_games", "probable_starters"):
             con.execute(f"delete from raw.{table} where game_date > ?", [cutoff])
-    build_store(changed, full_refresh=True)
+        if path == "incremental":
+            built_through = cutoff - timedelta(days=30)
+            for (table,) in con.execute(
+                "select distinct table_name from information_schema.columns "
+                "where table_schema = 'features' and column_name = 'inputs_loaded_at'"
+            ).fetchall():
+                con.execute(f"delete from features.{table} where game_date > ?", [built_through])
+    build_store(changed, full_refresh=path == "full_refresh")
 
     with connect(changed, attach=demo_warehouse) as con:
         after = con.execute(f"select count(*) from {STORE} where game_date > ?", [cutoff]).fetchone()[0]

@@ -1,22 +1,10 @@
 {#- The feature store: one row per probable starter per game date (for played games, the actual
     starter), every feature of every set in vars.feature_sets, and per-set coverage. Features are never
-    imputed: a debut is visibly thin (NULLs, low coverage). Incremental by game_date with a lookback.
-    BigQuery: partitioned by game_date (day), clustered by pitcher_id. dbt-duckdb reads `partition_by` as
-    its own (file partitioning) option and rejects BigQuery's dict, so both are set on BigQuery only. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='merge',
-        unique_key='feature_row_id',
-        on_schema_change='append_new_columns',
-        partition_by=(
-            {'field': 'game_date', 'data_type': 'date', 'granularity': 'day'}
-            if target.type == 'bigquery' else none
-        ),
-        cluster_by=(['pitcher_id'] if target.type == 'bigquery' else none),
-        pre_hook="{{ features_delete_orphan_rows(ref('int_pitcher_games_unioned')) }}",
-    )
-}}
+    imputed: a debut is visibly thin (NULLs, low coverage). Incremental by game_date like the windowed
+    intermediates it reads (macros/features/incremental.sql): a run computes the dates after the newest
+    one the table still holds, once the pre-hook has deleted the lookback window and every date since the
+    earliest changed input. BigQuery: partitioned by game_date (day), clustered by pitcher_id. -#}
+{{ config(**features_incremental_config('feature_row_id', 'pitcher_id')) }}
 
 {%- set window_days = var('opponent_window_days') | int %}
 {%- set bullpen_days = var('bullpen_window_days') | int %}
@@ -26,9 +14,13 @@ with
 spine as (
 
     select * from {{ ref('int_pitcher_games_unioned') }}
-    {%- if is_incremental() %}
-        where game_date >= ({{ features_lookback_start(this) }})
-    {%- endif %}
+    where {{ features_is_new('game_date') }}
+
+),
+
+input_loads as (
+
+    {{ features_input_loads(ref('int_pitcher_games_unioned')) }}
 
 ),
 
@@ -166,9 +158,12 @@ joined as (
         umpires.last_input_game_date as umpire_last_input_date,
         managers.last_input_game_date as manager_last_input_date,
         bullpens.last_input_game_date as bullpen_last_input_date,
-        spine.first_pitch_at
+        spine.first_pitch_at,
+        input_loads.inputs_loaded_at
 
     from spine
+    inner join input_loads
+        on spine.game_date = input_loads.game_date
     inner join pitcher_form
         on
             spine.game_date = pitcher_form.game_date
@@ -239,6 +234,7 @@ selected as (
         umpire_last_input_date,
         manager_last_input_date,
         bullpen_last_input_date,
+        inputs_loaded_at,
         {%- for feature in features_all_columns() %}
             {{ feature }},
         {%- endfor %}

@@ -1,3 +1,6 @@
+{#- Its data tests read only the rows dated on or after var('tests_since_date') when it is set
+    (macros/tests_scope.sql). -#}
+{{ config(meta={'tests_since_column': 'game_date'}) }}
 with
 
 source as (

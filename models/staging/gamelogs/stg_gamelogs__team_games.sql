@@ -1,5 +1,8 @@
 {#- Team games renamed and typed, one row per team per game, team codes as loaded (Retrosheet):
     int_team_games_team_coded maps them to MLB abbreviations. -#}
+{#- Its data tests read only the rows dated on or after var('tests_since_date') when it is set
+    (macros/tests_scope.sql). -#}
+{{ config(meta={'tests_since_column': 'game_date'}) }}
 with
 
 source as (
