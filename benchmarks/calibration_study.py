@@ -38,7 +38,7 @@ from python_models.config import load_settings
 from python_models.features.store import FeatureStore
 from python_models.predictors.calibration import MIN_ROWS
 from python_models.predictors.distribution import count_log_loss, from_json, mean_of, side_probabilities
-from python_models.predictors.stacking import likelihood_matrix, pool
+from python_models.predictors.stacking import fit_weights, likelihood_matrix, pool
 from python_models.warehouse import open_warehouse
 
 EPS = 1e-4
@@ -81,13 +81,18 @@ def _largest_gap(p: np.ndarray, y: np.ndarray) -> float:
 METHODS = ("raw", "isotonic_all", "isotonic_season", "beta", "line_aware", "market_lr", "book")
 
 
-def graded(duckdb_path: Path, through: date) -> pd.DataFrame:
+def load_history(duckdb_path: Path, through: date) -> pd.DataFrame:
+    """Every system's graded walk-forward predictions in the evaluation's warehouse."""
     settings = load_settings(duckdb_path=duckdb_path, model_store=duckdb_path.parent / "models")
     wh = open_warehouse(settings)
     try:
-        history = FeatureStore(wh).graded_history(through)
+        return FeatureStore(wh).graded_history(through)
     finally:
         wh.close()
+
+
+def graded(history: pd.DataFrame) -> pd.DataFrame:
+    """The graded rows with a line and the book's price (pushes excluded), with the raw P(over | no push)."""
     history = history[
         history["strikeouts_line"].notna()
         & history["p_market"].notna()
@@ -149,35 +154,8 @@ HALF_LIVES = (None, 30.0, 90.0, 180.0)  # None: every earlier start counts the s
 COMPONENTS = ("v1_baseline", "v1_6_rolling", "v2_workload_rate")
 
 
-def _weights(likelihoods: np.ndarray, sample: np.ndarray) -> np.ndarray:
-    """Non-negative pool weights summing to 1 maximising the sample-weighted log likelihood."""
-    from scipy.optimize import minimize
-
-    m = likelihoods.shape[1]
-    lk = np.clip(likelihoods, 1e-12, None)
-    sample = sample / sample.sum()
-
-    def objective(w: np.ndarray) -> float:
-        return float(-np.sum(sample * np.log(np.clip(lk @ w, 1e-12, None))))
-
-    fitted = minimize(
-        objective,
-        np.full(m, 1.0 / m),
-        method="SLSQP",
-        bounds=[(0.0, 1.0)] * m,
-        constraints=[{"type": "eq", "fun": lambda w: float(np.sum(w) - 1.0)}],
-    )
-    w = np.clip(fitted.x, 0.0, None)
-    return w / w.sum()
-
-
-def pool_study(duckdb_path: Path, through: date) -> pd.DataFrame:
-    settings = load_settings(duckdb_path=duckdb_path, model_store=duckdb_path.parent / "models")
-    wh = open_warehouse(settings)
-    try:
-        history = FeatureStore(wh).graded_history(through)
-    finally:
-        wh.close()
+def pool_study(history: pd.DataFrame) -> pd.DataFrame:
+    """ensemble_v2's pool refit monthly on earlier graded starts, equally or by recency."""
     mine = history[history["system_id"].isin(COMPONENTS) & history["strikeout_pmf"].notna()]
     wide = mine.pivot_table(
         index=["game_id", "pitcher_id"], columns="system_id", values="strikeout_pmf", aggfunc="first"
@@ -198,13 +176,10 @@ def pool_study(duckdb_path: Path, through: date) -> pd.DataFrame:
         for period in sorted(set(month)):
             test = month == period
             train = (day < period.start_time).to_numpy()
-            if train.sum() < 300:  # the trainer's minimum: equal weights
-                w = np.full(len(COMPONENTS), 1 / len(COMPONENTS))
-            else:
-                age = (period.start_time - day[train]).dt.days.to_numpy(dtype=float)
-                sample = np.ones(train.sum()) if half_life is None else np.power(0.5, age / half_life)
-                w = _weights(lk[train], sample)
-            pooled[test] = pool({c: pmfs[c][test] for c in COMPONENTS}, dict(zip(COMPONENTS, w, strict=True)))
+            age = (period.start_time - day[train]).dt.days.to_numpy(dtype=float)
+            sample = None if half_life is None else np.power(0.5, age / half_life)
+            weights, _ = fit_weights(lk[train], list(COMPONENTS), sample_weight=sample)
+            pooled[test] = pool({c: pmfs[c][test] for c in COMPONENTS}, weights)
         for season in sorted(set(day.dt.year)):
             part = (day.dt.year == season).to_numpy()
             rows.append(
@@ -221,7 +196,7 @@ def pool_study(duckdb_path: Path, through: date) -> pd.DataFrame:
 
 if __name__ == "__main__":
     path = Path(sys.argv[1] if len(sys.argv) > 1 else "artifacts/evaluation/warehouse.duckdb")
-    result = study(graded(path, date(2022, 12, 31)))
+    history = load_history(path, date(2022, 12, 31))
     with pd.option_context("display.width", 160, "display.max_rows", 500):
-        print(result.round(4).to_string(index=False))
-        print(pool_study(path, date(2022, 12, 31)).round(4).to_string(index=False))
+        print(study(graded(history)).round(4).to_string(index=False))
+        print(pool_study(history).round(4).to_string(index=False))
