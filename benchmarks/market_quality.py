@@ -36,7 +36,7 @@ import pandas as pd
 
 from python_models.config import PROJECT_ROOT, load_settings
 from python_models.data.demo import SEED, generate
-from python_models.data.market import first_pitch_utc, market_lines
+from python_models.data.market import MarketParams, first_pitch_utc, market_lines
 from python_models.predictors.decision import decide
 from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.markets import implied_probability, no_vig_probabilities, payout_per_unit
@@ -221,7 +221,10 @@ def real(warehouse: Path) -> None:
     full = market_lines(starts, [2022], team_games=team_games)
     report("real 2022, sharp book as kzone evaluate prices it (2014-2022 starts and team games)", full, first_pitch, results,
            "synthetic_market", systems)  # fmt: skip
-    opens = market_lines(starts, list(range(2016, 2023)), team_games=team_games).iloc[::2]
+    # one parameter set over every season (the construction's calibration, not the walk-forward fit)
+    opens = market_lines(starts, list(range(2016, 2023)), team_games=team_games, params=MarketParams()).iloc[
+        ::2
+    ]
     pooled_calibration("real 2016-2022 opens (parameters fitted on 2014-2021: 2022 is out of sample)", opens,
                        results)  # fmt: skip
 

@@ -1,8 +1,9 @@
-"""Fit the sharp real-data book's hyper-parameters (``python_models.data.market.MarketParams``) on 2014-2021.
+"""Fit the sharp real-data book's hyper-parameters (``python_models.data.market.MarketParams``), walk-forward.
 
-Only seasons BEFORE the scored one (2022) are used: 2014 is warm-up history, 2015-2021 are scored, and the
-book is priced from its close-capture information (games before the game date, the announced lineup).
-Three stages, each maximising a likelihood on the 2015-2021 starts:
+``--through SEASON`` fits on 2014..SEASON only: the book of every later season is priced with the newest fit
+on seasons BEFORE it (``python_models.data.market.params_for``), like every model. 2014 is warm-up history,
+2015..SEASON are scored, and the book is priced from its close-capture information (games before the game
+date, the announced lineup). Three stages, each maximising a likelihood on the scored starts:
 
 1. batters faced: the expected batters faced (half-life, prior starts, newcomer factor) and the batters-faced
    distribution around it (SD, early-exit probability and range) by the log-likelihood of the actual
@@ -12,8 +13,11 @@ Three stages, each maximising a likelihood on the 2015-2021 starts:
 3. dispersion: the game-to-game SD of the log rate and the weight of the estimate's own uncertainty by the
    log-likelihood of the actual strikeouts under the book's full count distribution.
 
-It prints the fitted values (copy them into ``MarketParams``) and the book's 2015-2021 line MAE. Run:
-``.venv/bin/python benchmarks/tune_market.py [STAGES]`` (e.g. ``3`` for the last stage alone; needs ../shared/data/retrosheet_starters; ~10 minutes).
+It prints the fitted values and the book's line MAE per fitted season, and records the fit in
+``python_models/data/market_params.json`` (keyed by the last season it saw; a rerun replaces that entry).
+Every fit starts from ``MarketParams()`` (the defaults: the 2014-2021 fit) and moves on the seasons it is
+given. Run: ``.venv/bin/python benchmarks/tune_market.py --through 2020 [--stages 123]`` (needs
+../shared/data/retrosheet_starters; ~10 minutes).
 
      The information used here was obtained free of
      charge from and is copyrighted by Retrosheet.  Interested
@@ -22,8 +26,8 @@ It prints the fitted values (copy them into ``MarketParams``) and the book's 201
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
-import sys
 import time
 from pathlib import Path
 
@@ -36,7 +40,7 @@ from python_models.data import market
 from python_models.data.book import price
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "retrosheet_starters"
-FIT_SEASONS = list(range(2015, 2022))
+FIRST_FIT_SEASON = 2015  # 2014 is warm-up history
 
 _memo: dict[tuple, pd.DataFrame] = {}
 _decayed_sums = market.decayed_sums
@@ -121,14 +125,14 @@ def fit(
     return fitted
 
 
-def main(stages: str = "123") -> None:
+def main(through: int, stages: str = "123") -> None:
     started = time.perf_counter()
     starts = pd.read_csv(DATA / "starters_2014_2022.csv.gz")
-    starts = starts[starts["season"] <= 2021]  # nothing of the scored season
+    starts = starts[starts["season"] <= through]  # nothing of a later season
     team_games = pd.read_csv(DATA / "team_games_2014_2022.csv.gz")
-    team_games = team_games[team_games["season"] <= 2021]
+    team_games = team_games[team_games["season"] <= through]
     logs = market._prepare(starts)
-    rows = logs.index[logs["season"].isin(FIT_SEASONS)]
+    rows = logs.index[logs["season"].between(FIRST_FIT_SEASON, through)]
     cutoff = logs.loc[rows, "day"].to_numpy()
     k = logs.loc[rows, "strikeouts"].to_numpy()
     bf = logs.loc[rows, "batters_faced"].to_numpy()
@@ -150,7 +154,7 @@ def main(stages: str = "123") -> None:
         pmf = market.count_pmf(belief(p), p)
         return float(-np.mean(np.log(pmf[np.arange(len(k)), k] + 1e-12)))
 
-    p = market.PARAMS
+    p = market.MarketParams()
     if "1" in stages:
         print("stage 1: batters faced", flush=True)
         p = fit(p, BATTERS_FACED, bf_loss, maxiter=1200)
@@ -168,9 +172,17 @@ def main(stages: str = "123") -> None:
     quote = price(pmf, p.hold)
     mae = pd.Series(np.abs(quote.line - k)).groupby(logs.loc[rows, "season"].to_numpy()).mean()
     print("line MAE by season (close):", mae.round(4).to_dict())
-    print("fitted:", {f.name: getattr(p, f.name) for f in dataclasses.fields(p)})
-    print(f"{time.perf_counter() - started:.0f} s")
+    fitted = {f.name: getattr(p, f.name) for f in dataclasses.fields(p)}
+    print("fitted:", fitted)
+    market.record_fit(through, [FIRST_FIT_SEASON, through], fitted, stages, round(float(mae.mean()), 4))
+    print(
+        f"recorded in {market.PARAMS_FILE} as the fit through {through}; {time.perf_counter() - started:.0f} s"
+    )
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "123")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--through", type=int, required=True, help="the last season the fit may see")
+    parser.add_argument("--stages", default="123", help="stages to run (1 batters, 2 rate, 3 dispersion)")
+    args = parser.parse_args()
+    main(args.through, args.stages)

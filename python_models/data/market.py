@@ -59,10 +59,14 @@ What it never knows: the start's own result, or any game dated on or after its c
 every later game (and their team batting lines) leaves the lines of that start and of every earlier start
 unchanged, and the test fails when the cut-off is moved one day later.
 
-Hyper-parameters (``MarketParams``) were fitted on the 2014-2021 seasons only (``benchmarks/tune_market.py``:
-2014 as warm-up, 2015-2021 scored, by the likelihood of batters faced, of strikeouts given batters faced,
-then of strikeouts under the full count distribution), so no 2022 result shaped the 2022 book;
-``benchmarks/market_quality.py`` measures it on 2022 against the systems.
+Hyper-parameters (``MarketParams``) are refit walk-forward, like every model: ``benchmarks/tune_market.py
+--through S`` fits them on 2014..S only (2014 as warm-up, by the likelihood of batters faced, of strikeouts
+given batters faced, then of strikeouts under the full count distribution) and records the fit in
+``market_params.json`` beside this module; the lines of a season are priced with the newest fit on seasons
+BEFORE it (``params_for``: 2021 with the fit through 2020, 2022 with the fit through 2021), and a season
+without such a fit is refused, never priced with a fit that saw it. ``MarketParams()``'s defaults are the
+fit through 2021 (each fit starts from them); ``benchmarks/market_quality.py`` measures the book on 2022
+against the systems. The lean (``line_target_over``) is the real market's, measured, not fitted.
 
 Built from Retrosheet data when run on the real starts:
 
@@ -73,8 +77,10 @@ Built from Retrosheet data when run on the real starts:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -155,6 +161,42 @@ class MarketParams:
 
 
 PARAMS = MarketParams()
+PARAMS_FILE = Path(__file__).with_name("market_params.json")  # the walk-forward fits, by last season seen
+
+
+def _fits() -> dict[int, dict]:
+    if not PARAMS_FILE.exists():
+        return {}
+    return {int(f["through_season"]): f for f in json.loads(PARAMS_FILE.read_text())["fits"]}
+
+
+def record_fit(
+    through: int, fit_seasons: list[int], params: dict, stages: str, line_mae: float | None
+) -> None:
+    """Record (or replace) the fit on seasons up to ``through`` (``benchmarks/tune_market.py`` writes it)."""
+    fits = _fits()
+    fits[through] = {
+        "through_season": through,
+        "fit_seasons": fit_seasons,
+        "stages": stages,
+        "line_mae_fit_seasons": line_mae,
+        "params": params,
+    }
+    body = {"fits": [fits[k] for k in sorted(fits)]}
+    PARAMS_FILE.write_text(json.dumps(body, indent=2) + "\n")
+
+
+def params_for(season: int) -> MarketParams:
+    """The book's hyper-parameters for pricing ``season``: the newest fit on seasons before it only."""
+    earlier = [s for s in _fits() if s < season]
+    if not earlier:
+        raise ValueError(
+            f"no synthetic-book fit on seasons before {season} in {PARAMS_FILE.name}: run "
+            f"`benchmarks/tune_market.py --through {season - 1}` (a fit that saw {season} would leak it)"
+        )
+    known = {f.name for f in fields(MarketParams)}
+    fitted = _fits()[max(earlier)]["params"]
+    return MarketParams(**{k: v for k, v in fitted.items() if k in known})
 
 
 def _days(dates: pd.Series) -> np.ndarray:
@@ -378,13 +420,29 @@ def market_lines(
     seed: int = 2022,
     *,
     team_games: pd.DataFrame | None = None,
-    params: MarketParams = PARAMS,
+    params: MarketParams | None = None,
 ) -> pd.DataFrame:
     """Sharp lines (loader format: one row per start and capture, open and close) for every start of
     ``seasons`` from pre-game information only. ``game_logs`` may hold earlier seasons too (the book's
-    history: pass them for a better book); ``team_games`` the team batting lines (optional)."""
-    rng = np.random.default_rng(seed)
+    history: pass them for a better book); ``team_games`` the team batting lines (optional). Without
+    ``params`` each season is priced with the fit on the seasons before it (``params_for``)."""
     logs = _prepare(game_logs)
+    if params is None:
+        frames = [
+            _season_lines(logs, [s], seed + i, team_games, params_for(s))
+            for i, s in enumerate(sorted(seasons))
+        ]
+        out = pd.concat(frames, ignore_index=True).sort_values(
+            ["game_date", "game_id", "pitcher_id", "captured_at"]
+        )
+        return out.reset_index(drop=True)
+    return _season_lines(logs, seasons, seed, team_games, params)
+
+
+def _season_lines(
+    logs: pd.DataFrame, seasons: list[int], seed: int, team_games: pd.DataFrame | None, params: MarketParams
+) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
     rows = logs.index[logs["season"].isin(seasons)]
     day = logs.loc[rows, "day"].to_numpy()
     first_pitch = first_pitch_utc(logs.loc[rows])

@@ -3,7 +3,8 @@
 1. a fresh warehouse: load the real game logs (every season in the file: earlier seasons are history only)
    and the lines — the user's real line file (`--lines FILE`: keyed by pitcher id or by pitcher name and
    team, resolved and quarantined like `kzone load-lines`) or, without one, the synthetic sharp book
-   (python_models/data/market.py: pre-game information only);
+   (python_models/data/market.py: pre-game information only, each season priced with the book's
+   hyper-parameters fitted on the seasons before it);
 2. `dbt build` (features, predictions, monitoring, gates);
 3. walk-forward backfill of the scored window — by default two seasons, 2021 (its first models trained on
    2020 and before) then 2022 (its first models trained on 2021 and before): monthly retraining, each model
@@ -59,7 +60,7 @@ DEFAULT_START, DEFAULT_END = date(2021, 4, 1), date(2022, 10, 5)  # two seasons:
 STARTS_FILES = ("starters_2014_2022.csv.gz", "starters_2021_2022.csv.gz")  # the widest history available
 TEAM_GAMES_FILE = "team_games_2014_2022.csv.gz"
 NOISE_FLOOR_MAE = 1.6
-SYNTHETIC_BOOK = "synthetic sharp book (python_models/data/market.py)"
+SYNTHETIC_BOOK = "synthetic sharp book (python_models/data/market.py; each season priced with its fit on the seasons before)"
 
 
 @dataclass
@@ -74,7 +75,8 @@ class Evaluation:
     rows: list[dict] = field(default_factory=list)
     market: list[dict] = field(default_factory=list)  # per season: every system against the book, same starts
     market_monthly: list[dict] = field(default_factory=list)
-    # per season: reliability of P(over) per decile, per system, after (p_over) and before (p_over_raw)
+    # per season: reliability of P(over) per decile, per system, after (p_over) and before (p_over_raw) the
+    # calibration curve, and of the market-aware pick probability (p_pick)
     calibration: list[dict] = field(default_factory=list)
     pit: list[dict] = field(default_factory=list)  # PIT histogram per tenth, per system (flatness 1.0 = flat)
     picks_system: dict = field(default_factory=dict)  # the measured choice and why
@@ -160,9 +162,10 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 def calibration(view: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     """The distribution's calibration as `distribution_calibration` defines it (per season, per system):
     the reliability of P(over) per decile after the calibration curve (`p_over`) and before it
-    (`p_over_raw`), and the PIT histogram's flatness per tenth."""
+    (`p_over_raw`), of the market-aware pick probability (`p_pick`), and the PIT histogram's flatness per
+    tenth."""
     view = view.rename(columns={"period_label": "season"})
-    reliability = view[view["measure"].isin(["p_over", "p_over_raw"])].rename(
+    reliability = view[view["measure"].isin(["p_over", "p_over_raw", "p_pick"])].rename(
         columns={"mean_predicted": "mean_p_over", "observed_rate": "observed_over_rate"}
     )
     pit = view[view["measure"] == "pit"]

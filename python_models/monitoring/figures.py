@@ -224,11 +224,12 @@ def _picks_lines(f: dict[str, Any], seasons: list[str]) -> list[str]:
     market = next((m for m in _season(f.get("market", []), season) if m["system_id"] == system), {})
     gap = _gap(f, season, system, "p_over")
     raw_gap = _gap(f, season, system, "p_over_raw")
+    pick_gap = _gap(f, season, system, "p_pick")
 
     def met(ok: bool | None) -> str:
         return "–" if ok is None else ("met" if ok else "missed")
 
-    brier, book = market.get("system_brier"), market.get("book_brier")
+    brier, book, pick = market.get("system_brier"), market.get("book_brier"), market.get("pick_brier")
     lines = [
         "",
         f"**The picks system is `{system}`**: {chosen['reason']} — `KZONE_PICKS_SYSTEM`'s default, read "
@@ -250,6 +251,11 @@ def _picks_lines(f: dict[str, Any], seasons: list[str]) -> list[str]:
         f"{met(None if brier is None or book is None else brier <= book)} |",
         f"| largest P(over) decile gap, calibrated (raw: {_num(raw_gap, '.3f')}) | {_num(gap, '.3f')} | "
         f"≤ {TARGETS['gap']:.2f} | {met(None if gap is None else gap <= TARGETS['gap'])} |",
+        f"| Brier of the market-aware pick probability (the one the picks read: the book's price moved toward "
+        f"the system's by the weight its graded history earned) | {_num(pick, '.4f')} | ≤ the book's "
+        f"{_num(book, '.4f')} | {met(None if pick is None or book is None else pick <= book)} |",
+        f"| largest decile gap of the market-aware pick probability | {_num(pick_gap, '.3f')} | "
+        f"≤ {TARGETS['gap']:.2f} | {met(None if pick_gap is None else pick_gap <= TARGETS['gap'])} |",
         f"| bias | {_num(row.get('bias'), '+.3f')} | within ±{TARGETS['bias']:.2f} | "
         f"{met(None if row.get('bias') is None else abs(row['bias']) <= TARGETS['bias'])} |",
     ]
@@ -287,18 +293,20 @@ def _season_lines(f: dict[str, Any], season: str) -> list[str]:
         f"#### {season}",
         "",
         f"**Against the book, on the same starts** (`market_comparison`: every start with action that had a "
-        f"line). Brier of P(over | no push): the system's before → after its calibration curve, and the "
-        f"book's no-vig price. Hit rate and ROI of the picks with their 95% intervals{label}.",
+        f"line). Brier of P(over | no push): the system's before → after its calibration curve, the "
+        f"market-aware pick probability the picks read, and the book's no-vig price. Hit rate and ROI of the "
+        f"picks with their 95% intervals{label}.",
         "",
-        "| system | starts | MAE system | MAE book line | Brier raw → calibrated | Brier book | share picked | hit rate [95% CI] | ROI [95% CI] |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| system | starts | MAE system | MAE book line | Brier raw → calibrated | Brier pick probability | Brier book | share picked | hit rate [95% CI] | ROI [95% CI] |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     market = _season(f.get("market", []), season)
     for m in market:
         lines.append(
             f"| `{m['system_id']}` | {int(m['n_starts']):,} | {_num(m['system_mae'], '.3f')} | "
             f"{_num(m['book_line_mae'], '.3f')} | {_num(m.get('system_raw_brier'), '.4f')} → "
-            f"{_num(m['system_brier'], '.4f')} | {_num(m['book_brier'], '.4f')} | "
+            f"{_num(m['system_brier'], '.4f')} | {_num(m.get('pick_brier'), '.4f')} | "
+            f"{_num(m['book_brier'], '.4f')} | "
             f"{_num(m['share_picked'], '.1%')} ({int(m['n_picks']):,}) | "
             f"{_interval(m.get('hit_rate'), m.get('hit_rate_ci_low'), m.get('hit_rate_ci_high'), '.3f')} | "
             f"{_interval(m.get('roi'), m.get('roi_ci_low'), m.get('roi_ci_high'), '+.3f')} |"

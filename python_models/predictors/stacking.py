@@ -21,20 +21,26 @@ MIN_ROWS = 300
 
 
 def fit_weights(
-    likelihoods: np.ndarray, components: list[str], min_rows: int = MIN_ROWS
+    likelihoods: np.ndarray,
+    components: list[str],
+    min_rows: int = MIN_ROWS,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[dict[str, float], int]:
-    """``likelihoods``: (n, m) each component's probability of the observed count. Returns the weights per
-    component and the rows they were learned on (0 = equal weights, too little history)."""
+    """``likelihoods``: (n, m) each component's probability of the observed count; ``sample_weight`` each
+    row's weight in the likelihood (none: equal). Returns the weights per component and the rows they were
+    learned on (0 = equal weights, too little history)."""
     likelihoods = np.asarray(likelihoods, dtype=float)
     m = len(components)
     n = len(likelihoods)
     if n < min_rows or m == 0:
         return {c: 1.0 / m for c in components}, 0
     lk = np.clip(likelihoods, 1e-12, None)
+    share = np.full(n, 1.0 / n) if sample_weight is None else np.asarray(sample_weight, float)
+    share = share / share.sum()
 
     def objective(w: np.ndarray) -> tuple[float, np.ndarray]:
         mix = np.clip(lk @ w, 1e-12, None)
-        return float(-np.mean(np.log(mix))), -np.mean(lk / mix[:, None], axis=0)
+        return float(-np.sum(share * np.log(mix))), -np.sum(share[:, None] * lk / mix[:, None], axis=0)
 
     fitted = minimize(
         objective,

@@ -295,12 +295,19 @@ def ensemble_card(settings: Settings, through: date, components: list[ModelCard]
     )
 
 
+def learnable_history(history: pd.DataFrame, through: date) -> pd.DataFrame:
+    """The graded predictions a version trained through ``through`` may learn from: games on or before it
+    (the query already stops there; a history passed in whole is cut here, so nothing later can enter)."""
+    return history[pd.to_datetime(history["game_date"]).dt.date <= through]
+
+
 def stacked_card(
     settings: Settings, spec: SystemSpec, through: date, components: list[ModelCard], history: pd.DataFrame
 ) -> ModelCard:
     """A stacked ensemble's card: no model file; its weights, learned on its components' graded
     out-of-sample predictions of games on or before ``through`` (python_models.predictors.stacking)."""
     parts = list(spec.components)
+    history = learnable_history(history, through)
     mine = history[history["system_id"].isin(parts) & history["strikeout_pmf"].notna()]
     wide = mine.pivot_table(
         index=["game_id", "pitcher_id"], columns="system_id", values="strikeout_pmf", aggfunc="first"
@@ -337,6 +344,7 @@ def fit_history_models(
     before ``through``: the curve maps the raw P(over | no push) of its stored distribution, the blend is
     fitted on the calibrated probability. Recorded in the cards (re-saved) and, by `register`, the blend in
     the registry the scorer reads."""
+    history = learnable_history(history, through)
     with_line = history[
         history["strikeouts_line"].notna()
         & history["p_market"].notna()

@@ -89,6 +89,21 @@ def test_the_weights_go_to_the_component_the_data_came_from() -> None:
     assert np.allclose(mean_of(pooled), sum(w * mean_of(pmfs[c]) for c, w in weights.items()))
 
 
+def test_weighted_rows_decide_the_weights_as_far_as_their_weight_goes() -> None:
+    """Early starts came from one component, late starts from the other: equal row weights split the pool,
+    weights on the late rows give it to the late component, and equal sample weights change nothing."""
+    rng = np.random.default_rng(5)
+    a, b = rng.uniform(3.0, 8.0, 4000), rng.uniform(3.0, 8.0, 4000)
+    actual = np.concatenate([rng.poisson(a[:2000]), rng.poisson(b[2000:])])
+    likelihoods = likelihood_matrix({"a": poisson_pmf(a), "b": poisson_pmf(b)}, actual)
+    equal, _ = fit_weights(likelihoods, ["a", "b"])
+    late = np.where(np.arange(4000) >= 2000, 1.0, 0.05)
+    recent, rows = fit_weights(likelihoods, ["a", "b"], sample_weight=late)
+    assert rows == 4000 and 0.3 < equal["b"] < 0.7 and recent["b"] > equal["b"] + 0.2
+    same, _ = fit_weights(likelihoods, ["a", "b"], sample_weight=np.full(4000, 3.0))
+    assert same == pytest.approx(equal, abs=1e-6)
+
+
 def test_without_history_the_weights_are_equal_and_a_missing_component_is_renormalised() -> None:
     weights, rows = fit_weights(np.empty((0, 3)), ["a", "b", "c"])
     assert rows == 0 and weights == {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}

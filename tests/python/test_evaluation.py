@@ -64,6 +64,10 @@ def test_walk_forward_with_a_name_keyed_partial_lines_file(tmp_path: Path, dbt_t
         assert 0 < m["n_starts"] < graded and m["n_starts"] >= result.lines_loaded * 0.9
         assert m["book_line_mae"] > 0 and 0 < m["book_brier"] < 0.3
         assert m["first_game_date"][:10] >= str(LINES_FROM)
+        assert 0 < m["pick_brier"] < 0.3  # the market-aware probability the picks read, beside the book's
+    # reliability per decile of the calibrated, the raw and the pick probability, for every system
+    measures = {(c["system_id"], c["measure"]) for c in result.calibration}
+    assert measures == {(s, m) for s in systems for m in ("p_over", "p_over_raw", "p_pick")}
     # walk-forward: April was scored by models that saw earlier seasons only; May by models through April
     cards = [json.loads(p.read_text()) for p in (tmp_path / "eval" / "models").rglob("*.card.json")]
     windows = {c["model_version"]: c["training_window"] for c in cards if c["training_window"]}

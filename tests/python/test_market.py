@@ -11,6 +11,8 @@ the real 2014-2022 starts and team games when ../shared/data is present.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from datetime import date
 
 import numpy as np
@@ -21,10 +23,14 @@ from python_models.data.demo import generate
 from python_models.data.loaders import validate_frame
 from python_models.data.market import (
     BOOK,
+    PARAMS_FILE,
     PARK_UTC_OFFSET,
     TEAM_UTC_OFFSET,
+    MarketParams,
     first_pitch_utc,
     market_lines,
+    params_for,
+    record_fit,
     soft_market_lines,
 )
 from python_models.predictors.markets import implied_probability, no_vig_probabilities
@@ -118,9 +124,40 @@ def test_the_close_is_ninety_minutes_before_every_real_first_pitch(real) -> None
     )
     hours = (first_pitch - local).dt.total_seconds() / 3600
     assert hours.between(-11, 7).all() and hours.isin([4, 5, 6, 7]).mean() > 0.99  # US zones in summer
-    lines = market_lines(starts[starts["season"] == 2019], [2019]).iloc[1::2]
+    lines = market_lines(starts[starts["season"] == 2019], [2019], params=MarketParams()).iloc[1::2]
     tokyo = lines[lines["game_id"] == "OAK201903200"]  # 6:36 PM in Tokyo = 09:36 UTC
     assert (tokyo["captured_at"] == pd.Timestamp("2019-03-20 08:06")).all()
+
+
+def test_each_season_is_priced_with_a_fit_on_earlier_seasons_only(
+    demo_logs: pd.DataFrame, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The book is refit walk-forward: 2026 is priced with the fit through 2025, never one that saw 2026."""
+    monkeypatch.setattr("python_models.data.market.PARAMS_FILE", tmp_path / "market_params.json")
+    with pytest.raises(ValueError, match=r"no synthetic-book fit on seasons before 2026.*--through 2025"):
+        market_lines(demo_logs, [2026])
+    earlier = dataclasses.replace(MarketParams(), rate_prior_bf=20.0, bf_shift=-1.5)
+    saw_2026 = dataclasses.replace(MarketParams(), rate_prior_bf=900.0, bf_shift=1.5)
+    record_fit(2025, [2015, 2025], dataclasses.asdict(earlier), "123", None)
+    record_fit(2026, [2015, 2026], dataclasses.asdict(saw_2026), "123", None)
+    assert params_for(2026) == earlier and params_for(2027) == saw_2026
+    priced = market_lines(demo_logs, [2026])
+    pd.testing.assert_frame_equal(priced, market_lines(demo_logs, [2026], params=earlier))
+    assert not priced["strikeouts_line"].equals(
+        market_lines(demo_logs, [2026], params=saw_2026)["strikeouts_line"]
+    )
+
+
+def test_the_recorded_fits_never_price_a_season_they_saw() -> None:
+    """The fits shipped with the book (benchmarks/tune_market.py --through S): each evaluated season has
+    one whose fitted seasons all come before it, and it is the one that prices the season."""
+    fits = json.loads(PARAMS_FILE.read_text())["fits"]
+    for season in (2021, 2022):
+        earlier = [f for f in fits if f["fit_seasons"][1] < season]
+        assert earlier, f"no fit before {season}"
+        newest = max(earlier, key=lambda f: f["through_season"])
+        assert newest["through_season"] == season - 1
+        assert params_for(season) == MarketParams(**newest["params"])
 
 
 def test_the_sharp_book_is_deterministic(demo_logs: pd.DataFrame) -> None:
@@ -149,7 +186,8 @@ def test_on_real_2022_the_sharp_book_ties_the_systems_and_the_soft_book_does_not
 def test_on_real_starts_the_sharp_books_p_over_is_calibrated_by_decile(real) -> None:  # type: ignore[no-untyped-def]
     """No-vig P(over) against the over rate in deciles, 2016-2022 opens (SE ≈ 0.8 points per decile)."""
     starts, team_games = real
-    lines = market_lines(starts, list(range(2016, 2023)), team_games=team_games).iloc[::2]
+    seasons = list(range(2016, 2023))  # the book's construction, not its walk-forward fit: one set of params
+    lines = market_lines(starts, seasons, team_games=team_games, params=MarketParams()).iloc[::2]
     k = starts.set_index(["game_id", "pitcher_id"])["strikeouts"]
     k = k.reindex(pd.MultiIndex.from_frame(lines[["game_id", "pitcher_id"]])).to_numpy()
     decided = k != lines["strikeouts_line"].to_numpy()

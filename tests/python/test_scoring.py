@@ -266,32 +266,29 @@ def test_ensemble_v2_pools_every_component_with_its_cards_weights(env) -> None:
     assert (rows["ensemble_v2"] - pooled).abs().max() < 1e-3
 
 
-def test_history_models_learn_weights_and_a_curve_from_earlier_graded_predictions(settings) -> None:
-    """Fed a graded history (each component's stored distribution, the line, the book's price, the
-    outcome), the stacked card learns non-equal weights favouring the component the outcomes came from,
-    and each card records an isotonic curve fitted on its OWN raw P(over) only (none for a system
-    without graded predictions of its own)."""
+def _graded_history(seed: int, n: int, day: date, means_of=None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Each component's graded predictions of ``n`` starts on ``day``: Poisson distributions around its
+    mean (``means_of(truth)``: v1_baseline the truth by default), a line, the book at 1/2, the outcome."""
     import numpy as np
 
-    from python_models.dbt.project import systems
     from python_models.predictors.distribution import poisson_pmf, to_json
-    from python_models.training.model_store import ModelCard
-    from python_models.training.trainer import fit_history_models, stacked_card
 
-    rng = np.random.default_rng(7)
-    n = 2500
+    rng = np.random.default_rng(seed)
     truth = rng.uniform(3.0, 8.0, n)
     actual = rng.poisson(truth)
     line = np.floor(truth) + 0.5
-    means = {"v1_baseline": truth, "v1_6_rolling": np.full(n, 5.0), "v2_workload_rate": truth * 1.3}
-    history = pd.concat(
+    means = (
+        means_of
+        or (lambda t: {"v1_baseline": t, "v1_6_rolling": np.full(n, 5.0), "v2_workload_rate": t * 1.3})
+    )(truth)
+    return pd.concat(
         [
             pd.DataFrame(
                 {
                     "system_id": system,
-                    "game_id": [f"G{i}" for i in range(n)],
+                    "game_id": [f"G{day:%m%d}{i}" for i in range(n)],
                     "pitcher_id": [f"P{i}" for i in range(n)],
-                    "game_date": date(2026, 4, 1),
+                    "game_date": day,
                     "strikeout_pmf": to_json(poisson_pmf(mean)),
                     "strikeouts_line": line,
                     "p_system": np.nan,
@@ -303,6 +300,19 @@ def test_history_models_learn_weights_and_a_curve_from_earlier_graded_prediction
         ],
         ignore_index=True,
     )
+
+
+def test_history_models_learn_weights_and_a_curve_from_earlier_graded_predictions(settings) -> None:
+    """Fed a graded history (each component's stored distribution, the line, the book's price, the
+    outcome), the stacked card learns non-equal weights favouring the component the outcomes came from,
+    and each card records an isotonic curve fitted on its OWN raw P(over) only (none for a system
+    without graded predictions of its own)."""
+    from python_models.dbt.project import systems
+    from python_models.training.model_store import ModelCard
+    from python_models.training.trainer import fit_history_models, stacked_card
+
+    n = 2500
+    history = _graded_history(7, n, date(2026, 4, 1))
     through = date(2026, 4, 30)
     card = stacked_card(settings, systems()["ensemble_v2"], through, [], history)
     weights = card.params["weights"]
@@ -314,3 +324,32 @@ def test_history_models_learn_weights_and_a_curve_from_earlier_graded_prediction
     assert card.calibration == {"x": [], "y": [], "rows": 0}, (
         "ensemble_v2 has no graded predictions of its own yet"
     )
+
+
+def test_history_models_ignore_graded_predictions_after_their_cut_off(settings) -> None:
+    """Walk-forward: a version trained through T learns its weights, its calibration curve and its market
+    blend from games on or before T only. Graded rows dated after T (here a month of predictions where
+    another component was right and the overs lost) change nothing in its cards."""
+    import numpy as np
+
+    from python_models.dbt.project import systems
+    from python_models.training.model_store import ModelCard
+    from python_models.training.trainer import fit_history_models, stacked_card
+
+    through = date(2026, 4, 30)
+    past = _graded_history(7, 2500, date(2026, 4, 1))
+    future = _graded_history(
+        8,
+        2500,
+        date(2026, 5, 15),
+        lambda t: {"v1_baseline": t * 0.6, "v1_6_rolling": t, "v2_workload_rate": np.full(len(t), 9.0)},
+    )
+    future["actual_strikeouts"] = 0  # every over lost
+
+    def cards(history: pd.DataFrame) -> tuple[dict, dict, dict]:
+        stacked = stacked_card(settings, systems()["ensemble_v2"], through, [], history)
+        component = ModelCard("v1_baseline_x", "v1_baseline", None, [], str(through), [], 0, {}, {})
+        fit_history_models(settings, [component], through, history)
+        return stacked.params["weights"], component.calibration, component.market_blend
+
+    assert cards(pd.concat([past, future], ignore_index=True)) == cards(past)

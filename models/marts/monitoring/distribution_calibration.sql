@@ -5,7 +5,9 @@
     - `p_over`: the reliability of P(over | no push) by decile of the prediction (pushes excluded): mean
       predicted vs observed over rate, and the gap between them;
     - `p_over_raw`: the same for the distribution's own P(over | no push) before the system's calibration
-      curve (raw_p_over_given_no_push): the "before" of the reliability diagram.
+      curve (raw_p_over_given_no_push): the "before" of the reliability diagram;
+    - `p_pick`: the same for the market-aware pick probability (pick_p_over: the book's no-vig price moved
+      toward the system's by the weight graded history earned it), the probability the picks read.
     The report's PIT histogram and reliability plot, and `kzone evaluate`, read this model. -#}
 with
 
@@ -101,6 +103,22 @@ over_rows as (
     from periods
     where
         raw_p_over_given_no_push is not null
+        and strikeouts_line is not null
+        and actual_strikeouts != strikeouts_line
+
+    union all
+
+    select
+        system_id,
+        period_grain,
+        period_label,
+        'p_pick' as measure,
+        pick_p_over as p_over_given_no_push,
+        case when actual_strikeouts > strikeouts_line then 1.0 else 0.0 end as went_over
+
+    from periods
+    where
+        pick_p_over is not null
         and strikeouts_line is not null
         and actual_strikeouts != strikeouts_line
 
