@@ -1,6 +1,8 @@
-"""The morning job, `kzone daily --date D`: five phases, dbt invoked once per phase.
+"""The morning job, `kzone daily --date D`: five phases, dbt invoked at most once per phase.
 
-1. migrate + check: `dbt seed` and `dbt run-operation run_migrations`, then `dbt source freshness` of the raw sources —
+1. migrate + check: `dbt seed` and `dbt run-operation run_migrations` only when their inputs changed since
+   they last succeeded on this warehouse (a checksum in ops.dbt_setup_state: most mornings skip both), then
+   `dbt source freshness` of the raw sources —
    a source past its error threshold stops the job before anything is scored on stale data (a source that
    has never delivered any row is reported, not fatal: real history has no lines or injured-list feed);
 2. build upstream: `dbt build` of everything the feature store and the scorer read, with their tests;
@@ -174,7 +176,7 @@ def _run_daily(
     finally:
         wh.close()
     if run_migrations:  # the seeds first: migration M002 maps model versions through one
-        report.dbt.update(migrate(settings, vars=dbt_vars))
+        report.dbt.update(migrate(settings, vars=dbt_vars, only_if_changed=True))
     if check_sources:
         report.dbt["freshness"], report.freshness = check_freshness(settings, dbt_vars)
     timed("1 migrate + source freshness", started)
