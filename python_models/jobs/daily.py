@@ -40,10 +40,14 @@ log = logging.getLogger(__name__)
 # the injured-list snapshot reads, with it), and everything the monitoring views need that is not upstream of
 # the scorer (the predictions, the naive reference, closing lines, the views, the snapshots). Tests run with
 # a selection once every node they read is built (project flag indirect_selection: buildable).
+# dbt's unit tests check the SQL's logic on fixed inputs, not the day's data: they run where the SQL changes
+# (`make test`, `kzone build`), not every morning (dbt's own advice), which saves the morning 13 of them.
 _UPSTREAM = ("+ml_feature_store", "+stg_sportsbook__strikeout_lines", "+int_injured_list_team_coded")
-UPSTREAM_BUILD = ("build", "--select", *_UPSTREAM)
+_NO_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
+UPSTREAM_BUILD = ("build", *_NO_UNIT_TESTS, "--select", *_UPSTREAM)
 DOWNSTREAM_BUILD = (
     "build",
+    *_NO_UNIT_TESTS,
     "--select",
     "+exposure:picks_consumers",
     "resource_type:snapshot",

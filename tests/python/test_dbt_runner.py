@@ -25,12 +25,16 @@ class _Recorder:
     """Stands in for dbtRunner: records each invocation's arguments and the environment dbt would read."""
 
     calls: ClassVar[list[tuple[list[str], dict[str, str]]]] = []
+    parses: ClassVar[list[str]] = []
 
-    def __init__(self, callbacks: object = None) -> None:
+    def __init__(self, manifest: object = None, callbacks: object = None) -> None:
         pass
 
     def invoke(self, args: list[str]) -> object:
         keys = ("KZONE_AS_OF_DATE", "KZONE_THREADS")
+        if args[0] == "parse":  # the runner's own parse, for the manifest it reuses
+            self.parses.append(os.environ.get("KZONE_AS_OF_DATE", ""))
+            return type("Result", (), {"success": True, "result": object(), "exception": None})()
         self.calls.append((list(args), {k: os.environ.get(k, "") for k in keys}))
         return type("Result", (), {"success": True, "result": None, "exception": None})()
 
@@ -42,7 +46,8 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict[str,
     monkeypatch.setattr(dbt.cli.main, "dbtRunner", _Recorder)
     for name in {*runner.dbt_env(make_settings(Path("unused"))), *runner.RUN_ENV_VARS.values()}:
         monkeypatch.delenv(name, raising=False)  # what run_dbt sets in os.environ is undone after the test
-    _Recorder.calls = []
+    _Recorder.calls, _Recorder.parses = [], []
+    monkeypatch.setattr(runner, "_parsed", {})
     return _Recorder.calls
 
 
@@ -65,6 +70,23 @@ def test_the_vars_json_is_the_same_on_two_days_and_the_day_goes_through_the_envi
     # KZONE_THREADS: dbt's --threads where the command takes it, and the profile's (dbt's DuckDB) threads
     assert first[first.index("--threads") + 1] == "3" and "--threads" not in third
     assert first_env["KZONE_THREADS"] == third_env["KZONE_THREADS"] == "3"
+
+
+def test_one_parse_serves_a_job_and_a_new_day_or_a_changed_file_parses_again(
+    recorded: list, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(runner.PROJECT_ROOT / "models", project / "models")
+    monkeypatch.setattr(runner, "PROJECT_ROOT", project)
+    settings = make_settings(tmp_path)
+    for day in ("2026-09-26", "2026-09-26", "2026-09-26", "2026-09-27"):
+        run_dbt(["build"], settings, vars={"as_of_date": day})
+    assert _Recorder.parses == ["2026-09-26", "2026-09-27"]  # the day's three commands share one parse
+    model = next((project / "models").rglob("*.sql"))
+    model.write_text(model.read_text() + "\n-- edited\n")
+    run_dbt(["build"], settings, vars={"as_of_date": "2026-09-27"})
+    run_dbt(["build"], settings, vars={"as_of_date": "2026-09-27", "live": True})
+    assert len(_Recorder.parses) == 4  # an edited model, then another var: parsed again each time
 
 
 def test_on_bigquery_the_day_stays_a_var_it_reaches_a_parse_time_config(
