@@ -240,13 +240,18 @@ def bench_backfill(folder: str) -> dict:
 
 def bench_daily(folder: str) -> dict:
     """Load the held-back day, then the daily job without migrations: dbt build of the new day + scoring."""
-    from python_models.jobs.daily import run_daily
-
     _quiet()
     settings = _settings(Path(folder))
     day = date.fromisoformat(Path(folder, "day.txt").read_text().strip())
+    return _timed_daily(settings, day, run_migrations=False, downstream=False)
+
+
+def _timed_daily(settings, day: date, **options) -> dict:
+    """One run of the daily job, timed: wall, scorer queries, predictions, phases and dbt invocations."""
+    from python_models.jobs.daily import run_daily
+
     started = time.perf_counter()
-    report = run_daily(settings, day, run_migrations=False, downstream=False)
+    report = run_daily(settings, day, **options)
     wall = time.perf_counter() - started
     rows = sum(report.score.per_system.values()) if report.score else 0
     return {
@@ -254,7 +259,9 @@ def bench_daily(folder: str) -> dict:
         "queries": report.score.queries if report.score else None,
         "predictions": rows,
         "pred_per_s": rows / wall,
-        "phases": report.phases,
+        "phases": {name: round(seconds, 2) for name, seconds in report.phases.items()},
+        "dbt_invocations": len(report.dbt),
+        "dbt_steps": {step: round(outcome.seconds, 2) for step, outcome in report.dbt.items()},
     }
 
 
@@ -263,19 +270,7 @@ def _morning(settings, before: date, day: date) -> dict:
     from python_models.jobs.daily import run_daily
 
     run_daily(settings, before)
-    started = time.perf_counter()
-    report = run_daily(settings, day)
-    wall = time.perf_counter() - started
-    rows = sum(report.score.per_system.values()) if report.score else 0
-    return {
-        "wall_s": wall,
-        "queries": report.score.queries if report.score else None,
-        "predictions": rows,
-        "pred_per_s": rows / wall if wall else None,
-        "phases": {name: round(seconds, 2) for name, seconds in report.phases.items()},
-        "dbt_invocations": len(report.dbt),
-        "dbt_steps": {step: round(outcome.seconds, 2) for step, outcome in report.dbt.items()},
-    }
+    return _timed_daily(settings, day)
 
 
 def bench_morning(folder: str) -> dict:
