@@ -458,6 +458,8 @@ def run_isolated(func: Callable[[str], dict], folder: Path) -> dict:
     proc.start()
     result = queue.get()
     proc.join()
+    name = getattr(func, "__name__", None) or getattr(func, "func", func).__name__  # type: ignore[union-attr]
+    print(f"  {name}: {json.dumps(result, default=str)}", flush=True)  # each figure as soon as measured
     return result
 
 
