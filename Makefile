@@ -50,8 +50,14 @@ format: $(STAMP) ## Apply ruff format and sqlfluff fix
 pytest: export KZONE_TEST_SEVERITY = error
 # One pytest worker per core (KZONE_THREADS caps it); a test file stays on one worker (module fixtures).
 PYTEST_WORKERS ?= $(or $(KZONE_THREADS),$(shell nproc 2>/dev/null || echo 2))
+# Its wall time goes to target/suite_time.json, which `make bench` reports.
 pytest: $(STAMP)
-	$(BIN)/pytest tests/python -n $(PYTEST_WORKERS) --dist loadfile --cov=python_models --cov-report=term:skip-covered
+	@started=$$(date +%s); \
+	$(BIN)/pytest tests/python -n $(PYTEST_WORKERS) --dist loadfile --cov=python_models --cov-report=term:skip-covered; \
+	status=$$?; mkdir -p target; \
+	printf '{"wall_s": %s, "at": "%s", "exit_status": %s, "workers": %s}\n' "$$(( $$(date +%s) - started ))" \
+		"$$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$status" "$(PYTEST_WORKERS)" > target/suite_time.json; \
+	exit $$status
 
 bq-compile: $(STAMP) ## Compile every SQL model/test/snapshot for BigQuery offline and parse it as BigQuery
 	$(BIN)/python -m python_models.dbt.bq_offline

@@ -8,9 +8,17 @@
 4. scaling      the daily incremental cost (dbt build of the new day + scoring) with 1 vs 4 seasons of history
 5. big file    a generated ~200 MB game-log CSV loaded with `kzone load-game-logs`' loader (read, checked
                 and staged in chunks, one MERGE): peak RSS against the file size (target: below 4x)
-6. real data    (when ../shared/data/retrosheet_starters is there) the whole project's `dbt build` on nine
-                real seasons 2014-2022, cold (target <= 30 s); training every system through 2021; the 2022
-                season backfilled with those models and eight seasons of history (target <= 60 s)
+6. real data    (when KZONE_HISTORY_DIR, else ../shared/data/retrosheet_starters, holds the nine seasons) the
+                whole project's `dbt build` on nine real seasons 2014-2022, cold (target <= 30 s); training
+                every system through 2021; the 2022 season backfilled with those models and eight seasons of
+                history (target <= 60 s); then the morning job on that warehouse
+7. morning      `kzone daily` as it runs every morning (migrations checked, freshness, both builds, scoring,
+                gates) on the demo warehouse, after a first morning the day before; its phases and dbt
+                invocations; a warm `dbt parse` of the project (the CLI, the second of two) in the same run,
+                and the ratio (target: the morning <= 2.5x the warm parse)
+8. demo         `kzone demo`'s steps on a fresh warehouse (--skip-demo skips it)
+9. suite        `make test`'s wall time, read from target/suite_time.json (written by `make pytest`), or
+                measured with --measure-suite (never by default: the suite takes minutes)
 Each benchmark runs in its own child process, so its peak RSS is its own (imports included).
 """
 
@@ -232,13 +240,18 @@ def bench_backfill(folder: str) -> dict:
 
 def bench_daily(folder: str) -> dict:
     """Load the held-back day, then the daily job without migrations: dbt build of the new day + scoring."""
-    from python_models.jobs.daily import run_daily
-
     _quiet()
     settings = _settings(Path(folder))
     day = date.fromisoformat(Path(folder, "day.txt").read_text().strip())
+    return _timed_daily(settings, day, run_migrations=False, downstream=False)
+
+
+def _timed_daily(settings, day: date, **options) -> dict:
+    """One run of the daily job, timed: wall, scorer queries, predictions, phases and dbt invocations."""
+    from python_models.jobs.daily import run_daily
+
     started = time.perf_counter()
-    report = run_daily(settings, day, run_migrations=False, downstream=False)
+    report = run_daily(settings, day, **options)
     wall = time.perf_counter() - started
     rows = sum(report.score.per_system.values()) if report.score else 0
     return {
@@ -246,8 +259,83 @@ def bench_daily(folder: str) -> dict:
         "queries": report.score.queries if report.score else None,
         "predictions": rows,
         "pred_per_s": rows / wall,
-        "phases": report.phases,
+        "phases": {name: round(seconds, 2) for name, seconds in report.phases.items()},
+        "dbt_invocations": len(report.dbt),
+        "dbt_steps": {step: round(outcome.seconds, 2) for step, outcome in report.dbt.items()},
     }
+
+
+def _morning(settings, before: date, day: date) -> dict:
+    """The daily job on ``before`` (the first morning: seeds, migrations, models), then on ``day`` (timed)."""
+    from python_models.jobs.daily import run_daily
+
+    run_daily(settings, before)
+    return _timed_daily(settings, day)
+
+
+def bench_morning(folder: str) -> dict:
+    """`kzone daily` on the demo warehouse: the day before first (it runs the seeds and migrations), then
+    the demo's last day, timed."""
+    _quiet()
+    return _morning(_settings(Path(folder)), date(2026, 9, 26), date(2026, 9, 27))
+
+
+def bench_real_morning(folder: str) -> dict:
+    """`kzone daily` on the nine real seasons (after the 2022 backfill): 2022-10-04, then 2022-10-05 timed."""
+    _quiet()
+    return _morning(_settings(Path(folder)), date(2022, 10, 4), date(2022, 10, 5))
+
+
+def bench_parse(folder: str) -> dict:
+    """A warm `dbt parse` of the project: the CLI twice (the first may parse in full), the second timed."""
+    import subprocess
+
+    env = {
+        **os.environ,
+        "DBT_TARGET_PATH": str(Path(folder) / "target"),
+        "DBT_LOG_PATH": str(Path(folder) / "logs"),
+        "KZONE_DUCKDB_PATH": str(Path(folder) / "warehouse.duckdb"),
+    }
+    command = [str(Path(sys.executable).parent / "dbt"), "parse", "--project-dir", str(ROOT)]
+    command += ["--profiles-dir", str(ROOT), "--log-level", "warn"]
+    for _ in range(2):
+        started = time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        wall = time.perf_counter() - started
+    return {"wall_s": wall}
+
+
+def bench_demo(folder: str) -> dict:
+    """`kzone demo`'s steps on a fresh warehouse."""
+    from rich.console import Console
+
+    from python_models.jobs.demo import run_demo
+
+    _quiet()
+    started = time.perf_counter()
+    timings = run_demo(20260107, Console(file=open(os.devnull, "w")), _settings(Path(folder)))  # noqa: SIM115
+    return {
+        "wall_s": time.perf_counter() - started,
+        "steps": {t.name: round(t.seconds, 1) for t in timings},
+        "target": "<= 120 s",
+    }
+
+
+SUITE_TIME = ROOT / "target" / "suite_time.json"
+
+
+def suite_time(measure: bool) -> dict | None:
+    """`make test`'s pytest wall time: measured now when asked, else as `make pytest` last recorded it."""
+    import subprocess
+
+    if measure:
+        started = time.perf_counter()
+        subprocess.run(["make", "--no-print-directory", "pytest"], cwd=ROOT, check=False)
+        return {"wall_s": time.perf_counter() - started, "recorded": "measured by this run"}
+    if not SUITE_TIME.exists():
+        return None
+    recorded = json.loads(SUITE_TIME.read_text())
+    return {"wall_s": float(recorded["wall_s"]), "recorded": f"recorded by make test at {recorded['at']}"}
 
 
 def prepare_job(folder: str, seasons: tuple[int, ...] = (2025, 2026), day: str | None = None) -> dict:
@@ -370,6 +458,8 @@ def run_isolated(func: Callable[[str], dict], folder: Path) -> dict:
     proc.start()
     result = queue.get()
     proc.join()
+    name = getattr(func, "__name__", None) or getattr(func, "func", func).__name__  # type: ignore[union-attr]
+    print(f"  {name}: {json.dumps(result, default=str)}", flush=True)  # each figure as soon as measured
     return result
 
 
@@ -405,6 +495,12 @@ def main() -> None:
     parser.add_argument(
         "--skip-real", action="store_true", help="Skip the nine-season real-data benchmarks (slow)."
     )
+    parser.add_argument("--skip-demo", action="store_true", help="Skip timing `kzone demo`'s steps (slow).")
+    parser.add_argument(
+        "--measure-suite",
+        action="store_true",
+        help="Run `make pytest` and time it (else its last recorded time, target/suite_time.json).",
+    )
     parser.add_argument("--json", type=Path, help="Also write the figures as JSON here.")
     parser.add_argument(
         "--update-readme",
@@ -425,6 +521,11 @@ def main() -> None:
         if "error" in prepared:
             raise RuntimeError(prepared["error"])
         console.print(f"prepared in {time.perf_counter() - started:.0f}s")
+        shutil.copytree(work / "base", work / "morning")
+        figures["kzone daily, demo warehouse (a second morning)"] = run_isolated(
+            bench_morning, work / "morning"
+        )
+        figures["dbt parse, warm (CLI)"] = run_isolated(bench_parse, work / "morning")
         figures["slate (batch)"] = run_isolated(bench_slate, work / "base")
         figures["slate (per-pitcher, original)"] = run_isolated(bench_per_pitcher, work / "base")
         shutil.copytree(work / "base", work / "season")
@@ -443,7 +544,10 @@ def main() -> None:
         if "error" not in loaded:
             loaded["target"] = f"peak RSS < 4x the file ({4 * loaded['file_mb']:.0f} MB)"
         figures[f"load-game-logs, a {written.get('file_mb', 0):.0f} MB file"] = loaded
-        real = ROOT.parent / "shared" / "data" / "retrosheet_starters" / "starters_2014_2022.csv.gz"
+        history = (
+            os.environ.get("KZONE_HISTORY_DIR") or ROOT.parent / "shared" / "data" / "retrosheet_starters"
+        )
+        real = Path(history) / "starters_2014_2022.csv.gz"
         if not args.skip_real and real.exists():
             folder = work / "real"
             figures["real: dbt build, nine seasons 2014-2022 (cold)"] = run_isolated(bench_real_build, folder)
@@ -451,8 +555,11 @@ def main() -> None:
             figures["real: backfill the 2022 season, eight seasons of history"] = run_isolated(
                 bench_real_backfill, folder
             )
+            figures["real: kzone daily, nine seasons of history"] = run_isolated(bench_real_morning, folder)
         elif not args.skip_real:
             console.print(f"real data not found ({real}): real-data benchmarks skipped")
+        if not args.skip_demo:
+            figures["kzone demo (fresh warehouse)"] = run_isolated(bench_demo, work / "demo")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -489,6 +596,37 @@ def main() -> None:
         summary.append(
             f"The daily increment with 4 seasons of history costs {four['wall_s'] / one['wall_s']:.2f}x "
             "the one with 1 season."
+        )
+    morning, parse = (
+        figures.get("kzone daily, demo warehouse (a second morning)", {}),
+        figures.get("dbt parse, warm (CLI)", {}),
+    )
+    if "wall_s" in morning and "wall_s" in parse:
+        phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in morning["phases"].items())
+        summary.append(
+            f"`kzone daily` on the demo warehouse takes {morning['wall_s']:.1f} s, "
+            f"{morning['wall_s'] / parse['wall_s']:.2f}x a warm `dbt parse` ({parse['wall_s']:.1f} s, same run; "
+            f"target <= 2.5x), in {morning['dbt_invocations']} dbt invocations "
+            f"({', '.join(morning['dbt_steps'])}). Phases: {phases}."
+        )
+    real_morning = figures.get("real: kzone daily, nine seasons of history", {})
+    if "wall_s" in morning and "wall_s" in real_morning:
+        summary.append(
+            f"With nine real seasons of history the morning takes {real_morning['wall_s']:.1f} s, "
+            f"{real_morning['wall_s'] / morning['wall_s']:.2f}x the demo's (target <= 1.2x)."
+        )
+    demo_run = figures.get("kzone demo (fresh warehouse)", {})
+    if "steps" in demo_run:
+        steps = "; ".join(f"{name}: {seconds:.1f} s" for name, seconds in demo_run["steps"].items())
+        summary.append(f"`kzone demo` takes {demo_run['wall_s']:.0f} s (target <= 120 s). Steps: {steps}.")
+    suite = suite_time(args.measure_suite)
+    if suite is None:
+        summary.append(
+            f"Suite: no recorded `make test` time ({SUITE_TIME.relative_to(ROOT)} is written by it)."
+        )
+    else:
+        summary.append(
+            f"`make test`'s pytest run takes {suite['wall_s'] / 60:.1f} min ({suite['recorded']}; target <= 6 min)."
         )
     for line in summary:
         console.print(line)

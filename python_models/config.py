@@ -308,6 +308,16 @@ class Settings(BaseSettings):
     )
 
     # --- runner -----------------------------------------------------------------------------------
+    threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        validation_alias=_env("KZONE_THREADS"),
+        description=(
+            "Threads of each engine: XGBoost nthread, DuckDB threads (the runner's connections and dbt's), "
+            "dbt --threads. Lower it on a shared machine."
+        ),
+        json_schema_extra={"readme_default": "the machine's cores"},
+    )
     warehouse_retries: int = Field(
         5, ge=0, validation_alias=_env("KZONE_WAREHOUSE_RETRIES"), description="Retries for transient errors."
     )
@@ -424,11 +434,12 @@ def _env_name(settings_cls: type[BaseSettings], field: str) -> str:
 
 
 def known_variables() -> set[str]:
-    """Every KZONE_/MLB_ variable something reads: the settings, dbt's `env_var`s, the Makefile's
+    """Every KZONE_/MLB_ variable something reads: the settings, dbt's `env_var`s (profile, project, macros), the Makefile's
     variables (KZONE_THREADS, ...) and OTHER_VARIABLES."""
     names = {_env_name(Settings, f) for f in Settings.model_fields} | set(OTHER_VARIABLES)
-    for config in ("profiles.yml", "dbt_project.yml"):
-        text = (PROJECT_ROOT / config).read_text(encoding="utf-8")
+    configs = [PROJECT_ROOT / "profiles.yml", PROJECT_ROOT / "dbt_project.yml"]
+    for config in [*configs, *sorted((PROJECT_ROOT / "macros").rglob("*.sql"))]:
+        text = config.read_text(encoding="utf-8")
         names |= set(re.findall(r"env_var\(\s*['\"]([A-Z0-9_]+)['\"]", text))
     makefile = PROJECT_ROOT / "Makefile"
     if makefile.exists():
@@ -487,6 +498,8 @@ def settings_table() -> str:
     for name, field in Settings.model_fields.items():
         env = _env_name(Settings, name)
         default = field.default_factory() if field.default_factory is not None else field.default  # type: ignore[call-arg]
+        if isinstance(field.json_schema_extra, dict) and "readme_default" in field.json_schema_extra:
+            default = field.json_schema_extra["readme_default"]  # a default that depends on the machine
         if isinstance(default, Path):
             if default.is_relative_to(PROJECT_ROOT):
                 default = default.relative_to(PROJECT_ROOT)

@@ -48,7 +48,7 @@ from python_models.scoring.circuit import CircuitBreaker
 from python_models.scoring.il_cache import InjuredListCache
 from python_models.training import workload
 from python_models.training.model_store import ModelLoadError, ModelStore
-from python_models.training.trainer import predict
+from python_models.training.trainer import predict, xgb_threads
 from python_models.warehouse.base import Warehouse, new_batch_id, row_hashes
 from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING
 
@@ -232,6 +232,10 @@ class Scorer:
 
     # --- the job --------------------------------------------------------------------------------------
     def score(self, day: date, *, pitchers: list[str] | None = None, write: bool = True) -> ScoreReport:
+        with xgb_threads(self.settings):  # KZONE_THREADS, not a thread per core
+            return self._score(day, pitchers=pitchers, write=write)
+
+    def _score(self, day: date, *, pitchers: list[str] | None, write: bool) -> ScoreReport:
         settings = self.settings
         report = ScoreReport(day, new_batch_id("score"))
         queries_before = self.wh.query_count

@@ -14,6 +14,7 @@ KZONE_RECENCY_HALF_LIFE_SEASONS seasons (0 = equal weights); the model card reco
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata as md
 import logging
 from dataclasses import dataclass
@@ -57,7 +58,6 @@ XGB_PARAMS: dict[str, object] = {
     "colsample_bytree": 0.8,
     "min_child_weight": 10,
     "max_delta_step": 0.7,
-    "nthread": 2,
     "seed": 0,
 }
 NUM_ROUNDS = 300
@@ -100,6 +100,12 @@ def _matrix(frame: pd.DataFrame, features: list[str], with_label: bool) -> xgb.D
     x = frame[features].astype("float64").to_numpy()
     label = frame["actual_strikeouts"].astype("float64").to_numpy() if with_label else None
     return xgb.DMatrix(x, label=label, feature_names=features, missing=np.nan)
+
+
+def xgb_threads(settings: Settings) -> contextlib.AbstractContextManager:
+    """XGBoost's threads while training or scoring: KZONE_THREADS (the parameter sets leave nthread to this
+    global setting; XGBoost's own default is a thread per core, on top of dbt's and DuckDB's)."""
+    return xgb.config_context(nthread=settings.threads)
 
 
 def fit(frame: pd.DataFrame, features: list[str], weight: np.ndarray | None = None) -> xgb.Booster:
@@ -391,21 +397,22 @@ def train_systems(
     """Train the requested systems through ``through`` (one training query shared by all), with the
     components of the combined systems requested; learn the stacked ensembles' weights, every system's
     calibration curve and market blend on graded history through the same date (one query); register."""
-    store = FeatureStore(wh)
-    training = store.training_set(through)
-    history = store.graded_history(through)
-    wanted = with_components(requested)
-    specs = systems()
-    cards = [train_component(wh, settings, s, through, training) for s in wanted if s in model_systems()]
-    for system_id in wanted:
-        spec = specs.get(system_id)
-        if spec is None or spec.is_model:
-            continue
-        parts = [c for c in cards if c.system_id in spec.components]
-        if spec.is_stacked:
-            cards.append(stacked_card(settings, spec, through, parts, history))
-        else:
-            cards.append(ensemble_card(settings, through, parts))
-    fit_history_models(settings, cards, through, history)
-    register(wh, cards, {c.model_version: c.metrics.get("validation", {}).get("mae") for c in cards})
+    with xgb_threads(settings):
+        store = FeatureStore(wh)
+        training = store.training_set(through)
+        history = store.graded_history(through)
+        wanted = with_components(requested)
+        specs = systems()
+        cards = [train_component(wh, settings, s, through, training) for s in wanted if s in model_systems()]
+        for system_id in wanted:
+            spec = specs.get(system_id)
+            if spec is None or spec.is_model:
+                continue
+            parts = [c for c in cards if c.system_id in spec.components]
+            if spec.is_stacked:
+                cards.append(stacked_card(settings, spec, through, parts, history))
+            else:
+                cards.append(ensemble_card(settings, through, parts))
+        fit_history_models(settings, cards, through, history)
+        register(wh, cards, {c.model_version: c.metrics.get("validation", {}).get("mae") for c in cards})
     return cards

@@ -33,7 +33,6 @@ BASE_PARAMS: dict[str, object] = {
     "subsample": 0.8,
     "colsample_bytree": 0.8,
     "min_child_weight": 10,
-    "nthread": 2,
     "seed": 0,
 }
 BATTERS_PARAMS = {**BASE_PARAMS, "objective": "reg:squarederror", "eval_metric": "mae"}

@@ -69,9 +69,12 @@ class DuckDBWarehouse(Warehouse):
         *,
         read_only: bool = False,
         lock_timeout_s: float = 120.0,
+        threads: int | None = None,
     ) -> None:
         super().__init__(schema_prefix)
         self.path = Path(path)
+        #: DuckDB's worker threads (KZONE_THREADS; None: DuckDB's default, one per core)
+        self.threads = threads
         self.read_only = read_only
         self.lock_timeout_s = lock_timeout_s
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -83,7 +86,10 @@ class DuckDBWarehouse(Warehouse):
         delay = 0.05
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=self.read_only)
+                con = duckdb.connect(str(self.path), read_only=self.read_only)
+                if self.threads:  # a SET, not a connect config: dbt's connection in this process has none
+                    con.execute(f"set threads = {int(self.threads)}")
+                return con
             except duckdb.IOException as exc:
                 if not any(m in str(exc) for m in _LOCK_MARKERS) or time.monotonic() > deadline:
                     raise WarehouseError(f"cannot open {self.path}: {exc}") from exc

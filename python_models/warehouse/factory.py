@@ -26,7 +26,9 @@ def open_warehouse(settings: Settings | None = None, *, read_only: bool = False)
     if settings.target == "local":
         from python_models.warehouse.duckdb_warehouse import DuckDBWarehouse
 
-        return DuckDBWarehouse(settings.duckdb_path, settings.dataset_prefix, read_only=read_only)
+        return DuckDBWarehouse(
+            settings.duckdb_path, settings.dataset_prefix, read_only=read_only, threads=settings.threads
+        )
     from python_models.warehouse.bigquery_warehouse import BigQueryWarehouse
 
     return BigQueryWarehouse.from_settings(settings)

@@ -551,6 +551,21 @@ MODEL_REGISTRY = TableSpec(
     ),
 )
 
+SETUP_STATE = TableSpec(
+    layer="ops",
+    name="dbt_setup_state",
+    key=("step",),
+    description=(
+        "What the last seeds + migrations step ran on: a checksum of the seed files, the migration macros, "
+        "dbt_project.yml and the warehouse objects they write (python_models.dbt.runner.migrate)."
+    ),
+    columns=(
+        C("step", "string", False, "The step ('seeds+migrations')."),
+        C("checksum", "string", False, "sha256 of the step's inputs when it last succeeded."),
+        C("recorded_at", "timestamp", False, "When the step last succeeded (UTC)."),
+    ),
+)
+
 RAW_TABLES = {
     t.name: t
     for t in (
