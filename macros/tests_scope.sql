@@ -23,9 +23,12 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- var('tests_since_date') checked: '' or a YYYY-MM-DD date (anything else stops the run naming it). -#}
+{#- var('tests_since_date') (or, when the SQL executes, env KZONE_TESTS_SINCE_DATE: on DuckDB the runner passes
+    it there like the day, so the --vars JSON stays the same) checked: '' or a YYYY-MM-DD date (anything else
+    stops the run naming it). -#}
 {% macro tests_since_date() -%}
-    {%- set since = var('tests_since_date', '') | string | trim -%}
+    {%- set since = var('tests_since_date', '') or (env_var('KZONE_TESTS_SINCE_DATE', '') if execute else '') -%}
+    {%- set since = since | string | trim -%}
     {%- if since -%}
         {%- set parsed = modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', since) -%}
         {%- if not parsed -%}

@@ -13,12 +13,12 @@ from python_models.dbt.project import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
-#: Per-run values the SQL reads only when it executes, never at parse time (macro as_of_date()). dbt re-parses
+#: Per-run values the SQL reads only when it executes, never at parse time (macros as_of_date() and tests_since_date()). dbt re-parses
 #: the whole project whenever the --vars JSON changes (8.4 s against 3.7 s warm), so on DuckDB the runner
 #: passes these in the environment and the --vars JSON stays the same from one call and one day to the next.
 #: On BigQuery the day also reaches a parse-time config (fct_pitcher_strikeouts' incremental_predicates), so
 #: there it stays a var.
-RUN_ENV_VARS = {"as_of_date": "KZONE_AS_OF_DATE"}
+RUN_ENV_VARS = {"as_of_date": "KZONE_AS_OF_DATE", "tests_since_date": "KZONE_TESTS_SINCE_DATE"}
 #: One parsed manifest per process, reused by the next command while nothing dbt renders at parse time
 #: changed: the --vars JSON, the KZONE_/DBT_ environment (the day included) and the project's files (path, size,
 #: mtime). It saves each later call of a job its parse (about 1 s warm, in process).

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from python_models.config import Settings
 from python_models.data.loaders import ensure_raw_tables
@@ -168,7 +168,13 @@ def _run_daily(
     settings: Settings, day: date, *, run_migrations: bool, check_sources: bool, downstream: bool
 ) -> DailyReport:
     report = DailyReport(day)
-    dbt_vars = {"as_of_date": day.isoformat()}
+    # the data tests of the large tables read only the dates this morning recomputed (the incremental
+    # features' lookback); `make test`, `kzone build` and the weekly `kzone check --full` test every row
+    lookback = int(dbt_project_vars().get("incremental_lookback_days", 3))
+    dbt_vars = {
+        "as_of_date": day.isoformat(),
+        "tests_since_date": (day - timedelta(days=lookback)).isoformat(),
+    }
 
     def timed(name: str, started: float) -> None:
         report.phases[name] = time.perf_counter() - started
