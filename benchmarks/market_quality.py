@@ -37,9 +37,9 @@ import pandas as pd
 from python_models.config import PROJECT_ROOT, load_settings
 from python_models.data.demo import SEED, generate
 from python_models.data.market import first_pitch_utc, market_lines
-from python_models.odds import implied_probability, no_vig_probabilities, payout_per_unit
 from python_models.predictors.decision import decide
 from python_models.predictors.market_blend import MarketBlend
+from python_models.predictors.odds import implied_probability, no_vig_probabilities, payout_per_unit
 
 REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "retrosheet_starters"
 PICK_CUTOFF_HOUR_UTC = 15

@@ -17,7 +17,7 @@ Shared by both synthetic books (the demo league's, ``python_models/data/demo.py`
    whole American odds: the over price follows the book's P(over) at the posted line (−110 when it is 50%,
    −130 / +100 when it leans over, ...), and the two implied probabilities sum to 1 + hold (within the
    rounding of one price to whole odds: ±0.0013). Removing the vig proportionally
-   (``python_models.odds.no_vig_probabilities``) gives back the book's probability.
+   (``python_models.predictors.odds.no_vig_probabilities``) gives back the book's probability.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from python_models.odds import american_odds, implied_probability
 from python_models.predictors.markets import LINE_RANGE
+from python_models.predictors.odds import american_odds, implied_probability
 
 MAX_BATTERS = 40  # batters faced support 0..40 (the real 2014-2022 maximum is 38)
 MAX_STRIKEOUTS = MAX_BATTERS

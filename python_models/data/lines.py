@@ -43,8 +43,8 @@ from python_models.data.loaders import (
     validate_frame,
 )
 from python_models.data.resolve import PitcherDirectory, Resolution, normalize_name, team_directory
-from python_models.odds import american_from_decimal, no_vig_probabilities, price_margin
 from python_models.predictors.markets import implausible_margin
+from python_models.predictors.odds import american_from_decimal, no_vig_probabilities, price_margin
 from python_models.warehouse.base import MergeResult, Warehouse
 from python_models.warehouse.tables import (
     GAME_LOGS,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from python_models.dbt.project import system_ids
-from python_models.odds import implied_probability
+from python_models.predictors.odds import implied_probability
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -1,5 +1,5 @@
 """What makes a line usable: the plausible line, odds and margin (dbt vars), and the one consensus line per
-pitcher from every book's captures. The odds maths itself is ``python_models.odds``."""
+pitcher from every book's captures. The odds maths itself is ``python_models.predictors.odds``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from python_models.dbt.project import var
-from python_models.odds import price_margin
+from python_models.predictors.odds import price_margin
 
 # One definition of 'absurd' (dbt_project.yml vars; dbt's quarantine rules read the same).
 LINE_RANGE: tuple[float, float] = tuple(float(x) for x in var("line_range"))  # type: ignore[assignment]

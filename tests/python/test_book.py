@@ -13,7 +13,7 @@ from python_models.data.book import (
     price,
     strikeout_pmf,
 )
-from python_models.odds import american_odds, implied_probability, no_vig_probabilities
+from python_models.predictors.odds import american_odds, implied_probability, no_vig_probabilities
 
 
 def test_strikeout_pmf_is_the_binomial_mixture() -> None:

@@ -26,7 +26,7 @@ from python_models.data.market import (
     first_pitch_utc,
     market_lines,
 )
-from python_models.odds import implied_probability, no_vig_probabilities
+from python_models.predictors.odds import implied_probability, no_vig_probabilities
 from python_models.warehouse.tables import STRIKEOUT_LINES
 
 from .conftest import REAL_DATA

@@ -13,12 +13,12 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from python_models.config import load_settings
-from python_models.odds import implied_probability, no_vig_probabilities
 from python_models.predictors.decision import coverage_penalty, decide
 from python_models.predictors.distribution import poisson_pmf, side_probabilities
 from python_models.predictors.ensemble import agreement_factor, blend
 from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.markets import line_problems
+from python_models.predictors.odds import implied_probability, no_vig_probabilities
 
 SETTINGS = load_settings()
 
