@@ -1,7 +1,7 @@
 """How sharp are the synthetic books? Figures printed, never asserted.
 
 For the demo league's books (``python_models/data/demo_book.py``, season 2026) and the real-data book
-(``python_models/data/market.py``, real 2022 starts) it prints:
+(``python_models/demo/market.py``, real 2022 starts) it prints:
 
 * line MAE (|line - actual strikeouts|, every start with action, short starts included) of the open, the
   pick-time line (the last capture before 15:00 UTC on the game day and before first pitch: what the
@@ -39,7 +39,7 @@ from python_models.data.demo import SEED, generate
 from python_models.data.market import MarketParams, first_pitch_utc, market_lines
 from python_models.predictors.decision import decide
 from python_models.predictors.market_blend import MarketBlend
-from python_models.predictors.markets import implied_probability, no_vig_probabilities, payout_per_unit
+from python_models.predictors.odds import implied_probability, no_vig_probabilities, payout_per_unit
 
 REAL_DATA = PROJECT_ROOT.parent / "shared" / "data" / "retrosheet_starters"
 PICK_CUTOFF_HOUR_UTC = 15

@@ -14,7 +14,7 @@ date, the announced lineup). Three stages, each maximising a likelihood on the s
    log-likelihood of the actual strikeouts under the book's full count distribution.
 
 It prints the fitted values and the book's line MAE per fitted season, and records the fit in
-``python_models/data/market_params.json`` (keyed by the last season it saw; a rerun replaces that entry).
+``python_models/demo/market_params.json`` (keyed by the last season it saw; a rerun replaces that entry).
 Every fit starts from ``MarketParams()`` (the defaults: the 2014-2021 fit) and moves on the seasons it is
 given. Run: ``.venv/bin/python benchmarks/tune_market.py --through 2020 [--stages 123]`` (needs
 ../shared/data/retrosheet_starters; ~10 minutes).

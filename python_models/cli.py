@@ -108,7 +108,6 @@ def parse_date(value: str | date) -> date:
         raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
-DateArg = Annotated[date, typer.Option(parser=parse_date, metavar="YYYY-MM-DD")]
 FileArg = Annotated[
     Path, typer.Argument(help="CSV file (.csv or .csv.gz) in the landing format (README: Landing formats).")
 ]

@@ -3,7 +3,7 @@
 1. a fresh warehouse: load the real game logs (every season in the file: earlier seasons are history only)
    and the lines — the user's real line file (`--lines FILE`: keyed by pitcher id or by pitcher name and
    team, resolved and quarantined like `kzone load-lines`) or, without one, the synthetic sharp book
-   (python_models/data/market.py: pre-game information only, each season priced with the book's
+   (python_models/demo/market.py: pre-game information only, each season priced with the book's
    hyper-parameters fitted on the seasons before it);
 2. `dbt build` (features, predictions, monitoring, gates);
 3. walk-forward backfill of the scored window — by default two seasons, 2021 (its first models trained on
@@ -60,7 +60,7 @@ DEFAULT_START, DEFAULT_END = date(2021, 4, 1), date(2022, 10, 5)  # two seasons:
 STARTS_FILES = ("starters_2014_2022.csv.gz", "starters_2021_2022.csv.gz")  # the widest history available
 TEAM_GAMES_FILE = "team_games_2014_2022.csv.gz"
 NOISE_FLOOR_MAE = 1.6
-SYNTHETIC_BOOK = "synthetic sharp book (python_models/data/market.py; each season priced with its fit on the seasons before)"
+SYNTHETIC_BOOK = "synthetic sharp book (python_models/demo/market.py; each season priced with its fit on the seasons before)"
 
 
 @dataclass

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from python_models.dbt.project import system_ids
+from python_models.predictors.odds import implied_probability
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 ROLLING_DAYS = 14
-BREAK_EVEN_110 = 110 / 210  # hit rate needed to break even at -110 odds
+BREAK_EVEN_110 = float(implied_probability(-110))  # hit rate needed to break even at -110 odds
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 REFERENCE_COLOR, BOOK_COLOR = "#7f7f7f", "#444444"
 LEVELS = ("strong", "moderate", "disagree")

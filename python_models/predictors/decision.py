@@ -24,7 +24,7 @@ from python_models.config import Settings
 from python_models.predictors.calibration import Calibrator, calibrate_sides
 from python_models.predictors.distribution import poisson_pmf, quantile, side_probabilities, to_json
 from python_models.predictors.market_blend import MarketBlend
-from python_models.predictors.markets import expected_value, no_vig_probabilities
+from python_models.predictors.odds import expected_value, no_vig_probabilities
 
 SKIP_FLAGS = ("on_injured_list",)
 COVERAGE_PENALTIES = ((90.0, 0.0), (80.0, 5.0), (70.0, 10.0), (60.0, 15.0), (0.0, 25.0))

@@ -1,4 +1,5 @@
-"""Odds and Poisson probabilities: everything a prediction says about a line, vectorised."""
+"""What makes a line usable: the plausible line, odds and margin (dbt vars), and the one consensus line per
+pitcher from every book's captures. The odds maths itself is ``python_models.predictors.odds``."""
 
 from __future__ import annotations
 
@@ -6,36 +7,11 @@ import numpy as np
 import pandas as pd
 
 from python_models.dbt.project import var
+from python_models.predictors.odds import price_margin
 
 # One definition of 'absurd' (dbt_project.yml vars; dbt's quarantine rules read the same).
 LINE_RANGE: tuple[float, float] = tuple(float(x) for x in var("line_range"))  # type: ignore[assignment]
 ODDS_ABS_RANGE: tuple[int, int] = tuple(int(x) for x in var("odds_abs_range"))  # type: ignore[assignment]
-
-
-def implied_probability(american: pd.Series | np.ndarray) -> np.ndarray:
-    """Implied probability of American odds (vig included): -110 -> 0.5238, +120 -> 0.4545."""
-    o = np.asarray(american, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):  # np.where evaluates both branches
-        return np.where(o < 0, -o / (-o + 100.0), 100.0 / (o + 100.0))
-
-
-def payout_per_unit(american: pd.Series | np.ndarray) -> np.ndarray:
-    """Profit per unit staked when the bet wins: -110 -> 0.909, +120 -> 1.2."""
-    o = np.asarray(american, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(o < 0, 100.0 / -o, o / 100.0)
-
-
-def no_vig_probabilities(over_odds: np.ndarray, under_odds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The book's implied over/under probabilities with the vig removed (proportional method)."""
-    p_o, p_u = implied_probability(over_odds), implied_probability(under_odds)
-    total = p_o + p_u
-    return p_o / total, p_u / total
-
-
-def price_margin(over_odds: pd.Series | np.ndarray, under_odds: pd.Series | np.ndarray) -> np.ndarray:
-    """The book's margin on a two-way price: implied P(over) + implied P(under) - 1 (-110/-110 -> 0.048)."""
-    return implied_probability(over_odds) + implied_probability(under_odds) - 1.0
 
 
 def margin_bounds() -> tuple[float, float]:
@@ -54,21 +30,6 @@ def implausible_margin(margin: float) -> str | None:
     if margin > high:
         return f"a margin of {margin:+.1%}, above the {high:.0%} any book charges (prices of two different lines?)"
     return None
-
-
-def poisson_side_probabilities(
-    mean: np.ndarray, line: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """P(over), P(under), P(push) for strikeouts ~ Poisson(mean) against ``line`` (the distribution module's
-    rule on a Poisson: half-point lines have no push; on a whole line L, exactly L is a push; no line, NaN)."""
-    from python_models.predictors.distribution import poisson_pmf, side_probabilities
-
-    return side_probabilities(poisson_pmf(np.asarray(mean, dtype=float)), line)
-
-
-def expected_value(p_win: np.ndarray, p_lose: np.ndarray, american: np.ndarray) -> np.ndarray:
-    """Expected profit per unit staked (a push returns the stake: contributes 0)."""
-    return p_win * payout_per_unit(american) - p_lose
 
 
 def line_problems(line: float | None, over_odds: float | None, under_odds: float | None) -> list[str]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata as md
 import logging
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -65,12 +64,6 @@ NUM_ROUNDS = 300
 
 class TrainingError(RuntimeError):
     """Training cannot proceed (too little history, unknown system)."""
-
-
-@dataclass
-class TrainResult:
-    card: ModelCard
-    seconds: float
 
 
 def model_version(system_id: str, through: date) -> str:

@@ -8,13 +8,12 @@ from scipy.stats import binom
 
 from python_models.data.book import (
     MAX_BATTERS,
-    american_odds,
     decayed_sums,
     discrete_normal_pmf,
     price,
     strikeout_pmf,
 )
-from python_models.predictors.markets import implied_probability, no_vig_probabilities
+from python_models.predictors.odds import american_odds, implied_probability, no_vig_probabilities
 
 
 def test_strikeout_pmf_is_the_binomial_mixture() -> None:

@@ -11,7 +11,7 @@ import pytest
 from python_models.data import demo_book
 from python_models.data.demo import DemoData, generate
 from python_models.data.demo_book import DemoBook
-from python_models.predictors.markets import implied_probability, no_vig_probabilities
+from python_models.predictors.odds import implied_probability, no_vig_probabilities
 
 
 def test_same_seed_same_league() -> None:

@@ -12,7 +12,7 @@ from scipy.stats import poisson
 from python_models.config import load_settings
 from python_models.predictors.decision import decide
 from python_models.predictors.market_blend import MarketBlend, fit_market_blend
-from python_models.predictors.markets import payout_per_unit
+from python_models.predictors.odds import payout_per_unit
 
 HOLD = 1.045
 

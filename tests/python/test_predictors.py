@@ -14,14 +14,11 @@ from hypothesis import strategies as st
 
 from python_models.config import load_settings
 from python_models.predictors.decision import coverage_penalty, decide
+from python_models.predictors.distribution import poisson_pmf, side_probabilities
 from python_models.predictors.ensemble import agreement_factor, blend
 from python_models.predictors.market_blend import MarketBlend
-from python_models.predictors.markets import (
-    implied_probability,
-    line_problems,
-    no_vig_probabilities,
-    poisson_side_probabilities,
-)
+from python_models.predictors.markets import line_problems
+from python_models.predictors.odds import implied_probability, no_vig_probabilities
 
 SETTINGS = load_settings()
 
@@ -47,7 +44,7 @@ def test_implied_and_no_vig() -> None:
 
 
 def test_poisson_half_and_whole_lines() -> None:
-    over, under, push = poisson_side_probabilities(np.array([6.0, 6.0]), np.array([5.5, 6.0]))
+    over, under, push = side_probabilities(poisson_pmf(np.array([6.0, 6.0])), np.array([5.5, 6.0]))
     p6 = math.exp(-6) * 6**6 / math.factorial(6)
     assert push[0] == 0 and push[1] == pytest.approx(p6)
     assert over[0] == pytest.approx(1 - sum(math.exp(-6) * 6**k / math.factorial(k) for k in range(6)))
@@ -58,7 +55,7 @@ def test_break_even_for_over_needs_about_a_third_of_a_strikeout() -> None:
     # At -110 both sides, a 5.5 line: the mean where P(over) = 0.5238 is ~ +0.35 K above the line's 5.5,
     # which is why a symmetric ±0.5 edge rule is biased toward OVER.
     means = np.linspace(5.0, 7.0, 2001)
-    over, _, _ = poisson_side_probabilities(means, np.full_like(means, 5.5))
+    over, _, _ = side_probabilities(poisson_pmf(means), np.full_like(means, 5.5))
     break_even = means[np.argmax(over >= 110 / 210)]
     assert 5.75 < break_even < 5.95
 

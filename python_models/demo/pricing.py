@@ -1,7 +1,7 @@
 """How a synthetic sportsbook turns its belief about a start into a posted line and prices.
 
 Shared by both synthetic books (the demo league's, ``python_models/data/demo.py``, and the real-data market,
-``python_models/data/market.py``), so the two differ only in what they know, never in how they price.
+``python_models/demo/market.py``), so the two differ only in what they know, never in how they price.
 
 1. **Belief → count distribution** (``strikeout_pmf``). The book's belief about a start is a distribution of
    batters faced (a pmf over 0..``MAX_BATTERS``) and a lognormal strikeout rate per batter (mean and SD of the
@@ -17,7 +17,7 @@ Shared by both synthetic books (the demo league's, ``python_models/data/demo.py`
    whole American odds: the over price follows the book's P(over) at the posted line (−110 when it is 50%,
    −130 / +100 when it leans over, ...), and the two implied probabilities sum to 1 + hold (within the
    rounding of one price to whole odds: ±0.0013). Removing the vig proportionally
-   (``predictors.markets.no_vig_probabilities``) gives back the book's probability.
+   (``python_models.predictors.odds.no_vig_probabilities``) gives back the book's probability.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from python_models.predictors.markets import LINE_RANGE, implied_probability
+from python_models.predictors.markets import LINE_RANGE
+from python_models.predictors.odds import american_odds, implied_probability
 
 MAX_BATTERS = 40  # batters faced support 0..40 (the real 2014-2022 maximum is 38)
 MAX_STRIKEOUTS = MAX_BATTERS
@@ -132,13 +133,6 @@ class Quote:
     p_over: np.ndarray  # the book's no-vig P(over) at the line (pushes refunded)
     over_odds: np.ndarray
     under_odds: np.ndarray
-
-
-def american_odds(implied: np.ndarray) -> np.ndarray:
-    """Whole American odds for implied probabilities (vig included): 0.5238 -> -110, 0.4545 -> +120."""
-    q = np.clip(np.asarray(implied, dtype=float), 0.02, 0.98)
-    odds = np.where(q >= 0.5, -100.0 * q / (1.0 - q), 100.0 * (1.0 - q) / q)  # |odds| >= 100 either way
-    return np.round(odds).astype(int)
 
 
 def price(

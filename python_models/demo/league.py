@@ -250,21 +250,6 @@ class DemoData:
         }
 
 
-def american_from_prob(p: float) -> int:
-    """American odds for an implied probability (vig included), rounded like a book (to 5)."""
-    p = min(max(p, 0.05), 0.95)
-    odds = -100 * p / (1 - p) if p >= 0.5 else 100 * (1 - p) / p
-    return int(5 * round(odds / 5)) if abs(odds) >= 100 else (100 if odds > 0 else -100)
-
-
-def poisson_over_under(mean: float, line: float) -> tuple[float, float]:
-    """P(K > line), P(K < line) under Poisson(mean)."""
-    k = math.floor(line)
-    cdf = sum(math.exp(-mean) * mean**i / math.factorial(i) for i in range(k + 1))
-    p_at = math.exp(-mean) * mean**k / math.factorial(k) if line == k else 0.0
-    return 1 - cdf, cdf - p_at
-
-
 def _pitchers(rng: np.random.Generator) -> list[Pitcher]:
     names: set[str] = set()
     pitchers = []

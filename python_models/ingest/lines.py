@@ -43,7 +43,8 @@ from python_models.data.loaders import (
     validate_frame,
 )
 from python_models.data.resolve import PitcherDirectory, Resolution, normalize_name, team_directory
-from python_models.predictors.markets import implausible_margin, no_vig_probabilities, price_margin
+from python_models.predictors.markets import implausible_margin
+from python_models.predictors.odds import american_from_decimal, no_vig_probabilities, price_margin
 from python_models.warehouse.base import MergeResult, Warehouse
 from python_models.warehouse.tables import (
     GAME_LOGS,
@@ -180,10 +181,6 @@ def normalise_bookmaker(value: object) -> object:
     return " ".join(text.split()).lower() if text is not None else value
 
 
-def _decimal_as_american(decimal: float) -> int:
-    return round(100 * (decimal - 1)) if decimal >= 2 else round(-100 / (decimal - 1))
-
-
 def check_line_rows(raw: pd.DataFrame, locators: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
     """The row rules of every lines form, on the rows as text (before typing), so the CSV and the Odds API
     JSON paths (and any other feed of lines) apply them alike. Returns the rows with bookmaker keys
@@ -209,7 +206,7 @@ def check_line_rows(raw: pd.DataFrame, locators: Sequence[str]) -> tuple[pd.Data
         problems.append(
             f"{locators[i]}, column {column}: {price:g} looks like decimal odds; request oddsFormat=american "
             f"from a feed, or write American odds in a file (decimal {price:g} = "
-            f"{_decimal_as_american(price):+d}){others}"
+            f"{american_from_decimal(price):+d}){others}"
         )
         return raw, problems
     if len(sides) == 2:

@@ -1,0 +1,1 @@
+"""Synthetic data: the demo league and its books, and the synthetic book priced for real starts."""
