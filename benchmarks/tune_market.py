@@ -1,4 +1,4 @@
-"""Fit the sharp real-data book's hyper-parameters (``python_models.data.market.MarketParams``) on 2014-2021.
+"""Fit the sharp real-data book's hyper-parameters (``python_models.demo.market.MarketParams``) on 2014-2021.
 
 Only seasons BEFORE the scored one (2022) are used: 2014 is warm-up history, 2015-2021 are scored, and the
 book is priced from its close-capture information (games before the game date, the announced lineup).
@@ -32,8 +32,8 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.stats import binom
 
-from python_models.data import market
-from python_models.data.book import price
+from python_models.demo import market
+from python_models.demo.pricing import price
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "retrosheet_starters"
 FIT_SEASONS = list(range(2015, 2022))

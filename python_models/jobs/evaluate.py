@@ -3,7 +3,7 @@
 1. a fresh warehouse: load the real game logs (every season in the file: earlier seasons are history only)
    and the lines — the user's real line file (`--lines FILE`: keyed by pitcher id or by pitcher name and
    team, resolved and quarantined like `kzone load-lines`) or, without one, the synthetic sharp book
-   (python_models/data/market.py: pre-game information only);
+   (python_models/demo/market.py: pre-game information only);
 2. `dbt build` (features, predictions, monitoring, gates);
 3. walk-forward backfill of the scored window — by default two seasons, 2021 (its first models trained on
    2020 and before) then 2022 (its first models trained on 2021 and before): monthly retraining, each model
@@ -36,11 +36,11 @@ from pathlib import Path
 import pandas as pd
 
 from python_models.config import Settings, load_settings
-from python_models.data.lines import load_lines
-from python_models.data.loaders import ensure_raw_tables, load_file, load_frame, validate_frame
-from python_models.data.market import market_lines
 from python_models.dbt.project import PROJECT_ROOT
 from python_models.dbt.runner import run_dbt
+from python_models.demo.market import market_lines
+from python_models.ingest.lines import load_lines
+from python_models.ingest.loaders import ensure_raw_tables, load_file, load_frame, validate_frame
 from python_models.jobs.backfill import backfill
 from python_models.jobs.daily import DOWNSTREAM_BUILD
 from python_models.jobs.history import prepared_history
@@ -59,7 +59,7 @@ DEFAULT_START, DEFAULT_END = date(2021, 4, 1), date(2022, 10, 5)  # two seasons:
 STARTS_FILES = ("starters_2014_2022.csv.gz", "starters_2021_2022.csv.gz")  # the widest history available
 TEAM_GAMES_FILE = "team_games_2014_2022.csv.gz"
 NOISE_FLOOR_MAE = 1.6
-SYNTHETIC_BOOK = "synthetic sharp book (python_models/data/market.py)"
+SYNTHETIC_BOOK = "synthetic sharp book (python_models/demo/market.py)"
 
 
 @dataclass

@@ -265,7 +265,7 @@ def _drift_lines(f: dict[str, Any]) -> list[str]:
         "**Book drift check** (`market_comparison`): the book's line as a forecast against the best system's, "
         "same starts. A book more than 0.02 K softer than our best forecast measures nothing. Its lean beside "
         "it: line − actual and the over rate (the real market on 1,391 posted lines of 2022: −0.22 K, 0.524; "
-        "python_models/data/market.py).",
+        "python_models/demo/market.py).",
         "",
         "| season | book line MAE | best system | its MAE | book softer by (K) | line − actual | over rate | verdict |",
         "|---|---|---|---|---|---|---|---|",

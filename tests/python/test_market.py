@@ -17,15 +17,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from python_models.data.demo import generate
-from python_models.data.loaders import validate_frame
-from python_models.data.market import (
+from python_models.demo.league import generate
+from python_models.demo.market import (
     BOOK,
     PARK_UTC_OFFSET,
     TEAM_UTC_OFFSET,
     first_pitch_utc,
     market_lines,
 )
+from python_models.ingest.loaders import validate_frame
 from python_models.predictors.odds import implied_probability, no_vig_probabilities
 from python_models.warehouse.tables import STRIKEOUT_LINES
 
