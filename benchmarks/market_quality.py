@@ -1,6 +1,6 @@
 """How sharp are the synthetic books? Figures printed, never asserted.
 
-For the demo league's books (``python_models/data/demo_book.py``, season 2026) and the real-data book
+For the demo league's books (``python_models/demo/league_book.py``, season 2026) and the real-data book
 (``python_models/demo/market.py``, real 2022 starts) it prints:
 
 * line MAE (|line - actual strikeouts|, every start with action, short starts included) of the open, the
@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 
 from python_models.config import PROJECT_ROOT, load_settings
-from python_models.data.demo import SEED, generate
-from python_models.data.market import MarketParams, first_pitch_utc, market_lines
+from python_models.demo.league import SEED, generate
+from python_models.demo.market import MarketParams, first_pitch_utc, market_lines
 from python_models.predictors.decision import decide
 from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.odds import implied_probability, no_vig_probabilities, payout_per_unit

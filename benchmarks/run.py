@@ -75,10 +75,10 @@ def _quiet() -> None:
 
 def prepare(folder: Path, seasons: tuple[int, ...] = (2025, 2026), hold_back: date | None = None) -> dict:
     """Load the demo (optionally holding back one day), dbt build it, train the walk-forward models."""
-    from python_models.data.demo import generate
-    from python_models.data.demo_load import _as_text
-    from python_models.data.loaders import load_frame, validate_frame
     from python_models.dbt.runner import run_dbt
+    from python_models.demo.league import generate
+    from python_models.demo.load import _as_text
+    from python_models.ingest.loaders import load_frame, validate_frame
     from python_models.jobs.daily import UPSTREAM_BUILD
     from python_models.training.lifecycle import ensure_models, registered_versions, retrain_point
     from python_models.warehouse import open_warehouse
@@ -425,7 +425,7 @@ def write_big_game_logs(folder: str, target_mb: float = BIG_FILE_MB) -> dict:
 
 def bench_big_game_logs(folder: str) -> dict:
     """Load the generated file into an empty warehouse (peak RSS includes imports)."""
-    from python_models.data.loaders import ensure_raw_tables, load_file
+    from python_models.ingest.loaders import ensure_raw_tables, load_file
     from python_models.warehouse import open_warehouse
     from python_models.warehouse.tables import GAME_LOGS
 
@@ -465,9 +465,9 @@ def run_isolated(func: Callable[[str], dict], folder: Path) -> dict:
 
 def _load_day(folder: Path, seasons: tuple[int, ...], day: date) -> None:
     """The morning's new data: the day's probable starters, lines and the previous day's results."""
-    from python_models.data.demo import generate
-    from python_models.data.demo_load import _as_text
-    from python_models.data.loaders import load_frame, validate_frame
+    from python_models.demo.league import generate
+    from python_models.demo.load import _as_text
+    from python_models.ingest.loaders import load_frame, validate_frame
     from python_models.warehouse import open_warehouse
     from python_models.warehouse.tables import PROBABLE_STARTERS, STRIKEOUT_LINES
 

@@ -136,7 +136,7 @@ def _settings(folder: Path):
 
 def _load(settings, *, through: date | None = None, only: date | None = None) -> None:
     """Load both real files (optionally only the games through a date, or of one date)."""
-    from python_models.data.loaders import (
+    from python_models.ingest.loaders import (
         ensure_raw_tables,
         load_frame,
         read_csv_strings,

@@ -1,7 +1,7 @@
-"""Fit the sharp real-data book's hyper-parameters (``python_models.data.market.MarketParams``), walk-forward.
+"""Fit the sharp real-data book's hyper-parameters (``python_models.demo.market.MarketParams``), walk-forward.
 
 ``--through SEASON`` fits on 2014..SEASON only: the book of every later season is priced with the newest fit
-on seasons BEFORE it (``python_models.data.market.params_for``), like every model. 2014 is warm-up history,
+on seasons BEFORE it (``python_models.demo.market.params_for``), like every model. 2014 is warm-up history,
 2015..SEASON are scored, and the book is priced from its close-capture information (games before the game
 date, the announced lineup). Three stages, each maximising a likelihood on the scored starts:
 
@@ -36,8 +36,8 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.stats import binom
 
-from python_models.data import market
-from python_models.data.book import price
+from python_models.demo import market
+from python_models.demo.pricing import price
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "retrosheet_starters"
 FIRST_FIT_SEASON = 2015  # 2014 is warm-up history

@@ -55,10 +55,10 @@ def friendly_errors(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from python_models.data.loaders import DataValidationError
         from python_models.dbt.runner import DbtError
         from python_models.ingest.cache import HistoryError
         from python_models.ingest.http import FeedError
+        from python_models.ingest.loaders import DataValidationError
         from python_models.scoring.scorer import ScoringError
         from python_models.training.model_store import ModelLoadError
         from python_models.training.trainer import TrainingError
@@ -124,14 +124,14 @@ def _spec(table: str) -> Any:
 
 
 def _column_list(table: str) -> str:
-    from python_models.data.formats import column_list
+    from python_models.ingest.formats import column_list
 
     return column_list(_spec(table))
 
 
 def _loader_help(table: str, summary: str, *more: str) -> str:
     """A loader's --help: what it loads and the file's columns, generated from the table's contract."""
-    from python_models.data.formats import columns_help
+    from python_models.ingest.formats import columns_help
 
     return "\n\n".join([summary, columns_help(_spec(table)), *more])
 
@@ -143,7 +143,7 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
 
 
 def _open_for_loading() -> Any:
-    from python_models.data.loaders import ensure_raw_tables
+    from python_models.ingest.loaders import ensure_raw_tables
     from python_models.warehouse import open_warehouse
 
     wh = open_warehouse()
@@ -152,7 +152,7 @@ def _open_for_loading() -> Any:
 
 
 def _load(table: str, file: Path) -> None:
-    from python_models.data.loaders import load_file
+    from python_models.ingest.loaders import load_file
     from python_models.warehouse.tables import RAW_TABLES
 
     wh = _open_for_loading()
@@ -217,8 +217,8 @@ def load_lines(
         str, typer.Option("--format", help="csv (keyed by pitcher_id or by pitcher_name) or odds-api.")
     ] = "csv",
 ) -> None:
-    from python_models.data.lines import FORMATS
-    from python_models.data.lines import load_lines as run
+    from python_models.ingest.lines import FORMATS
+    from python_models.ingest.lines import load_lines as run
 
     _choice(format_, FORMATS, "--format")
     wh = _open_for_loading()
@@ -264,7 +264,7 @@ def load_probable_starters(
     file: JsonOrCsvArg,
     format_: Annotated[str, typer.Option("--format", help="csv or mlb-statsapi.")] = "csv",
 ) -> None:
-    from python_models.data.schedule import FORMATS, load_statsapi_schedule
+    from python_models.ingest.schedule import FORMATS, load_statsapi_schedule
 
     if _choice(format_, FORMATS, "--format") == "csv":
         _load("probable_starters", file)
@@ -385,7 +385,7 @@ def demo_data(
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 20260107,
 ) -> None:
     """Generate the deterministic synthetic demo league and load it (lines and injuries are synthetic)."""
-    from python_models.data.demo_load import load_demo
+    from python_models.demo.load import load_demo
     from python_models.warehouse import open_warehouse
 
     wh = open_warehouse()
@@ -422,8 +422,8 @@ def build(
     """Run the migrations, then `dbt build` (seeds, models, snapshots, gates) on the configured target. Every landing row the
     scorer wrote is merged into pitcher_strikeouts whatever its date; a row that cannot be merged fails the
     build naming it."""
-    from python_models.data.loaders import ensure_raw_tables
     from python_models.dbt.runner import migrate, run_dbt
+    from python_models.ingest.loaders import ensure_raw_tables
     from python_models.warehouse import open_warehouse
 
     wh = open_warehouse()

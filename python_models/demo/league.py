@@ -25,8 +25,8 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from python_models.data import demo_book as demo_book_module
-from python_models.data.demo_book import DemoBook, capture_hours, lineup_moments
+from python_models.demo import league_book as demo_book_module
+from python_models.demo.league_book import DemoBook, capture_hours, lineup_moments
 
 SEED = 20260107
 SEASONS = {2025: (date(2025, 3, 27), date(2025, 9, 28)), 2026: (date(2026, 3, 26), date(2026, 9, 27))}
@@ -637,7 +637,7 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                     }
                 )
                 # The market: a sharp book priced from this start's truth plus its own noise
-                # (python_models/data/demo_book.py). These are the draws the earlier market made, in the same
+                # (python_models/demo/league_book.py). These are the draws the earlier market made, in the same
                 # order, so every other table of the league is unchanged for a given seed.
                 rng.normal(0, 0.45)
                 rng.random()

@@ -1,6 +1,6 @@
 """The demo league's sportsbooks: sharp, calibrated, priced from the league's record, its process and scouting.
 
-The generator (``python_models/data/demo.py``) draws every start's strikeouts from the pitcher's true
+The generator (``python_models/demo/league.py``) draws every start's strikeouts from the pitcher's true
 strikeout rate per batter in the season, the opponent, park and platoon multipliers, a lognormal
 game-to-game factor (SD 0.10, rate clipped to 0.03..0.38), batters faced from a rounded normal around the
 pitcher's workload (SD 3.8, 6..31) with a 5% early exit (3..10 batters), and a binomial draw. The book
@@ -28,7 +28,7 @@ Captures (as many per start as before, one to three): the open (24-26 h before f
 games up to two days before), the morning line (9-11 h before, when a start has three captures) and the
 close (1-3 h before, with the announced lineup). Books: ``draftkings`` and ``fanduel`` share the record
 and differ in their scouting and hold. Lines and prices come from the pricing shared with the real-data
-book (``python_models.data.book``): half strikeouts mostly (``WHOLE_LINE_TILT``: ~2% whole lines, with
+book (``python_models.demo.pricing``): half strikeouts mostly (``WHOLE_LINE_TILT``: ~2% whole lines, with
 pushes), the over price following the book's P(over), hold 4-5%.
 
 A start's own result is recorded with it (``strikeouts``, ``batters_faced``) only as history for LATER
@@ -52,13 +52,13 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from python_models.data.book import decayed_sums, discrete_normal_pmf, price, strikeout_pmf
+from python_models.demo.pricing import decayed_sums, discrete_normal_pmf, price, strikeout_pmf
 from python_models.predictors.markets import LINE_RANGE
 
 BOOKMAKERS = ("draftkings", "fanduel")
 HOLD = {"draftkings": 0.046, "fanduel": 0.044}
 HOLD_SPREAD = 0.002  # each quote's hold is uniform on HOLD ± this (after rounding: 4.0-5.0%)
-WHOLE_LINE_TILT = 0.09  # the demo's books post few whole lines (~2%): see python_models.data.book.price
+WHOLE_LINE_TILT = 0.09  # the demo's books post few whole lines (~2%): see python_models.demo.pricing.price
 SCOUTING_NOISE = {"morning": 0.45, "close": 0.30}  # SD of a book's scouting signal of the log rate
 # SD of a book's own error about a start's log rate (its modelling error, the same at each of its captures
 # of the start); the book knows its size and prices it as uncertainty, so it stays calibrated
@@ -67,7 +67,7 @@ RATE_GRID = np.linspace(-6.0, 6.0, 241)  # the posterior grid, in prior SDs arou
 NO_DECAY = 1e9  # plain sums: a half-life far longer than any history
 LINEUP_HOURS = 4.0  # lineups are announced this long before first pitch; the close knows it
 
-# how the league draws a start (python_models/data/demo.py): the book knows the process, not the draws
+# how the league draws a start (python_models/demo/league.py): the book knows the process, not the draws
 GAME_RATE_SD = 0.10
 RATE_BOUNDS = (0.03, 0.38)
 BF_SD, BF_BOUNDS = 3.8, (6, 31)

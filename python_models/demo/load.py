@@ -6,8 +6,8 @@ import logging
 
 import pandas as pd
 
-from python_models.data.demo import DemoData, generate
-from python_models.data.loaders import load_frame, validate_frame
+from python_models.demo.league import DemoData, generate
+from python_models.ingest.loaders import load_frame, validate_frame
 from python_models.warehouse.base import Warehouse
 from python_models.warehouse.tables import (
     GAME_LOGS,

@@ -42,9 +42,9 @@ At each capture the book forms its belief (``beliefs``, one vectorised pass over
   the typical start, the early hook and the early exit (``batters_components``), whose strikeout rates
   differ (knocked-out starters were not striking batters out).
 * **count distribution**: strikeouts ~ Binomial(batters faced, lognormal rate) mixed over batters faced
-  (``python_models.data.book.strikeout_pmf``); line and prices from it at the book's hold (``hold`` ±
+  (``python_models.demo.pricing.strikeout_pmf``); line and prices from it at the book's hold (``hold`` ±
   ``hold_spread`` per quote, drawn from ``seed``) by the pricing shared with the demo's book
-  (``python_models.data.book.price``: half strikeouts mostly, a whole line when the median sits on one).
+  (``python_models.demo.pricing.price``: half strikeouts mostly, a whole line when the median sits on one).
 
 **The real market's lean**: real books shade the line low. On 1,391 real posted lines of 2022 (issue 22,
 measured with ``kzone evaluate --lines``) the line sat 0.22 K below the outcome on average and the over won
@@ -83,7 +83,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from python_models.data.book import MAX_BATTERS, decayed_sums, discrete_normal_pmf, price, strikeout_pmf
+from python_models.demo.pricing import MAX_BATTERS, decayed_sums, discrete_normal_pmf, price, strikeout_pmf
 
 BOOK = "synthetic_market"
 

@@ -1,6 +1,6 @@
 """How a synthetic sportsbook turns its belief about a start into a posted line and prices.
 
-Shared by both synthetic books (the demo league's, ``python_models/data/demo.py``, and the real-data market,
+Shared by both synthetic books (the demo league's, ``python_models/demo/league.py``, and the real-data market,
 ``python_models/demo/market.py``), so the two differ only in what they know, never in how they price.
 
 1. **Belief → count distribution** (``strikeout_pmf``). The book's belief about a start is a distribution of

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from python_models.data.loaders import load_frame
+from python_models.ingest.loaders import load_frame
 from python_models.warehouse.base import Warehouse
 from python_models.warehouse.tables import (
     GAME_LOGS,

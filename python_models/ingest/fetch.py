@@ -12,7 +12,7 @@ Steps (one log line each), every answer kept under ``{KZONE_CACHE_DIR}/payloads/
 4. ``/api/v1/people`` for every starter or lineup batter the crosswalk does not know (provisional ids);
 5. the finals land in ``raw.pitcher_game_logs`` and ``raw.team_games``; D's starters in
    ``raw.probable_starters`` (a starter no longer announced gets a scratch row, the rule of
-   ``python_models.data.schedule.add_scratches``, which withdraws his predictions; an unchanged one keeps
+   ``python_models.ingest.schedule.add_scratches``, which withdraws his predictions; an unchanged one keeps
    his ``announced_at``, so a rerun changes nothing);
 6. ``/api/v1/transactions`` (the last :data:`IL_LOOKBACK_DAYS` days) -> ``raw.injured_list``;
 7. The Odds API: D's events, then each event's ``pitcher_strikeouts`` odds, loaded by the same parser as
@@ -36,12 +36,12 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from python_models.config import Settings
-from python_models.data.lines import load_lines
-from python_models.data.loaders import DataValidationError, ensure_raw_tables, load_frame, validate_frame
-from python_models.data.schedule import ScheduledGame, add_scratches, parse_schedule, schedule_games
 from python_models.ingest.crosswalk import Crosswalk, merge_provisional
 from python_models.ingest.http import FeedError, HttpClient
+from python_models.ingest.lines import load_lines
+from python_models.ingest.loaders import DataValidationError, ensure_raw_tables, load_frame, validate_frame
 from python_models.ingest.payloads import FeedSource
+from python_models.ingest.schedule import ScheduledGame, add_scratches, parse_schedule, schedule_games
 from python_models.ingest.statsapi import boxscore_people, parse_boxscore, parse_injuries, parse_people
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import Warehouse

@@ -4,7 +4,7 @@ Three forms land in ``raw.strikeout_lines`` (key ``game_date, pitcher_id, bookma
 
 - **CSV keyed by id** (a ``pitcher_id`` column): validated and loaded all-or-nothing, as every loader does.
 - **CSV keyed by name** (``pitcher_name`` and an optional ``team`` instead of ``pitcher_id``): the form real
-  line files have. Each name is resolved to a pitcher id (``python_models.data.resolve``).
+  line files have. Each name is resolved to a pitcher id (``python_models.ingest.resolve``).
 - **The Odds API v4** event-odds JSON for market ``pitcher_strikeouts`` (``--format odds-api``): each Over
   is paired with its Under (same player, same point), every bookmaker and capture is kept, players are
   resolved by name and the event's two teams.
@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from python_models.data.loaders import (
+from python_models.ingest.loaders import (
     DataValidationError,
     absent_optional,
     load_frame,
@@ -42,7 +42,7 @@ from python_models.data.loaders import (
     read_json_document,
     validate_frame,
 )
-from python_models.data.resolve import PitcherDirectory, Resolution, normalize_name, team_directory
+from python_models.ingest.resolve import PitcherDirectory, Resolution, normalize_name, team_directory
 from python_models.predictors.markets import implausible_margin
 from python_models.predictors.odds import american_from_decimal, no_vig_probabilities, price_margin
 from python_models.warehouse.base import MergeResult, Warehouse
@@ -69,7 +69,7 @@ LINE_FILE_DEFAULTS = {
         "00:00:00 UTC of game_date when the column is absent: taken as captured before first pitch on its date"
     ),
 }
-# The Odds API fields read (documented in the README by python_models.data.formats).
+# The Odds API fields read (documented in the README by python_models.ingest.formats).
 ODDS_API_FIELDS: tuple[tuple[str, str, bool, str], ...] = (
     ("[] or {}", "list / object", True, "A list of events, one event, or a historical snapshot {data: ...}."),
     ("id", "string", False, "Event id (kept in the quarantine's raw_row)."),

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from python_models.data.resolve import TEAM_SEED, team_directory
+from python_models.ingest.resolve import TEAM_SEED, team_directory
 from python_models.predictors.markets import LINE_RANGE, ODDS_ABS_RANGE  # one definition of 'absurd'
 from python_models.warehouse.base import MergeResult, Warehouse, new_batch_id, row_hashes
 from python_models.warehouse.tables import (

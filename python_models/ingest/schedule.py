@@ -31,14 +31,14 @@ from typing import Any
 
 import pandas as pd
 
-from python_models.data.loaders import (
+from python_models.ingest.loaders import (
     DataValidationError,
     absent_optional,
     load_frame,
     read_json_document,
     validate_frame,
 )
-from python_models.data.resolve import Team, team_directory
+from python_models.ingest.resolve import Team, team_directory
 from python_models.warehouse.base import MergeResult, Warehouse
 from python_models.warehouse.tables import GAME_STATUSES, PEOPLE, PROBABLE_STARTERS
 

@@ -1,5 +1,5 @@
 """MLB Stats API parsers for what `kzone fetch` lands besides the schedule (whose parser is
-``python_models.data.schedule``, shared with `kzone load-probable-starters --format mlb-statsapi`):
+``python_models.ingest.schedule``, shared with `kzone load-probable-starters --format mlb-statsapi`):
 
 - ``/api/v1/game/{gamePk}/boxscore`` of a final game -> the two starters' ``raw.pitcher_game_logs`` rows
   and the two ``raw.team_games`` rows, in the files' column set, so features computed from the feed equal
@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from python_models.data.resolve import team_directory
-from python_models.data.schedule import ScheduledGame
 from python_models.ingest.crosswalk import Crosswalk, provisional_id
+from python_models.ingest.resolve import team_directory
+from python_models.ingest.schedule import ScheduledGame
 
 WIND_DIRECTIONS = {
     "out to cf": "tocf",

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from python_models.config import Settings, get_settings
-from python_models.data.demo import LEGACY_SEASON
+from python_models.demo.league import LEGACY_SEASON
 from python_models.jobs.daily import DailyReport
 from python_models.warehouse import open_warehouse
 
@@ -130,8 +130,8 @@ def daily_summary(report: DailyReport, picks_system: str) -> str:
 
 def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[StepTiming]:
     """Run every step of the demo and print what it built."""
-    from python_models.data.demo_load import load_demo
     from python_models.dbt.runner import migrate, run_dbt
+    from python_models.demo.load import load_demo
     from python_models.jobs.backfill import backfill
     from python_models.jobs.daily import run_daily
     from python_models.monitoring.docs import SERVE_HINT, target_dir

@@ -19,10 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from python_models.config import Settings
-from python_models.data.loaders import ensure_raw_tables, load_frame, validate_frame
 from python_models.ingest.cache import CachedFile, DownloadCache, HistoryError, ProgressFactory
 from python_models.ingest.crosswalk import merge_provisional
 from python_models.ingest.http import FeedNotFoundError, HttpClient
+from python_models.ingest.loaders import ensure_raw_tables, load_frame, validate_frame
 from python_models.ingest.register import SHARDS, people_rows, read_register
 from python_models.ingest.retrosheet import (
     SeasonFiles,

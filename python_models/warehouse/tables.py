@@ -223,7 +223,7 @@ GAME_STATUSES = TableSpec(
             "is_called_off",
             "bool",
             False,
-            "Postponed, suspended or cancelled (python_models/data/schedule.py).",
+            "Postponed, suspended or cancelled (python_models/ingest/schedule.py).",
         ),
         C("reported_at", "timestamp", False, "When the feed reported it (the file's time, UTC)."),
         *_AUDIT,
@@ -310,7 +310,7 @@ INJURED_LIST = TableSpec(
 )
 
 # A file form, not a table: lines keyed by the pitcher's NAME, as real line files come. The loader resolves
-# each name to a pitcher_id (python_models/data/resolve.py) and writes raw.strikeout_lines; rows whose name
+# each name to a pitcher_id (python_models/ingest/resolve.py) and writes raw.strikeout_lines; rows whose name
 # cannot be resolved go to raw.strikeout_lines_quarantine.
 STRIKEOUT_LINES_BY_NAME = TableSpec(
     layer="raw",

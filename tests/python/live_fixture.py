@@ -18,7 +18,7 @@ from typing import Any
 
 from werkzeug import Request, Response
 
-from python_models.data.resolve import team_directory
+from python_models.ingest.resolve import team_directory
 
 KEY = "s3cr3t-odds-key-123"
 

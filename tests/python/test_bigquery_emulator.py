@@ -362,7 +362,7 @@ def dbt_on_emulator(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory
     models' SELECT run and materialised as plain tables (what the stand-in cannot do is the contract check)
     and `dbt build` of the descendants whose inputs are then present (the closing lines, grading, snapshot,
     the monitoring views and their tests)."""
-    from python_models.data.demo_load import load_demo
+    from python_models.demo.load import load_demo
     from python_models.warehouse import tables
 
     settings = emulator_settings(emulator, f"d{uuid.uuid4().hex[:6]}_")
@@ -460,7 +460,7 @@ def test_feeds_resolve_quarantine_and_replace_quarantine_rows_on_bigquery(
     DELETE (an array parameter) run on BigQuery SQL through the real client."""
     import shutil
 
-    from python_models.data.lines import load_lines
+    from python_models.ingest.lines import load_lines
     from python_models.warehouse.tables import LINES_QUARANTINE, STRIKEOUT_LINES
 
     from .feeds_fixture import FIXTURES, load_world

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
-from python_models.data.book import (
+from python_models.demo.pricing import (
     MAX_BATTERS,
     decayed_sums,
     discrete_normal_pmf,

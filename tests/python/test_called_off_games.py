@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from python_models.config import Settings
-from python_models.data.loaders import load_frame, validate_frame
-from python_models.data.schedule import load_statsapi_schedule
 from python_models.dbt.runner import migrate, run_dbt
+from python_models.ingest.loaders import load_frame, validate_frame
+from python_models.ingest.schedule import load_statsapi_schedule
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.tables import GAME_STATUSES, PEOPLE
 from tests.python.conftest import make_settings
@@ -31,7 +31,7 @@ BUILD = ["build", "--select", "+exposure:picks_consumers", "stg_scoring__registe
 
 
 def test_the_schedule_feed_records_every_games_status(warehouse, tmp_path: Path) -> None:
-    from python_models.data.loaders import load_file
+    from python_models.ingest.loaders import load_file
 
     load_world(warehouse, tmp_path, probables=False)
     load_file(warehouse, PEOPLE, write_csv(people_frame(), tmp_path / "people.csv"))

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from python_models.data.loaders import load_frame, validate_frame
 from python_models.dbt.runner import DbtError, run_dbt
+from python_models.ingest.loaders import load_frame, validate_frame
 from python_models.jobs.backfill import completed_dates
 from python_models.jobs.daily import UPSTREAM_BUILD, StaleSourceError, run_daily
 from python_models.warehouse import open_warehouse

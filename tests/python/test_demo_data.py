@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from python_models.data import demo_book
-from python_models.data.demo import DemoData, generate
-from python_models.data.demo_book import DemoBook
+from python_models.demo import league_book
+from python_models.demo.league import DemoData, generate
+from python_models.demo.league_book import DemoBook
 from python_models.predictors.odds import implied_probability, no_vig_probabilities
 
 
@@ -174,7 +174,7 @@ def test_the_book_never_sees_the_starts_own_result() -> None:
 def test_the_book_does_not_change_the_rest_of_the_league(monkeypatch: pytest.MonkeyPatch) -> None:
     """The book draws from its own generator: with other noise, every other table is the same."""
     base = generate(seasons=(2025,))
-    monkeypatch.setattr(demo_book, "SCOUTING_NOISE", {"morning": 0.9, "close": 0.6})
+    monkeypatch.setattr(league_book, "SCOUTING_NOISE", {"morning": 0.9, "close": 0.6})
     other = generate(seasons=(2025,))
     for name in ("game_logs", "probable_starters", "injured_list"):
         pd.testing.assert_frame_equal(getattr(base, name), getattr(other, name))

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from python_models.config import load_settings
-from python_models.data.market import market_lines
+from python_models.demo.market import market_lines
 from python_models.jobs.evaluate import NOISE_FLOOR_MAE, REFERENCE_NAME, evaluate, starts_file
 
 from .conftest import REAL_DATA, requires_real_data

@@ -300,7 +300,7 @@ def test_store_carries_every_listed_feature_and_honest_coverage(demo_warehouse: 
 def test_real_data_spine_without_probable_starters_and_renamed_pitchers(tmp_path: Path) -> None:
     """Real 2021-22 game logs (no probable-starters table): the spine is the actual starters, every dbt
     test of the feature store passes, and a renamed pitcher gets ONE lookup, the slug of his latest name."""
-    from python_models.data.loaders import load_file
+    from python_models.ingest.loaders import load_file
     from python_models.warehouse import open_warehouse
     from python_models.warehouse.tables import GAME_LOGS, RAW_TABLES
 
@@ -344,7 +344,7 @@ def test_nine_real_seasons_build_green_with_the_team_game_features_filled(tmp_pa
     """Real 2014-2022 starts and team games: every dbt test of the feature store passes, the team-game
     features are filled wherever something earlier exists, and NULL where nothing does (the data's first
     day, a park's first game: Buffalo's in 2020); the seven-inning doubleheader games say so."""
-    from python_models.data.loaders import ensure_raw_tables, load_file
+    from python_models.ingest.loaders import ensure_raw_tables, load_file
     from python_models.warehouse import open_warehouse
     from python_models.warehouse.tables import GAME_LOGS, TEAM_GAMES
 

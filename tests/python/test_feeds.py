@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from python_models.data.lines import load_lines
-from python_models.data.loaders import DataValidationError, load_file
-from python_models.data.schedule import load_statsapi_schedule
+from python_models.ingest.lines import load_lines
+from python_models.ingest.loaders import DataValidationError, load_file
+from python_models.ingest.schedule import load_statsapi_schedule
 from python_models.warehouse.tables import (
     LINES_QUARANTINE,
     PEOPLE,

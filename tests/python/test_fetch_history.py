@@ -11,9 +11,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from python_models.config import Settings
-from python_models.data.loaders import load_file, read_csv_strings, validate_frame
 from python_models.ingest.cache import HistoryError
 from python_models.ingest.http import HttpClient
+from python_models.ingest.loaders import load_file, read_csv_strings, validate_frame
 from python_models.ingest.retrosheet import (
     SeasonFiles,
     build_players,
@@ -323,8 +323,8 @@ def test_a_live_feed_debutant_the_register_now_knows_takes_his_retrosheet_id(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
     """The live feed gave rookr001 (MLBAM 699999) a provisional id; fetch-history's register load maps it."""
-    from python_models.data.loaders import load_frame
     from python_models.ingest.crosswalk import provisional_id
+    from python_models.ingest.loaders import load_frame
     from python_models.warehouse.tables import PEOPLE
 
     fx.serve_history(httpserver)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from python_models.data import formats
 from python_models.dbt.project import PROJECT_ROOT
+from python_models.ingest import formats
 from python_models.warehouse import tables
 from python_models.warehouse.base import Column
 
@@ -44,7 +44,7 @@ def _readme_section() -> str:
 
 def test_readme_landing_formats_are_the_generated_ones() -> None:
     assert _readme_section() == formats.landing_formats_markdown(), (
-        "README's landing formats drifted from the contracts: paste `python -m python_models.data.formats`"
+        "README's landing formats drifted from the contracts: paste `python -m python_models.ingest.formats`"
     )
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from python_models.data.loaders import ensure_raw_tables, load_frame, validate_frame
 from python_models.ingest.fetch import fetch_day
+from python_models.ingest.loaders import ensure_raw_tables, load_frame, validate_frame
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.tables import GAME_LOGS, PEOPLE, TEAM_GAMES
 from tests.python.conftest import make_settings

@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from python_models.data.loaders import load_frame, validate_frame
-from python_models.data.schedule import schedule_games
 from python_models.ingest.crosswalk import Crosswalk, merge_provisional, provisional_id
+from python_models.ingest.loaders import load_frame, validate_frame
+from python_models.ingest.schedule import schedule_games
 from python_models.ingest.statsapi import parse_boxscore, parse_injuries, parse_people
 from python_models.warehouse.tables import GAME_LOGS, PEOPLE, TEAM_GAMES
 from tests.python.conftest import REAL_DATA

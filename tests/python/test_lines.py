@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from python_models.data.lines import load_lines
-from python_models.data.loaders import DataValidationError
+from python_models.ingest.lines import load_lines
+from python_models.ingest.loaders import DataValidationError
 from python_models.warehouse.tables import LINES_QUARANTINE, STRIKEOUT_LINES
 
 from .conftest import REAL_DATA, make_settings, requires_real_data
@@ -149,8 +149,8 @@ def test_a_real_format_lines_file_keyed_by_names_resolves_every_real_2022_start(
     codes: every row resolves to the real pitcher id; nothing is quarantined."""
     import pandas as pd
 
-    from python_models.data.loaders import load_file
-    from python_models.data.resolve import team_directory
+    from python_models.ingest.loaders import load_file
+    from python_models.ingest.resolve import team_directory
     from python_models.warehouse.tables import GAME_LOGS
 
     load_file(warehouse, GAME_LOGS, REAL_DATA / "starters_2021_2022.csv.gz")
@@ -280,7 +280,7 @@ def test_a_pitcher_id_the_warehouse_has_never_seen_is_loaded_with_a_warning(
         "2026-04-01,colee001,draftkings,6.5,-115,-105,2026-04-01T14:00:00Z\n",
         "2026-04-01,zzzzz999,draftkings,5.5,-110,-110,2026-04-01T14:00:00Z\n",
     ]
-    with caplog.at_level("WARNING", logger="python_models.data.lines"):
+    with caplog.at_level("WARNING", logger="python_models.ingest.lines"):
         load = load_lines(world, _file(tmp_path, body, header=ID_HEADER))
     assert load.rows_loaded == 2
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]

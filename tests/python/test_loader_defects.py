@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from python_models.data.loaders import DataValidationError, load_file
-from python_models.data.schedule import load_statsapi_schedule
+from python_models.ingest.loaders import DataValidationError, load_file
+from python_models.ingest.schedule import load_statsapi_schedule
 from python_models.warehouse.tables import (
     GAME_LOGS,
     INJURED_LIST,
@@ -155,7 +155,7 @@ def test_one_start_a_day_holds_across_chunks_of_a_game_log_file(warehouse, tmp_p
 def test_the_statsapi_feed_reports_a_pitcher_announced_for_both_games_of_a_doubleheader(
     warehouse, tmp_path: Path
 ) -> None:
-    from python_models.data.loaders import load_frame, validate_frame
+    from python_models.ingest.loaders import load_frame, validate_frame
     from python_models.warehouse.tables import PEOPLE
 
     people = pd.DataFrame(
@@ -312,7 +312,7 @@ def test_a_file_read_in_chunks_loads_whole_or_names_a_bad_row_in_a_late_chunk(
 
 
 def test_reading_in_chunks_keeps_the_file_line_numbers() -> None:
-    from python_models.data.loaders import read_csv_chunks
+    from python_models.ingest.loaders import read_csv_chunks
 
     path = Path(io.StringIO().name if False else EXAMPLES / "pitcher_game_logs.csv")
     firsts = [int(c.index[0]) for c in read_csv_chunks(path, chunk_rows=4)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from python_models.data.loaders import DataValidationError, load_file
+from python_models.ingest.loaders import DataValidationError, load_file
 from python_models.warehouse.tables import GAME_LOGS, INJURED_LIST, STRIKEOUT_LINES, TEAM_GAMES
 
 from .conftest import (

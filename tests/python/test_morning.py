@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from pydantic import SecretStr
 
-from python_models.data.loaders import load_frame, validate_frame
+from python_models.ingest.loaders import load_frame, validate_frame
 from python_models.jobs.morning import run_morning, send_alert
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import new_batch_id, row_hashes

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from python_models.data.loaders import ensure_raw_tables, load_file, load_frame, validate_frame
+from python_models.ingest.loaders import ensure_raw_tables, load_file, load_frame, validate_frame
 from python_models.monitoring.report import detect_provenance, provenance_html
 from python_models.warehouse.tables import GAME_LOGS, STRIKEOUT_LINES
 

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from python_models.data.resolve import (
+from python_models.ingest.resolve import (
     PitcherDirectory,
     TeamDirectory,
     normalize_name,
@@ -79,7 +79,7 @@ def test_mlb_team_ids_map_and_unknown_forms_do_not() -> None:
 
 
 def test_a_team_form_naming_two_teams_is_refused() -> None:
-    from python_models.data.resolve import Team
+    from python_models.ingest.resolve import Team
 
     with pytest.raises(ValueError, match="names two teams"):
         TeamDirectory(
