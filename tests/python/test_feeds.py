@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from python_models.ingest.lines import load_lines
-from python_models.ingest.loaders import DataValidationError, load_file
+from python_models.ingest.loaders import load_file
 from python_models.ingest.schedule import load_statsapi_schedule
-from python_models.warehouse.tables import LINES_QUARANTINE, PEOPLE, PROBABLE_STARTERS, STRIKEOUT_LINES
+from python_models.ingest.validation import DataValidationError
+from python_models.warehouse.raw_tables import LINES_QUARANTINE, PEOPLE, PROBABLE_STARTERS, STRIKEOUT_LINES
 
 from .conftest import make_settings
 from .feeds_fixture import FIXTURES, count, load_world, people_frame, rows, run_cli, write_csv
