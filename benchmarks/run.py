@@ -78,11 +78,12 @@ def prepare(folder: Path, seasons: tuple[int, ...] = (2025, 2026), hold_back: da
     from python_models.dbt.runner import run_dbt
     from python_models.demo.league import generate
     from python_models.demo.load import _as_text
-    from python_models.ingest.loaders import load_frame, validate_frame
+    from python_models.ingest.loaders import load_frame
+    from python_models.ingest.validation import validate_frame
     from python_models.jobs.daily import UPSTREAM_BUILD
     from python_models.training.lifecycle import ensure_models, registered_versions, retrain_point
     from python_models.warehouse import open_warehouse
-    from python_models.warehouse.tables import (
+    from python_models.warehouse.raw_tables import (
         GAME_LOGS,
         INJURED_LIST,
         PROBABLE_STARTERS,
@@ -427,7 +428,7 @@ def bench_big_game_logs(folder: str) -> dict:
     """Load the generated file into an empty warehouse (peak RSS includes imports)."""
     from python_models.ingest.loaders import ensure_raw_tables, load_file
     from python_models.warehouse import open_warehouse
-    from python_models.warehouse.tables import GAME_LOGS
+    from python_models.warehouse.raw_tables import GAME_LOGS
 
     _quiet()
     path = Path(folder) / "big_game_logs.csv"
@@ -467,9 +468,10 @@ def _load_day(folder: Path, seasons: tuple[int, ...], day: date) -> None:
     """The morning's new data: the day's probable starters, lines and the previous day's results."""
     from python_models.demo.league import generate
     from python_models.demo.load import _as_text
-    from python_models.ingest.loaders import load_frame, validate_frame
+    from python_models.ingest.loaders import load_frame
+    from python_models.ingest.validation import validate_frame
     from python_models.warehouse import open_warehouse
-    from python_models.warehouse.tables import PROBABLE_STARTERS, STRIKEOUT_LINES
+    from python_models.warehouse.raw_tables import PROBABLE_STARTERS, STRIKEOUT_LINES
 
     demo = generate(seasons=seasons)
     wh = open_warehouse(_settings(folder))

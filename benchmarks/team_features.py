@@ -136,15 +136,11 @@ def _settings(folder: Path):
 
 def _load(settings, *, through: date | None = None, only: date | None = None) -> None:
     """Load both real files (optionally only the games through a date, or of one date)."""
-    from python_models.ingest.loaders import (
-        ensure_raw_tables,
-        load_frame,
-        read_csv_strings,
-        validate_frame,
-    )
+    from python_models.ingest.loaders import ensure_raw_tables, load_frame, read_csv_strings
+    from python_models.ingest.validation import validate_frame
     from python_models.warehouse import open_warehouse
-    from python_models.warehouse.tables import GAME_LOGS
-    from python_models.warehouse.tables import TEAM_GAMES as TEAM_GAMES_SPEC
+    from python_models.warehouse.raw_tables import GAME_LOGS
+    from python_models.warehouse.raw_tables import TEAM_GAMES as TEAM_GAMES_SPEC
 
     wh = open_warehouse(settings)
     try:

@@ -58,7 +58,7 @@ def friendly_errors(func: F) -> F:
         from python_models.dbt.runner import DbtError
         from python_models.ingest.cache import HistoryError
         from python_models.ingest.http import FeedError
-        from python_models.ingest.loaders import DataValidationError
+        from python_models.ingest.validation import DataValidationError
         from python_models.scoring.scorer import ScoringError
         from python_models.training.model_store import ModelLoadError
         from python_models.training.trainer import TrainingError
@@ -118,7 +118,7 @@ MAX_LISTED = 20
 
 
 def _spec(table: str) -> Any:
-    from python_models.warehouse.tables import RAW_TABLES, STRIKEOUT_LINES_BY_NAME
+    from python_models.warehouse.raw_tables import RAW_TABLES, STRIKEOUT_LINES_BY_NAME
 
     return STRIKEOUT_LINES_BY_NAME if table == STRIKEOUT_LINES_BY_NAME.name else RAW_TABLES[table]
 
@@ -153,7 +153,7 @@ def _open_for_loading() -> Any:
 
 def _load(table: str, file: Path) -> None:
     from python_models.ingest.loaders import load_file
-    from python_models.warehouse.tables import RAW_TABLES
+    from python_models.warehouse.raw_tables import RAW_TABLES
 
     wh = _open_for_loading()
     try:

@@ -11,7 +11,7 @@ team's batting line against ALL pitchers is the opposing starter's line plus a s
 game context has real effects the team-game features can find: each home-plate umpire and park has a
 strikeout factor, each manager a leash (his starters face more or fewer batters), and a bullpen worked
 hard over the last three days keeps the starter in a little longer. A few managers are replaced during a
-season and over the winter. These draws use their own generator (``_Context``), seeded from the same seed.
+season and over the winter. These draws use their own generator (``GameContext``), seeded from the same seed.
 
 Calibrated to the real 2021-2022 Retrosheet file: mean ≈ 4.8 strikeouts per start, SD ≈ 2.5, 0-16.
 """
@@ -26,7 +26,16 @@ import numpy as np
 import pandas as pd
 
 from python_models.demo import league_book as demo_book_module
+from python_models.demo.game_context import (
+    MANAGER_LEASH_SD,
+    RELIEVER_K_RATE,
+    UMPIRE_K_SD,
+    GameContext,
+    TeamSide,
+    team_game_rows,
+)
 from python_models.demo.league_book import DemoBook, capture_hours, lineup_moments
+from python_models.demo.roster import FIRST, LAST, TEAMS
 
 SEED = 20260107
 SEASONS = {2025: (date(2025, 3, 27), date(2025, 9, 28)), 2026: (date(2026, 3, 26), date(2026, 9, 27))}
@@ -39,178 +48,9 @@ def season_dates(year: int) -> tuple[date, date]:
 
 
 GAMES_PER_TEAM = 162
-TEAMS = [
-    "ANA",
-    "ARI",
-    "ATL",
-    "BAL",
-    "BOS",
-    "CHA",
-    "CHN",
-    "CIN",
-    "CLE",
-    "COL",
-    "DET",
-    "HOU",
-    "KCA",
-    "LAN",
-    "MIA",
-    "MIL",
-    "MIN",
-    "NYA",
-    "NYN",
-    "OAK",
-    "PHI",
-    "PIT",
-    "SDN",
-    "SEA",
-    "SFN",
-    "SLN",
-    "TBA",
-    "TEX",
-    "TOR",
-    "WAS",
-]
 BOOKMAKERS = demo_book_module.BOOKMAKERS
 LEGACY_V1 = "mlb_pitcher_strikeouts_v1_20260107"
 LEGACY_V1_6 = "mlb_pitcher_strikeouts_v1_6_rolling_20260115_131149"
-FIRST = [
-    "Aaron",
-    "Adam",
-    "Alex",
-    "Andrew",
-    "Ben",
-    "Blake",
-    "Brandon",
-    "Brady",
-    "Caleb",
-    "Carlos",
-    "Chris",
-    "Cole",
-    "Corbin",
-    "Dallas",
-    "Dane",
-    "Dylan",
-    "Eric",
-    "Erik",
-    "Ethan",
-    "Felix",
-    "Framber",
-    "Freddy",
-    "Gavin",
-    "George",
-    "Grayson",
-    "Hunter",
-    "Jack",
-    "Jake",
-    "Jameson",
-    "Jesus",
-    "Joe",
-    "Jordan",
-    "Jose",
-    "Josh",
-    "Julio",
-    "Justin",
-    "Kevin",
-    "Kyle",
-    "Lance",
-    "Logan",
-    "Lucas",
-    "Luis",
-    "Marcus",
-    "Max",
-    "Merrill",
-    "Michael",
-    "Miles",
-    "Nathan",
-    "Nick",
-    "Pablo",
-    "Reid",
-    "Ryan",
-    "Sandy",
-    "Sean",
-    "Shane",
-    "Sonny",
-    "Spencer",
-    "Taj",
-    "Tanner",
-    "Tarik",
-    "Tyler",
-    "Walker",
-    "Yusei",
-    "Zac",
-    "Zack",
-]
-LAST = [
-    "Alcantara",
-    "Anderson",
-    "Bassitt",
-    "Bieber",
-    "Brown",
-    "Burnes",
-    "Castillo",
-    "Cease",
-    "Cole",
-    "Cortes",
-    "Darvish",
-    "Eflin",
-    "Eovaldi",
-    "Flaherty",
-    "Freeland",
-    "Fried",
-    "Gallen",
-    "Gausman",
-    "Gibson",
-    "Glasnow",
-    "Gray",
-    "Greene",
-    "Hendricks",
-    "Houck",
-    "Javier",
-    "Keller",
-    "Kikuchi",
-    "King",
-    "Kirby",
-    "Lodolo",
-    "Lopez",
-    "Lugo",
-    "Lynn",
-    "Manaea",
-    "Manoah",
-    "Marquez",
-    "McClanahan",
-    "Means",
-    "Mikolas",
-    "Montas",
-    "Musgrove",
-    "Nola",
-    "Ober",
-    "Ohtani",
-    "Pfaadt",
-    "Quintana",
-    "Ragans",
-    "Ray",
-    "Rodon",
-    "Rodriguez",
-    "Sale",
-    "Sanchez",
-    "Scherzer",
-    "Senga",
-    "Skubal",
-    "Snell",
-    "Steele",
-    "Stroman",
-    "Suarez",
-    "Taillon",
-    "Urias",
-    "Valdez",
-    "Verlander",
-    "Wacha",
-    "Webb",
-    "Wheeler",
-    "Woodruff",
-    "Yamamoto",
-]
 
 
 @dataclass
@@ -299,144 +139,6 @@ def _schedule(rng: np.random.Generator, start: date, end: date) -> list[tuple[da
     return games
 
 
-UMPIRES = 89
-UMPIRE_K_SD = 0.03  # spread of the umpires' strikeout multipliers
-MANAGER_LEASH_SD = 0.05  # spread of the managers' leashes (multiplier of their starters' batters faced)
-RELIEVER_K_RATE = 0.215  # relievers strike out more batters per PA than starters
-BULLPEN_NORMAL_OUTS_3D = 30  # relief outs of a typical three days; more keeps tomorrow's starter in longer
-
-
-@dataclass
-class _Side:
-    """One team's half of a game: its starter's line, its bullpen's, its manager."""
-
-    team: str
-    manager_id: str
-    starter_id: str
-    starter_bf: int
-    starter_outs: int
-    pitching: dict[str, int]  # the line its pitchers (starter + bullpen) allowed: pa, k, bb, hbp, h, hr, r
-    relief_outs: int = 0
-    relievers: int = 0
-
-
-class _Context:
-    """The game context of the demo league: umpires, managers and bullpens (their own random stream, so
-    the starters' draws keep their shape)."""
-
-    def __init__(self, seed: int) -> None:
-        self.rng = np.random.default_rng([seed, 13])
-        # centred draws: the league's mean strikeouts and workload stay where the starters put them
-        umpire_k = _centred(self.rng.normal(0.0, UMPIRE_K_SD, UMPIRES), 0.08)
-        self.umpire_k = {f"ump{u:03d}": 1.0 + float(f) for u, f in enumerate(umpire_k, start=1)}
-        self.managers: dict[str, str] = {}
-        self.leash: dict[str, float] = {}
-        self.hired = 0
-        self.changes: dict[str, date] = {}
-        self.relief: dict[str, list[tuple[date, int]]] = {t: [] for t in TEAMS}
-        leashes = _centred(self.rng.normal(0.0, MANAGER_LEASH_SD, len(TEAMS)), 0.12)
-        for team, leash in zip(TEAMS, leashes, strict=True):
-            self._hire(team, 1.0 + float(leash))
-
-    def _hire(self, team: str, leash: float | None = None) -> None:
-        self.hired += 1
-        manager = f"mgr{team.lower()}{self.hired:03d}"
-        self.managers[team] = manager
-        self.leash[manager] = (
-            leash if leash is not None else float(np.clip(self.rng.normal(1.0, 0.05), 0.88, 1.12))
-        )
-
-    def new_season(self, start: date, end: date, first: bool) -> None:
-        """Winter changes (not before the first season) and two mid-season firings."""
-        if not first:
-            for team in self.rng.choice(TEAMS, size=3, replace=False):
-                self._hire(str(team))
-        span = (end - start).days
-        self.changes = {
-            str(t): start + timedelta(days=int(self.rng.integers(40, span - 40)))
-            for t in self.rng.choice(TEAMS, size=2, replace=False)
-        }
-
-    def manager_on(self, team: str, day: date) -> str:
-        if self.changes.get(team) == day:
-            self._hire(team)
-            del self.changes[team]
-        return self.managers[team]
-
-    def umpire(self) -> str:
-        return f"ump{int(self.rng.integers(1, UMPIRES + 1)):03d}"
-
-    def workload_shift(self, team: str, day: date, unknown_days: int = 0) -> float:
-        """Batters faced added to the starter's mean: the bullpen's relief outs of D-3 .. D-1 above normal
-        (as seen before the last ``unknown_days`` of those games are played: they count as normal days)."""
-        recent = sum(outs for d, outs in self.relief[team] if 1 + unknown_days <= (day - d).days <= 3)
-        recent += unknown_days * BULLPEN_NORMAL_OUTS_3D / 3
-        return float(np.clip(0.05 * (recent - BULLPEN_NORMAL_OUTS_3D), -1.5, 1.5))
-
-    def bullpen(self, side: _Side, day: date, game_outs: int, k_rate: float) -> None:
-        """The relievers finish the game: outs, relievers used, and the line they allow (added to the
-        side's pitching line)."""
-        rng = self.rng
-        outs = max(game_outs - side.starter_outs, 0)
-        non_outs = int(rng.negative_binomial(outs, 0.72)) if outs else 0
-        walks = int(rng.binomial(non_outs, 0.27))
-        hbp = int(rng.binomial(non_outs - walks, 0.04))
-        hits = non_outs - walks - hbp
-        homers = int(rng.binomial(hits, 0.13))
-        strikeouts = int(rng.binomial(outs, min(k_rate / 0.72, 0.9)))
-        runs = int(min(rng.poisson(0.3 * (hits + walks) + 0.6 * homers), 15)) if outs else 0
-        side.relief_outs = outs
-        side.relievers = 1 + int(rng.binomial(max(outs - 2, 0), 0.22)) if outs else 0
-        for key, value in (("pa", outs + non_outs), ("k", strikeouts), ("bb", walks), ("hbp", hbp)):
-            side.pitching[key] += value
-        for key, value in (("h", hits), ("hr", homers), ("r", runs)):
-            side.pitching[key] += value
-        self.relief[side.team].append((day, outs))
-
-    def extra_outs(self) -> int:
-        """Outs beyond 27 in an extra-inning game (8% of games)."""
-        return 3 * int(self.rng.integers(1, 4)) if self.rng.random() < 0.08 else 0
-
-
-def _centred(draws: np.ndarray, bound: float) -> np.ndarray:
-    """Draws clipped to +-bound and shifted to mean 0."""
-    clipped = np.clip(draws, -bound, bound)
-    return clipped - clipped.mean()
-
-
-def _team_game_rows(game_id: str, day: date, season: int, home: _Side, away: _Side) -> list[dict]:
-    """The two team-game rows of a game: each team's batting line is what the other side's pitchers
-    allowed; its own pitching outs, pitchers used, starter and manager."""
-    rows = []
-    for own, other, is_home in ((home, away, True), (away, home, False)):
-        line = other.pitching
-        rows.append(
-            {
-                "game_id": game_id,
-                "game_date": day,
-                "season": season,
-                "game_number": 0,
-                "team": own.team,
-                "opponent": other.team,
-                "is_home": is_home,
-                "manager_id": own.manager_id,
-                "batting_pa": line["pa"],
-                "batting_ab": line["pa"] - line["bb"] - line["hbp"],
-                "batting_strikeouts": line["k"],
-                "batting_walks": line["bb"],
-                "batting_hits": line["h"],
-                "batting_home_runs": line["hr"],
-                "runs": line["r"],
-                "pitching_outs": own.starter_outs + own.relief_outs,
-                "pitchers_used": 1 + own.relievers,
-                "starter_id": own.starter_id,
-                "starter_batters_faced": own.starter_bf,
-                "lineup_ids": "|".join(f"{own.team.lower()}b{i:02d}" for i in range(9)),
-            }
-        )
-    return rows
-
-
 def _with_pregame_facts(
     probables: pd.DataFrame, logs: pd.DataFrame, team_games: pd.DataFrame
 ) -> pd.DataFrame:
@@ -462,7 +164,7 @@ def demo_book(seed: int, pitchers: list[Pitcher], seasons: tuple[int, ...]) -> D
         rate_prior,
         (float(workloads.mean()), workload_sd),
         float(np.var(change)),
-        opponent_sd=0.06,  # the spreads the league draws its multipliers with (generate, _Context)
+        opponent_sd=0.06,  # the spreads the league draws its multipliers with (generate, GameContext)
         park_sd=0.03,
         umpire_sd=UMPIRE_K_SD,
     )
@@ -491,7 +193,7 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
     lineup_lefty_share = {t: float(np.clip(rng.normal(0.38, 0.1), 0.1, 0.7)) for t in TEAMS}
     park_k = {t: float(np.clip(rng.normal(1.0, 0.03), 0.93, 1.07)) for t in TEAMS}
 
-    context = _Context(seed)
+    context = GameContext(seed)
     book = demo_book(seed, pitchers, seasons)
     logs, team_games, probables, il_rows, legacy = [], [], [], [], []
     for season, (start, end) in ((y, season_dates(y)) for y in seasons):
@@ -529,7 +231,7 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
             game_id = f"{home}{game_day:%Y%m%d}0"
             umpire = context.umpire()
             game_outs = 27 + context.extra_outs()
-            sides: dict[str, _Side] = {}
+            sides: dict[str, TeamSide] = {}
             is_day = rng.random() < 0.3
             first_pitch = datetime.combine(game_day, datetime.min.time()) + timedelta(
                 hours=17 if is_day else 23, minutes=5
@@ -670,7 +372,7 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                     strikeouts=k,  # history for the lines of LATER games only
                     batters_faced=bf,
                 )
-                sides[team] = _Side(
+                sides[team] = TeamSide(
                     team=team,
                     manager_id=manager,
                     starter_id=starter.pitcher_id,
@@ -698,7 +400,7 @@ def generate(seed: int = SEED, seasons: tuple[int, ...] = tuple(SEASONS)) -> Dem
                             "created_at": first_pitch - timedelta(hours=8),
                         }
                     )
-            team_games.extend(_team_game_rows(game_id, game_day, season, sides[home], sides[away]))
+            team_games.extend(team_game_rows(game_id, game_day, season, sides[home], sides[away]))
     games = pd.DataFrame(logs)
     team_frame = pd.DataFrame(team_games)
     lines = book.lines().drop(columns=["start", "first_pitch"])

@@ -7,17 +7,17 @@ import logging
 import pandas as pd
 
 from python_models.demo.league import DemoData, generate
-from python_models.ingest.loaders import load_frame, validate_frame
+from python_models.ingest.loaders import load_frame
+from python_models.ingest.validation import validate_frame
 from python_models.warehouse.base import Warehouse
-from python_models.warehouse.tables import (
+from python_models.warehouse.raw_tables import (
     GAME_LOGS,
     INJURED_LIST,
-    LEGACY_PREDICTIONS,
     PROBABLE_STARTERS,
     STRIKEOUT_LINES,
     TEAM_GAMES,
-    TableSpec,
 )
+from python_models.warehouse.tables import LEGACY_PREDICTIONS, TableSpec
 
 log = logging.getLogger(__name__)
 

@@ -28,15 +28,15 @@ import pandas as pd
 
 from python_models.ingest.loaders import load_frame
 from python_models.warehouse.base import Warehouse
-from python_models.warehouse.tables import (
+from python_models.warehouse.raw_tables import (
     GAME_LOGS,
     INJURED_LIST,
     PEOPLE,
     PROBABLE_STARTERS,
     STRIKEOUT_LINES,
     TEAM_GAMES,
-    TableSpec,
 )
+from python_models.warehouse.tables import TableSpec
 
 log = logging.getLogger(__name__)
 

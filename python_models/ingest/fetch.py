@@ -39,13 +39,14 @@ from python_models.config import Settings
 from python_models.ingest.crosswalk import Crosswalk, merge_provisional
 from python_models.ingest.http import FeedError, HttpClient
 from python_models.ingest.lines import load_lines
-from python_models.ingest.loaders import DataValidationError, ensure_raw_tables, load_frame, validate_frame
+from python_models.ingest.loaders import ensure_raw_tables, load_frame
 from python_models.ingest.payloads import FeedSource
 from python_models.ingest.schedule import ScheduledGame, add_scratches, parse_schedule, schedule_games
 from python_models.ingest.statsapi import boxscore_people, parse_boxscore, parse_injuries, parse_people
+from python_models.ingest.validation import DataValidationError, validate_frame
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import Warehouse
-from python_models.warehouse.tables import (
+from python_models.warehouse.raw_tables import (
     GAME_LOGS,
     GAME_STATUSES,
     INJURED_LIST,

@@ -31,7 +31,7 @@ import pandas as pd
 
 from python_models.dbt.project import PROJECT_ROOT
 from python_models.warehouse.base import Warehouse
-from python_models.warehouse.tables import GAME_LOGS, PROBABLE_STARTERS
+from python_models.warehouse.raw_tables import GAME_LOGS, PROBABLE_STARTERS
 
 SEEDS = PROJECT_ROOT / "seeds"
 TEAM_SEED = SEEDS / "team_codes.csv"

@@ -31,16 +31,11 @@ from typing import Any
 
 import pandas as pd
 
-from python_models.ingest.loaders import (
-    DataValidationError,
-    absent_optional,
-    load_frame,
-    read_json_document,
-    validate_frame,
-)
+from python_models.ingest.loaders import absent_optional, load_frame, read_json_document
 from python_models.ingest.resolve import Team, team_directory
+from python_models.ingest.validation import DataValidationError, validate_frame
 from python_models.warehouse.base import MergeResult, Warehouse
-from python_models.warehouse.tables import GAME_STATUSES, PEOPLE, PROBABLE_STARTERS
+from python_models.warehouse.raw_tables import GAME_STATUSES, PEOPLE, PROBABLE_STARTERS
 
 FORMATS = ("csv", "mlb-statsapi")
 # A game called off: its predictions are withdrawn (dbt reads raw.game_statuses.is_called_off). The

@@ -41,7 +41,8 @@ from python_models.dbt.project import PROJECT_ROOT
 from python_models.dbt.runner import run_dbt
 from python_models.demo.market import market_lines
 from python_models.ingest.lines import load_lines
-from python_models.ingest.loaders import ensure_raw_tables, load_file, load_frame, validate_frame
+from python_models.ingest.loaders import ensure_raw_tables, load_file, load_frame
+from python_models.ingest.validation import validate_frame
 from python_models.jobs.backfill import backfill
 from python_models.jobs.daily import DOWNSTREAM_BUILD
 from python_models.jobs.history import prepared_history
@@ -52,7 +53,7 @@ from python_models.monitoring.verdicts import (
     stacking_weights,
 )
 from python_models.warehouse import open_warehouse
-from python_models.warehouse.tables import GAME_LOGS, STRIKEOUT_LINES, TEAM_GAMES
+from python_models.warehouse.raw_tables import GAME_LOGS, STRIKEOUT_LINES, TEAM_GAMES
 
 log = logging.getLogger(__name__)
 

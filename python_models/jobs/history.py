@@ -22,7 +22,7 @@ from python_models.config import Settings
 from python_models.ingest.cache import CachedFile, DownloadCache, HistoryError, ProgressFactory
 from python_models.ingest.crosswalk import merge_provisional
 from python_models.ingest.http import FeedNotFoundError, HttpClient
-from python_models.ingest.loaders import ensure_raw_tables, load_frame, validate_frame
+from python_models.ingest.loaders import ensure_raw_tables, load_frame
 from python_models.ingest.register import SHARDS, people_rows, read_register
 from python_models.ingest.retrosheet import (
     SeasonFiles,
@@ -32,9 +32,10 @@ from python_models.ingest.retrosheet import (
     read_season_zip,
     season_zip_path,
 )
+from python_models.ingest.validation import validate_frame
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import Warehouse
-from python_models.warehouse.tables import GAME_LOGS, PEOPLE, TEAM_GAMES
+from python_models.warehouse.raw_tables import GAME_LOGS, PEOPLE, TEAM_GAMES
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from python_models.ingest.loaders import ensure_raw_tables, load_file
-from python_models.warehouse.tables import GAME_LOGS, PEOPLE, PROBABLE_STARTERS
+from python_models.warehouse.raw_tables import GAME_LOGS, PEOPLE, PROBABLE_STARTERS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SLATE_DAY = "2026-04-01"

@@ -461,7 +461,7 @@ def test_feeds_resolve_quarantine_and_replace_quarantine_rows_on_bigquery(
     import shutil
 
     from python_models.ingest.lines import load_lines
-    from python_models.warehouse.tables import LINES_QUARANTINE, STRIKEOUT_LINES
+    from python_models.warehouse.raw_tables import LINES_QUARANTINE, STRIKEOUT_LINES
 
     from .feeds_fixture import FIXTURES, load_world
 

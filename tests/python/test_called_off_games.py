@@ -16,10 +16,11 @@ import pytest
 
 from python_models.config import Settings
 from python_models.dbt.runner import migrate, run_dbt
-from python_models.ingest.loaders import load_frame, validate_frame
+from python_models.ingest.loaders import load_frame
 from python_models.ingest.schedule import load_statsapi_schedule
+from python_models.ingest.validation import validate_frame
 from python_models.warehouse import open_warehouse
-from python_models.warehouse.tables import GAME_STATUSES, PEOPLE
+from python_models.warehouse.raw_tables import GAME_STATUSES, PEOPLE
 from tests.python.conftest import make_settings
 from tests.python.feeds_fixture import FIXTURES, load_world, people_frame, rows, write_csv
 from tests.python.landing_fixture import landing_rows, write_landing, write_registry

@@ -7,7 +7,8 @@ from __future__ import annotations
 import yaml
 
 from python_models.dbt.project import PROJECT_ROOT
-from python_models.warehouse.tables import LEGACY_PREDICTIONS, MODEL_REGISTRY, PREDICTIONS_LANDING, RAW_TABLES
+from python_models.warehouse.raw_tables import RAW_TABLES
+from python_models.warehouse.tables import LEGACY_PREDICTIONS, MODEL_REGISTRY, PREDICTIONS_LANDING
 
 MIGRATION_COLUMNS = {"system_id": "string", "feature_coverage_pct": "float64"}  # added by M001 / M003
 

@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 
 from python_models.dbt.runner import DbtError, run_dbt
-from python_models.ingest.loaders import load_frame, validate_frame
+from python_models.ingest.loaders import load_frame
+from python_models.ingest.validation import validate_frame
 from python_models.jobs.backfill import completed_dates
 from python_models.jobs.daily import UPSTREAM_BUILD, StaleSourceError, run_daily
 from python_models.warehouse import open_warehouse
-from python_models.warehouse.tables import PROBABLE_STARTERS
+from python_models.warehouse.raw_tables import PROBABLE_STARTERS
 
 TODAY = date(2026, 9, 27)  # the demo's last day: probable starters and lines, no results yet
 

@@ -302,7 +302,7 @@ def test_real_data_spine_without_probable_starters_and_renamed_pitchers(tmp_path
     test of the feature store passes, and a renamed pitcher gets ONE lookup, the slug of his latest name."""
     from python_models.ingest.loaders import load_file
     from python_models.warehouse import open_warehouse
-    from python_models.warehouse.tables import GAME_LOGS, RAW_TABLES
+    from python_models.warehouse.raw_tables import GAME_LOGS, RAW_TABLES
 
     settings = make_settings(tmp_path)
     wh = open_warehouse(settings)
@@ -346,7 +346,7 @@ def test_nine_real_seasons_build_green_with_the_team_game_features_filled(tmp_pa
     day, a park's first game: Buffalo's in 2020); the seven-inning doubleheader games say so."""
     from python_models.ingest.loaders import ensure_raw_tables, load_file
     from python_models.warehouse import open_warehouse
-    from python_models.warehouse.tables import GAME_LOGS, TEAM_GAMES
+    from python_models.warehouse.raw_tables import GAME_LOGS, TEAM_GAMES
 
     settings = make_settings(tmp_path)
     wh = open_warehouse(settings)

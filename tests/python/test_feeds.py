@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 
 from python_models.ingest.lines import load_lines
-from python_models.ingest.loaders import DataValidationError, load_file
+from python_models.ingest.loaders import load_file
 from python_models.ingest.schedule import load_statsapi_schedule
-from python_models.warehouse.tables import (
+from python_models.ingest.validation import DataValidationError
+from python_models.warehouse.raw_tables import (
     LINES_QUARANTINE,
     PEOPLE,
     PROBABLE_STARTER_ANNOUNCEMENTS,

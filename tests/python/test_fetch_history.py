@@ -13,7 +13,7 @@ from werkzeug import Request, Response
 from python_models.config import Settings
 from python_models.ingest.cache import HistoryError
 from python_models.ingest.http import HttpClient
-from python_models.ingest.loaders import load_file, read_csv_strings, validate_frame
+from python_models.ingest.loaders import load_file, read_csv_strings
 from python_models.ingest.retrosheet import (
     SeasonFiles,
     build_players,
@@ -21,10 +21,11 @@ from python_models.ingest.retrosheet import (
     build_team_games,
     read_season_zip,
 )
+from python_models.ingest.validation import validate_frame
 from python_models.jobs.evaluate import starts_file, team_games_file
 from python_models.jobs.history import fetch_history, parse_seasons, prepared_history
 from python_models.warehouse import open_warehouse
-from python_models.warehouse.tables import GAME_LOGS, TEAM_GAMES
+from python_models.warehouse.raw_tables import GAME_LOGS, TEAM_GAMES
 
 from . import history_fixture as fx
 from .conftest import REAL_DATA, make_settings
@@ -325,7 +326,7 @@ def test_a_live_feed_debutant_the_register_now_knows_takes_his_retrosheet_id(
     """The live feed gave rookr001 (MLBAM 699999) a provisional id; fetch-history's register load maps it."""
     from python_models.ingest.crosswalk import provisional_id
     from python_models.ingest.loaders import load_frame
-    from python_models.warehouse.tables import PEOPLE
+    from python_models.warehouse.raw_tables import PEOPLE
 
     fx.serve_history(httpserver)
     settings = stand_in(tmp_path, httpserver)

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 
 from python_models.ingest.fetch import fetch_day
-from python_models.ingest.loaders import ensure_raw_tables, load_frame, validate_frame
+from python_models.ingest.loaders import ensure_raw_tables, load_frame
+from python_models.ingest.validation import validate_frame
 from python_models.warehouse import open_warehouse
-from python_models.warehouse.tables import GAME_LOGS, PEOPLE, TEAM_GAMES
+from python_models.warehouse.raw_tables import GAME_LOGS, PEOPLE, TEAM_GAMES
 from tests.python.conftest import make_settings
 from tests.python.live_fixture import KEY, StandIn, boxscore_doc, odds_event, schedule_doc, schedule_game
 

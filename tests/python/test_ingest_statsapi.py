@@ -17,10 +17,11 @@ import pandas as pd
 import pytest
 
 from python_models.ingest.crosswalk import Crosswalk, merge_provisional, provisional_id
-from python_models.ingest.loaders import load_frame, validate_frame
+from python_models.ingest.loaders import load_frame
 from python_models.ingest.schedule import schedule_games
 from python_models.ingest.statsapi import parse_boxscore, parse_injuries, parse_people
-from python_models.warehouse.tables import GAME_LOGS, PEOPLE, TEAM_GAMES
+from python_models.ingest.validation import validate_frame
+from python_models.warehouse.raw_tables import GAME_LOGS, PEOPLE, TEAM_GAMES
 from tests.python.conftest import REAL_DATA
 
 FIXTURES = Path(__file__).parent / "fixtures" / "statsapi"
@@ -231,7 +232,7 @@ def test_the_features_from_the_feed_equal_the_features_from_the_files(tmp_path: 
     boxscore instead. The feature store built in each holds the same features for every later start."""
     from python_models.dbt.runner import run_dbt
     from python_models.warehouse import open_warehouse
-    from python_models.warehouse.tables import RAW_TABLES
+    from python_models.warehouse.raw_tables import RAW_TABLES
     from tests.python.conftest import make_settings
 
     starts = pd.read_csv(_history() / "starters_2021_2022.csv.gz", dtype=str, keep_default_na=False)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from python_models.ingest.lines import load_lines
-from python_models.ingest.loaders import DataValidationError
-from python_models.warehouse.tables import LINES_QUARANTINE, STRIKEOUT_LINES
+from python_models.ingest.validation import DataValidationError
+from python_models.warehouse.raw_tables import LINES_QUARANTINE, STRIKEOUT_LINES
 
 from .conftest import REAL_DATA, make_settings, requires_real_data
 from .feeds_fixture import count, load_world, rows, run_cli
@@ -151,7 +151,7 @@ def test_a_real_format_lines_file_keyed_by_names_resolves_every_real_2022_start(
 
     from python_models.ingest.loaders import load_file
     from python_models.ingest.resolve import team_directory
-    from python_models.warehouse.tables import GAME_LOGS
+    from python_models.warehouse.raw_tables import GAME_LOGS
 
     load_file(warehouse, GAME_LOGS, REAL_DATA / "starters_2021_2022.csv.gz")
     starts = pd.read_csv(

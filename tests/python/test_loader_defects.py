@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from python_models.ingest.loaders import DataValidationError, load_file
+from python_models.ingest.loaders import load_file
 from python_models.ingest.schedule import load_statsapi_schedule
-from python_models.warehouse.tables import (
+from python_models.ingest.validation import DataValidationError
+from python_models.warehouse.raw_tables import (
     GAME_LOGS,
     INJURED_LIST,
     PROBABLE_STARTER_ANNOUNCEMENTS,
@@ -155,8 +156,9 @@ def test_one_start_a_day_holds_across_chunks_of_a_game_log_file(warehouse, tmp_p
 def test_the_statsapi_feed_reports_a_pitcher_announced_for_both_games_of_a_doubleheader(
     warehouse, tmp_path: Path
 ) -> None:
-    from python_models.ingest.loaders import load_frame, validate_frame
-    from python_models.warehouse.tables import PEOPLE
+    from python_models.ingest.loaders import load_frame
+    from python_models.ingest.validation import validate_frame
+    from python_models.warehouse.raw_tables import PEOPLE
 
     people = pd.DataFrame(
         {"pitcher_id": ["colee001", "salec001", "schmc001"], "key_mlbam": ["543037", "519242", "641154"]}

@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from python_models.ingest.loaders import DataValidationError, load_file
-from python_models.warehouse.tables import GAME_LOGS, INJURED_LIST, STRIKEOUT_LINES, TEAM_GAMES
+from python_models.ingest.loaders import load_file
+from python_models.ingest.validation import DataValidationError
+from python_models.warehouse.raw_tables import GAME_LOGS, INJURED_LIST, STRIKEOUT_LINES, TEAM_GAMES
 
 from .conftest import (
     REAL_STARTS,

@@ -31,9 +31,9 @@ from python_models.demo.market import (
     params_for,
     record_fit,
 )
-from python_models.ingest.loaders import validate_frame
+from python_models.ingest.validation import validate_frame
 from python_models.predictors.odds import implied_probability, no_vig_probabilities
-from python_models.warehouse.tables import STRIKEOUT_LINES
+from python_models.warehouse.raw_tables import STRIKEOUT_LINES
 
 from .conftest import REAL_DATA
 

@@ -10,11 +10,13 @@ import pandas as pd
 import pytest
 from pydantic import SecretStr
 
-from python_models.ingest.loaders import load_frame, validate_frame
+from python_models.ingest.loaders import load_frame
+from python_models.ingest.validation import validate_frame
 from python_models.jobs.morning import run_morning, send_alert
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import new_batch_id, row_hashes
-from python_models.warehouse.tables import PEOPLE, PREDICTIONS_LANDING
+from python_models.warehouse.raw_tables import PEOPLE
+from python_models.warehouse.tables import PREDICTIONS_LANDING
 from tests.python.conftest import make_settings
 from tests.python.live_fixture import KEY, StandIn, boxscore_doc, odds_event, schedule_doc, schedule_game
 

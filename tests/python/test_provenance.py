@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from python_models.ingest.loaders import ensure_raw_tables, load_file, load_frame, validate_frame
+from python_models.ingest.loaders import ensure_raw_tables, load_file, load_frame
+from python_models.ingest.validation import validate_frame
 from python_models.monitoring.report import detect_provenance, provenance_html
-from python_models.warehouse.tables import GAME_LOGS, STRIKEOUT_LINES
+from python_models.warehouse.raw_tables import GAME_LOGS, STRIKEOUT_LINES
 
 from .feeds_fixture import game_logs_frame, write_csv
 
