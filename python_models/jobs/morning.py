@@ -27,8 +27,8 @@ from python_models.config import Settings
 from python_models.ingest.fetch import FetchReport, fetch_day
 from python_models.ingest.http import FeedError, HttpClient
 from python_models.warehouse import open_warehouse
-from python_models.warehouse.raw_tables import PROBABLE_STARTERS, STRIKEOUT_LINES
 from python_models.warehouse.base import Warehouse
+from python_models.warehouse.raw_tables import PROBABLE_STARTERS, STRIKEOUT_LINES
 from python_models.warehouse.tables import PREDICTIONS_LANDING
 
 log = logging.getLogger(__name__)

@@ -190,4 +190,3 @@ SETUP_STATE = TableSpec(
         C("recorded_at", "timestamp", False, "When the step last succeeded (UTC)."),
     ),
 )
-
