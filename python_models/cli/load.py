@@ -58,11 +58,8 @@ def _load(table: str, file: Path) -> None:
     from python_models.ingest.loaders import load_file
     from python_models.warehouse.raw_tables import RAW_TABLES
 
-    wh = _open_for_loading()
-    try:
+    with _open_for_loading() as wh:
         result = load_file(wh, RAW_TABLES[table], file)
-    finally:
-        wh.close()
     out.print(
         f"[bold]{file.name}[/] → {table}: {result.rows_in_batch} rows read, "
         f"{result.rows_inserted} new, {result.rows_updated} changed"
@@ -124,11 +121,8 @@ def load_lines(
     from python_models.ingest.lines import load_lines as run
 
     _choice(format_, FORMATS, "--format")
-    wh = _open_for_loading()
-    try:
+    with _open_for_loading() as wh:
         load = run(wh, file, format_)
-    finally:
-        wh.close()
     out.print(
         f"[bold]{file.name}[/] → strikeout_lines: {load.rows_read} line(s) read, {load.rows_loaded} loaded "
         f"({_merged(load.result)}), {len(load.quarantined)} quarantined"
@@ -170,11 +164,8 @@ def load_probable_starters(
     if _choice(format_, FORMATS, "--format") == "csv":
         _load("probable_starters", file)
         return
-    wh = _open_for_loading()
-    try:
+    with _open_for_loading() as wh:
         load = load_statsapi_schedule(wh, file)
-    finally:
-        wh.close()
     out.print(
         f"[bold]{file.name}[/] → probable_starters: {load.games} game(s), {load.rows_loaded} starter(s) "
         f"loaded ({_merged(load.result)}), {len(load.reported)} not loaded"
@@ -207,11 +198,10 @@ def load_people(file: FileArg) -> None:
     from python_models.ingest.crosswalk import merge_provisional
 
     _load("people", file)
-    wh = _open_for_loading()
-    try:  # provisional ids (debutants from the live feed) this register now maps become Retrosheet ids
+    with (
+        _open_for_loading() as wh
+    ):  # provisional ids (debutants from the live feed) this register now maps become Retrosheet ids
         merged = merge_provisional(wh)
-    finally:
-        wh.close()
     if merged:
         out.print(f"merged {len(merged)} provisional id(s) into Retrosheet ids: {merged}")
 
@@ -289,11 +279,8 @@ def demo_data(
     from python_models.demo.load import load_demo
     from python_models.warehouse import open_warehouse
 
-    wh = open_warehouse()
-    try:
+    with open_warehouse() as wh:
         demo, written = load_demo(wh, seed)
-    finally:
-        wh.close()
     table = Table(title=f"demo data (seed {seed}, {demo.first_day} → {demo.last_day})")
     table.add_column("table")
     table.add_column("rows generated", justify="right")

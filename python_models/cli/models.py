@@ -33,11 +33,10 @@ def build(
     from python_models.ingest.loaders import ensure_raw_tables
     from python_models.warehouse import open_warehouse
 
-    wh = open_warehouse()
-    try:  # the tables the runner owns carry every column its contracts name (an upgrade may add one)
+    with (
+        open_warehouse() as wh
+    ):  # the tables the runner owns carry every column its contracts name (an upgrade may add one)
         ensure_raw_tables(wh, scoring=True)
-    finally:
-        wh.close()
     build_vars = {"as_of_date": as_of.isoformat()} if as_of else None
     migrate(vars=build_vars)  # the legacy table's migrations (a no-op once applied), then the build
     args = ["build"] + (["--select", select] if select else []) + (["--full-refresh"] if full_refresh else [])
@@ -55,15 +54,12 @@ def cleanup_staging(
     """Drop orphaned per-batch staging tables left by crashed runs."""
     from python_models.warehouse import open_warehouse
 
-    wh = open_warehouse()
-    try:
+    with open_warehouse() as wh:
         dropped = [
             t
             for layer in ("raw", "scoring", "mlb_predictions")
             for t in wh.drop_orphan_staging(layer, older_than_hours)
         ]
-    finally:
-        wh.close()
     out.print(f"dropped {len(dropped)} orphaned staging table(s)")
 
 
@@ -92,11 +88,8 @@ def train(
 
     settings = get_settings()
     systems = system or list(settings.active_systems)
-    wh = open_warehouse(settings)
-    try:
+    with open_warehouse(settings) as wh:
         cards = train_systems(wh, settings, systems, through)
-    finally:
-        wh.close()
     table = Table(title=f"models trained through {through}")
     for col in ("model_version", "system", "rows", "validation MAE", "in-sample MAE", "file"):
         table.add_column(col)
@@ -129,14 +122,12 @@ def score(
     from python_models.warehouse import open_warehouse
 
     settings = get_settings()
-    wh = open_warehouse(settings)
-    try:
-        report = Scorer(wh, settings).score(date_, pitchers=pitcher, write=not dry_run)
-    except UnknownPitcherError as exc:
-        log.error("%s", exc)
-        raise typer.Exit(code=1) from None
-    finally:
-        wh.close()
+    with open_warehouse(settings) as wh:
+        try:
+            report = Scorer(wh, settings).score(date_, pitchers=pitcher, write=not dry_run)
+        except UnknownPitcherError as exc:
+            log.error("%s", exc)
+            raise typer.Exit(code=1) from None
     print_score_report(report)
 
 
@@ -184,11 +175,8 @@ def backfill_cmd(
     if retrain not in RETRAIN_POLICIES:
         raise typer.BadParameter(f"--retrain must be one of {', '.join(RETRAIN_POLICIES)}")
     settings = get_settings()
-    wh = open_warehouse(settings)
-    try:
+    with open_warehouse(settings) as wh:
         report = backfill(wh, settings, start, end, force=force, retrain=retrain)
-    finally:
-        wh.close()
     table = Table(title=f"backfill {start} → {end}")
     table.add_column("measure")
     table.add_column("value", justify="right")
