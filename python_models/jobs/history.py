@@ -179,8 +179,7 @@ def fetch_history(
             (pitching["p_gs"] == "1") & pitching["gametype"].str.lower().eq("regular"), "id"
         ]
         result.starters_without_mlbam += sorted(unmapped.intersection(starters))
-    wh = open_warehouse(settings)
-    try:
+    with open_warehouse(settings) as wh:
         ensure_raw_tables(wh)
         pending = []
         for got, files in built:
@@ -203,8 +202,6 @@ def fetch_history(
         )
         # provisional ids the live feed gave debutants become Retrosheet ids once the register maps them
         result.provisional_merged = merge_provisional(wh)
-    finally:
-        wh.close()
     result.seasons.sort(key=lambda s: s.season)
     result.starters_without_mlbam = sorted(set(result.starters_without_mlbam))
     return result

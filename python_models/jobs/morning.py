@@ -129,8 +129,7 @@ class MorningReport:
 
 def _outcome(settings: Settings, report: MorningReport) -> None:
     """D's starters, who got a prediction, who has a line."""
-    wh = open_warehouse(settings)
-    try:
+    with open_warehouse(settings) as wh:
         starters = wh.query(
             f"select pitcher_id, pitcher_name from {wh.relation(PROBABLE_STARTERS.layer, PROBABLE_STARTERS.name)} "
             "where game_date = @d and pitcher_id is not null",  # a scratch row names no starter
@@ -145,8 +144,6 @@ def _outcome(settings: Settings, report: MorningReport) -> None:
         rel = wh.relation(STRIKEOUT_LINES.layer, STRIKEOUT_LINES.name)
         rows = wh.query(f"select distinct pitcher_id from {rel} where game_date = @d", {"d": report.day})
         report.with_line = {str(p) for p in rows["pitcher_id"]}
-    finally:
-        wh.close()
     report.not_predicted = {}
     for pid in sorted(set(report.starters) - report.predicted):
         report.not_predicted[pid] = report.failure or "no prediction written (not in D's feature slate)"

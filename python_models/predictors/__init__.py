@@ -1,1 +1,1 @@
-"""The three prediction systems and the maths they share (markets, decisions)."""
+"""The prediction systems' maths and what they share: distributions, odds, markets, the decision, the ensembles."""

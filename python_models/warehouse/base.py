@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
@@ -202,6 +202,13 @@ class Warehouse(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional for engines without a connection
         """Release the connection."""
+
+    def __enter__(self) -> Self:
+        """``with open_warehouse(settings) as wh:`` closes the connection however the block ends."""
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # --- shared behaviour -------------------------------------------------------------------------
     def schema_name(self, layer: str) -> str:

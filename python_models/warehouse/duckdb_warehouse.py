@@ -12,7 +12,7 @@ import logging
 import random
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -102,14 +102,6 @@ class DuckDBWarehouse(Warehouse):
         if self._con is None:
             self._con = self._connect()
         return self._con
-
-    @contextlib.contextmanager
-    def session(self) -> Iterator[DuckDBWarehouse]:
-        """Hold the file only for a unit of work, then release it for other processes."""
-        try:
-            yield self
-        finally:
-            self.close()
 
     def close(self) -> None:
         """Checkpoint (so the file alone is complete: copies and other processes see every write) and

@@ -21,7 +21,9 @@ def no_credentials_message(target: str, cause: str = "") -> str:
 
 
 def open_warehouse(settings: Settings | None = None, *, read_only: bool = False) -> Warehouse:
-    """The warehouse for ``KZONE_TARGET``: DuckDB (local) or BigQuery (bigquery, bigquery_emulator)."""
+    """The warehouse for ``KZONE_TARGET``: DuckDB (local) or BigQuery (bigquery, bigquery_emulator). Use it as
+    a context manager (``with open_warehouse(settings) as wh:``) so the connection is closed however the block
+    ends; the plain call returns the same open warehouse (then ``close()`` it)."""
     settings = settings or get_settings()
     if settings.target == "local":
         from python_models.warehouse.duckdb_warehouse import DuckDBWarehouse

@@ -1,4 +1,4 @@
-"""Realistic scorer output without the scorer: landing rows for the three systems and model-registry rows.
+"""Realistic scorer output without the scorer: landing rows for every system and model-registry rows.
 
 The rows are built from what the demo warehouse holds (probable starters, the last line captured before
 first pitch, each pitcher's strikeouts in earlier starts) and written exactly as the scorer writes them:

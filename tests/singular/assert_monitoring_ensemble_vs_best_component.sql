@@ -1,5 +1,5 @@
-{#- Gate monitoring_ensemble_vs_best_component: over the trailing window, on pitcher-days all
-    three systems graded, the ensemble's MAE is not worse than its best component's by more than
+{#- Gate monitoring_ensemble_vs_best_component: over the trailing window, on pitcher-days where the
+    ensemble and both its components are graded, the ensemble's MAE is not worse than its best component's by more than
     var('ensemble_mae_tolerance') K (0.10: a blend may trail its best part a little on a short window; more
     means the weights no longer fit). Needs var('min_graded_for_mae_gate') common pitcher-days. -#}
 

@@ -1,7 +1,7 @@
 {#- Gate predictions_ensemble_components_present: every live ensemble prediction names the components it
     blended (component_systems), each of them has its own live prediction for the same pitcher and date,
     and an ensemble that blended fewer components than configured says so with an `ensemble_fallback` flag.
-    The scorer writes the three systems' rows independently; this checks they tell one story. -#}
+    The scorer writes each system's rows independently; this checks they tell one story. -#}
 {%- set ensemble = kzone_ensemble()['system_id'] -%}
 
 with
