@@ -106,7 +106,8 @@ RECENT_HALF_LIFE_DAYS = 15.0  # his last two or three starts: a change of role (
 
 @dataclass(frozen=True)
 class MarketParams:
-    """The sharp book's hyper-parameters (tuned on 2014-2021: see the module docstring)."""
+    """The sharp book's hyper-parameters. The defaults are the 2014-2021 fit (the tuner's starting point);
+    a season is priced with ``params_for(season)``, the newest fit on seasons before it."""
 
     rate_half_life_days: float = 190.0
     rate_prior_bf: float = 95.7
@@ -182,14 +183,15 @@ def record_fit(
 
 def params_for(season: int) -> MarketParams:
     """The book's hyper-parameters for pricing ``season``: the newest fit on seasons before it only."""
-    earlier = [s for s in _fits() if s < season]
+    fits = _fits()
+    earlier = [s for s in fits if s < season]
     if not earlier:
         raise ValueError(
             f"no synthetic-book fit on seasons before {season} in {PARAMS_FILE.name}: run "
             f"`benchmarks/tune_market.py --through {season - 1}` (a fit that saw {season} would leak it)"
         )
     known = {f.name for f in fields(MarketParams)}
-    fitted = _fits()[max(earlier)]["params"]
+    fitted = fits[max(earlier)]["params"]
     return MarketParams(**{k: v for k, v in fitted.items() if k in known})
 
 
