@@ -50,12 +50,12 @@ def test_bad_value_fails_naming_the_variable(monkeypatch: pytest.MonkeyPatch, va
 
 
 def test_readme_documents_every_setting() -> None:
-    from python_models.config import Settings, _env_name
+    from python_models.config import Settings, env_name
     from python_models.dbt.project import PROJECT_ROOT
 
     readme = (PROJECT_ROOT / "README.md").read_text()
     missing = [
-        _env_name(Settings, f) for f in Settings.model_fields if f"`{_env_name(Settings, f)}`" not in readme
+        env_name(Settings, f) for f in Settings.model_fields if f"`{env_name(Settings, f)}`" not in readme
     ]
     assert not missing, f"README lacks {missing}: paste `python -m python_models.config` into it"
 
@@ -161,3 +161,55 @@ def test_an_unknown_kzone_or_mlb_variable_is_warned_about_naming_the_nearest_rea
         "MLB_MIN_EGDE is not a kzone setting and is ignored: did you mean MLB_MIN_EDGE?",
     ]
     assert s.min_edge == 0.5  # the misspelled variable changed nothing
+
+
+# --- issue 24, item 2: settings in groups, unknown variables reported, the README table generated ----------
+def test_every_setting_belongs_to_exactly_one_group() -> None:
+    from collections import Counter
+
+    from python_models.config import Settings, groups
+
+    assert list(groups()) == ["warehouse", "feeds", "models", "scoring", "gates", "alerts", "runtime"]
+    counts = Counter(field for fields in groups().values() for field in fields)
+    assert {f: n for f, n in counts.items() if n > 1} == {}, "a setting defined in two groups"
+    assert set(Settings.model_fields) - set(counts) == set(), "a setting outside every group"
+    assert len(Settings.model_fields) == sum(counts.values())
+
+
+def test_a_group_keeps_its_own_rule_and_the_flat_names_still_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from python_models.config.scoring import ScoringSettings
+
+    monkeypatch.setenv("KZONE_AGREEMENT_STRONG_K", "3")
+    monkeypatch.setenv("KZONE_AGREEMENT_DISAGREE_K", "2")
+    with pytest.raises(ValueError, match="KZONE_AGREEMENT_DISAGREE_K must be >= KZONE_AGREEMENT_STRONG_K"):
+        ScoringSettings()
+    with pytest.raises(SettingsError, match="KZONE_AGREEMENT_DISAGREE_K must be >="):
+        load_settings()
+    monkeypatch.setenv("KZONE_AGREEMENT_DISAGREE_K", "4")
+    monkeypatch.setenv("KZONE_THREADS", "3")
+    s = load_settings()
+    assert (s.agreement_strong_k, s.agreement_disagree_k, s.threads) == (3.0, 4.0, 3)
+
+
+def test_a_kzone_typo_names_the_closest_known_variable() -> None:
+    from python_models.config import unknown_variable_warnings
+
+    environ = {"KZONE_THREDS": "2", "KZONE_THREADS": "2", "KZONE_ZZZ": "1", "PATH": "/bin"}
+    assert unknown_variable_warnings(environ) == [
+        "KZONE_THREDS is not a kzone setting and is ignored: did you mean KZONE_THREADS?",
+        "KZONE_ZZZ is not a kzone setting and is ignored: the settings are listed by `python -m python_models.config` "
+        "(README: Configuration)",
+    ]
+
+
+def test_the_readme_configuration_block_is_the_generated_one() -> None:
+    from python_models.config.table import END, START, settings_markdown
+    from python_models.dbt.project import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index(START) : readme.index(END) + len(END)]
+    assert block == settings_markdown(), (
+        "README's configuration tables drifted from the settings: paste `python -m python_models.config`"
+    )
+    for group in ("warehouse", "feeds", "models", "scoring", "gates", "alerts", "runtime"):
+        assert f"**{group}** (`python_models/config/{group}.py`)" in block
