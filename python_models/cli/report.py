@@ -1,4 +1,5 @@
-"""`kzone evaluate`, `demo`, `report` and `docs`: how the systems did, the demo end to end, the docs site."""
+"""`kzone evaluate`, `demo`, `report`, `docs` and `config`: how the systems did, the demo end to end, the docs
+site, the settings in effect."""
 
 from __future__ import annotations
 
@@ -192,3 +193,27 @@ def docs_cmd(
     out.print(table)
     out.print(f"docs site: [bold]{result.index}[/]")
     out.print(f"serve it: {SERVE_HINT}")
+
+
+@app.command("config")
+@friendly_errors
+def config_cmd() -> None:
+    """Print every setting in effect by group (warehouse, feeds, models, scoring, gates, alerts, runtime), where
+    its value comes from (the environment or the default), and the KZONE_*/MLB_* variables nothing reads.
+    Secrets are never printed, only whether they are set."""
+    import os
+
+    from python_models.config import unknown_variable_warnings
+    from python_models.config.table import settings_rows
+
+    rows = settings_rows(get_settings(), os.environ)
+    for group in dict.fromkeys(row.group for row in rows):
+        table = Table(title=group)
+        for column in ("variable", "value", "from"):
+            table.add_column(column)
+        for row in rows:
+            if row.group == group:
+                table.add_row(row.variable, row.value, row.source)
+        out.print(table)
+    for line in unknown_variable_warnings():
+        out.print(f"[yellow]unknown:[/] {line}")

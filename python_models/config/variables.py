@@ -46,7 +46,7 @@ def unknown_variable_warnings(environ: Mapping[str, str] | None = None) -> list[
         hint = (
             f"did you mean {nearest[0]}?"
             if nearest
-            else "the settings are listed by `python -m python_models.config` (README: Configuration)"
+            else "the settings are listed by `kzone config` (README: Configuration)"
         )
         lines.append(f"{name} is not a kzone setting and is ignored: {hint}")
     return lines

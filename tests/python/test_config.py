@@ -197,7 +197,7 @@ def test_a_kzone_typo_names_the_closest_known_variable() -> None:
     environ = {"KZONE_THREDS": "2", "KZONE_THREADS": "2", "KZONE_ZZZ": "1", "PATH": "/bin"}
     assert unknown_variable_warnings(environ) == [
         "KZONE_THREDS is not a kzone setting and is ignored: did you mean KZONE_THREADS?",
-        "KZONE_ZZZ is not a kzone setting and is ignored: the settings are listed by `python -m python_models.config` "
+        "KZONE_ZZZ is not a kzone setting and is ignored: the settings are listed by `kzone config` "
         "(README: Configuration)",
     ]
 
@@ -213,3 +213,22 @@ def test_the_readme_configuration_block_is_the_generated_one() -> None:
     )
     for group in ("warehouse", "feeds", "models", "scoring", "gates", "alerts", "runtime"):
         assert f"**{group}** (`python_models/config/{group}.py`)" in block
+
+
+def test_kzone_config_prints_each_group_with_where_a_value_comes_from_and_hides_secrets() -> None:
+    from .feeds_fixture import run_cli
+
+    result = run_cli(
+        ["config"], KZONE_THREADS="3", KZONE_THREDS="2", KZONE_ODDS_API_KEY="sk-do-not-print", COLUMNS="200"
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    threads = next(line for line in lines if "KZONE_THREADS " in line)
+    assert " 3 " in threads and "environment" in threads
+    assert "default" in next(line for line in lines if "MLB_MIN_EDGE" in line)
+    assert "sk-do-not-print" not in result.output
+    assert "set (hidden)" in next(line for line in lines if "KZONE_ODDS_API_KEY" in line)
+    assert "unknown: KZONE_THREDS is not a kzone setting and is ignored: did you mean KZONE_THREADS?" in lines
+    titles = [line.strip() for line in lines]
+    for group in ("warehouse", "feeds", "models", "scoring", "gates", "alerts", "runtime"):
+        assert group in titles
