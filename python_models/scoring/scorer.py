@@ -37,16 +37,16 @@ from python_models.dbt.project import (
     with_components,
 )
 from python_models.features.store import ID_COLUMNS, FeatureStore
+from python_models.predictors import workload_rate as workload
 from python_models.predictors.calibration import Calibrator
 from python_models.predictors.decision import decide
 from python_models.predictors.distribution import mean_of, poisson_pmf
 from python_models.predictors.ensemble import blend as blend_components
 from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.markets import consensus_lines, line_problems
-from python_models.predictors.stacking import pool
+from python_models.predictors.stacked import pool
 from python_models.scoring.circuit import CircuitBreaker
 from python_models.scoring.il_cache import InjuredListCache
-from python_models.training import workload
 from python_models.training.model_store import ModelLoadError, ModelStore
 from python_models.training.trainer import predict, xgb_threads
 from python_models.warehouse.base import Warehouse, new_batch_id, row_hashes
@@ -466,7 +466,7 @@ class Scorer:
         report: ScoreReport,
     ) -> pd.DataFrame | None:
         """A stacked ensemble: the linear pool of its components' distributions with its version's learned
-        weights (python_models.predictors.stacking), renormalised over the components that predicted."""
+        weights (python_models.predictors.stacked), renormalised over the components that predicted."""
         parts = [s for s in spec.components if s in preds]
         model = models.get(spec.system_id)
         if not parts or model is None:

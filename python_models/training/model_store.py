@@ -16,7 +16,7 @@ from typing import Any
 
 import xgboost as xgb
 
-from python_models.training.workload import WorkloadRateModel
+from python_models.predictors.workload_rate import WorkloadRateModel
 
 
 class ModelLoadError(RuntimeError):

@@ -6,7 +6,7 @@ refit on the whole window. Versions are deterministic (`mlb_pitcher_strikeouts_<
 re-training the same system through the same date replaces that version instead of adding another.
 
 Systems come from dbt_project.yml's `vars.systems` (python_models/dbt/project.py) by kind: `xgboost_poisson`
-(a mean, Poisson around it) or `workload_rate` (python_models/training/workload.py: the whole
+(a mean, Poisson around it) or `workload_rate` (python_models/predictors/workload_rate.py: the whole
 distribution). The training window is a setting (KZONE_TRAINING_SEASONS seasons back, 0 = every season in
 the data), and so is the season drift's handling: recency weights halving every
 KZONE_RECENCY_HALF_LIFE_SEASONS seasons (0 = equal weights); the model card records both.
@@ -33,12 +33,12 @@ from python_models.dbt.project import (
     with_components,
 )
 from python_models.features.store import FeatureStore
+from python_models.predictors import workload_rate as workload
 from python_models.predictors.calibration import fit_calibrator
 from python_models.predictors.distribution import count_log_loss, from_json, mean_of, side_probabilities
 from python_models.predictors.ensemble import component_weights
 from python_models.predictors.market_blend import MarketBlend, fit_market_blend
-from python_models.predictors.stacking import fit_weights, likelihood_matrix
-from python_models.training import workload
+from python_models.predictors.stacked import fit_weights, likelihood_matrix
 from python_models.training.model_store import ModelCard, ModelStore
 from python_models.warehouse.base import Warehouse, row_hashes
 from python_models.warehouse.tables import MODEL_REGISTRY
@@ -304,7 +304,7 @@ def stacked_card(
     settings: Settings, spec: SystemSpec, through: date, components: list[ModelCard], history: pd.DataFrame
 ) -> ModelCard:
     """A stacked ensemble's card: no model file; its weights, learned on its components' graded
-    out-of-sample predictions of games on or before ``through`` (python_models.predictors.stacking)."""
+    out-of-sample predictions of games on or before ``through`` (python_models.predictors.stacked)."""
     parts = list(spec.components)
     history = learnable_history(history, through)
     mine = history[history["system_id"].isin(parts) & history["strikeout_pmf"].notna()]

@@ -17,8 +17,8 @@ from python_models.predictors.distribution import (
     side_probabilities,
     workload_rate_pmf,
 )
+from python_models.predictors.workload_rate import WorkloadRateModel, fit
 from python_models.training.model_store import ModelLoadError, ModelStore
-from python_models.training.workload import WorkloadRateModel, fit
 
 
 def test_poisson_distribution_matches_scipy_and_folds_its_tail() -> None:
