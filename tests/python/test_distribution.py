@@ -87,7 +87,7 @@ def test_a_v2_model_learns_both_parts_and_survives_its_artifact(tmp_path) -> Non
     assert np.allclose(again.pmf(frame.head(50)), pmf)
     path = tmp_path / "v2.json"
     path.write_bytes(model.to_bytes())
-    assert np.allclose(ModelStore.load_workload_rate(path, None).pmf(frame.head(5)), pmf[:5])
+    assert np.allclose(ModelStore.load(path, None, WorkloadRateModel.from_bytes).pmf(frame.head(5)), pmf[:5])
     path.write_bytes(model.to_bytes()[:100])
     with pytest.raises(ModelLoadError, match="cannot be loaded"):
-        ModelStore.load_workload_rate(path, None)
+        ModelStore.load(path, None, WorkloadRateModel.from_bytes)
