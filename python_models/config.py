@@ -106,26 +106,6 @@ class Settings(BaseSettings):
         description="The system whose predictions feed todays_picks (must be active); default: the one "
         "`make evaluate` measured best (docs/figures/evaluate.json), else vars.picks_system_id.",
     )
-    v1_model_path: Path | None = Field(
-        None,
-        validation_alias=_env("MLB_V1_MODEL_PATH"),
-        description="Pin v1_baseline to this model file (default: newest registered version valid for the date).",
-    )
-    v1_6_model_path: Path | None = Field(
-        None,
-        validation_alias=_env("MLB_V1_6_MODEL_PATH"),
-        description="Pin v1_6_rolling to this model file (default: newest registered version valid for the date).",
-    )
-    ensemble_v1_weight: float = Field(
-        0.3, ge=0, le=1, validation_alias=_env("MLB_ENSEMBLE_V1_WEIGHT"), description="Ensemble weight of v1."
-    )
-    ensemble_v1_6_weight: float = Field(
-        0.5,
-        ge=0,
-        le=1,
-        validation_alias=_env("MLB_ENSEMBLE_V1_6_WEIGHT"),
-        description="Ensemble weight of v1.6.",
-    )
     agreement_strong_k: float = Field(
         default_factory=project_var("agreement_strong_k"),
         gt=0,
@@ -376,18 +356,6 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("v1_model_path", "v1_6_model_path", mode="before")
-    @classmethod
-    def _model_file(cls, value: object) -> object:
-        if isinstance(value, str) and not value.strip():
-            return None  # set but empty: no pin, as when unset
-        if value is not None and not Path(str(value)).is_file():
-            raise ValueError(
-                "is not a model file: give an existing model file (`kzone train` writes them to "
-                "KZONE_MODEL_STORE), or unset it to use the newest registered version"
-            )
-        return value
-
     @field_validator("log_level")
     @classmethod
     def _level(cls, value: str) -> str:
@@ -407,17 +375,6 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"KZONE_PICKS_SYSTEM {self.picks_system!r} is not an active system "
                 f"(MLB_ACTIVE_SYSTEMS: {list(self.active_systems)})"
-            )
-        return self
-
-    @model_validator(mode="after")
-    def _ensemble_has_weight(self) -> Settings:
-        # Weights are normalised over the components that produced a prediction: with both at 0 there is
-        # nothing to normalise, and the ensemble could only fail later, at output validation.
-        if "ensemble_v1" in self.active_systems and self.ensemble_v1_weight + self.ensemble_v1_6_weight <= 0:
-            raise ValueError(
-                "MLB_ENSEMBLE_V1_WEIGHT and MLB_ENSEMBLE_V1_6_WEIGHT are both 0: give at least one a weight "
-                "above 0, or leave ensemble_v1 out of MLB_ACTIVE_SYSTEMS"
             )
         return self
 
