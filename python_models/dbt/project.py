@@ -100,7 +100,9 @@ def systems() -> dict[str, SystemSpec]:
 
 
 def system_ids() -> tuple[str, ...]:
-    return tuple(systems())
+    """Every system id, in the order dbt lists them: read without importing the predictors (the settings
+    read these at start-up), which ``systems()`` checks entry by entry."""
+    return tuple(dbt_vars()["systems"])
 
 
 def model_systems() -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from python_models.dbt.project import PROJECT_ROOT, stacked_systems, systems, var
+from python_models.dbt.project import PROJECT_ROOT, stacked_systems, system_ids, var
 
 FIGURES_DIR = PROJECT_ROOT / "docs" / "figures"
 README = PROJECT_ROOT / "README.md"
@@ -29,7 +29,7 @@ def measured_picks_choice(folder: Path = FIGURES_DIR) -> dict[str, Any]:
     if not path.exists():
         return {}
     chosen = json.loads(path.read_text(encoding="utf-8"))["figures"].get("picks_system") or {}
-    return chosen if chosen.get("system_id") in systems() else {}
+    return chosen if chosen.get("system_id") in system_ids() else {}
 
 
 def measured_picks_system(folder: Path = FIGURES_DIR) -> str:
