@@ -25,21 +25,13 @@ from scipy.stats import betabinom
 from python_models.dbt.project import SystemSpec, feature_sets
 from python_models.predictors.base import ModelPredictor, Prediction, register
 from python_models.predictors.distribution import mean_of, workload_rate_pmf
+from python_models.predictors.xgboost_poisson import TREE_PARAMS
 
 KIND = "workload_rate"
 BINS = 4
 RESIDUAL_QUANTILES = np.linspace(0.01, 0.99, 49)  # the error samples of batters faced per bin
-BASE_PARAMS: dict[str, object] = {
-    "tree_method": "hist",
-    "max_depth": 4,
-    "eta": 0.05,
-    "subsample": 0.8,
-    "colsample_bytree": 0.8,
-    "min_child_weight": 10,
-    "seed": 0,
-}
-BATTERS_PARAMS = {**BASE_PARAMS, "objective": "reg:squarederror", "eval_metric": "mae"}
-RATE_PARAMS = {**BASE_PARAMS, "objective": "binary:logistic", "eval_metric": "logloss"}
+BATTERS_PARAMS = {**TREE_PARAMS, "objective": "reg:squarederror", "eval_metric": "mae"}
+RATE_PARAMS = {**TREE_PARAMS, "objective": "binary:logistic", "eval_metric": "logloss"}
 NUM_ROUNDS = 300
 
 

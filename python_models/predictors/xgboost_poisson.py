@@ -11,17 +11,21 @@ import xgboost as xgb
 from python_models.dbt.project import SystemSpec, feature_sets
 from python_models.predictors.base import ModelPredictor, Prediction, register
 
-XGB_PARAMS: dict[str, object] = {
-    "objective": "count:poisson",
-    "eval_metric": "poisson-nloglik",
+#: The trees every XGBoost model of the project grows (the workload_rate kind's two boosters too).
+TREE_PARAMS: dict[str, object] = {
     "tree_method": "hist",
     "max_depth": 4,
     "eta": 0.05,
     "subsample": 0.8,
     "colsample_bytree": 0.8,
     "min_child_weight": 10,
-    "max_delta_step": 0.7,
     "seed": 0,
+}
+XGB_PARAMS: dict[str, object] = {
+    "objective": "count:poisson",
+    "eval_metric": "poisson-nloglik",
+    **TREE_PARAMS,
+    "max_delta_step": 0.7,
 }
 NUM_ROUNDS = 300
 
