@@ -1,4 +1,4 @@
-"""ensemble_v2: a linear pool of every component's distribution, with weights learned walk-forward.
+"""The `stacked` kind: a linear pool of every component's distribution, with weights learned walk-forward.
 
     P_v2(K = k) = sum_c w_c * P_c(K = k),   w_c >= 0, sum_c w_c = 1
 
