@@ -38,7 +38,7 @@ from python_models.config import load_settings
 from python_models.features.store import FeatureStore
 from python_models.predictors.calibration import MIN_ROWS
 from python_models.predictors.distribution import count_log_loss, from_json, mean_of, side_probabilities
-from python_models.predictors.stacking import fit_weights, likelihood_matrix, pool
+from python_models.predictors.stacked import fit_weights, likelihood_matrix, pool
 from python_models.warehouse import open_warehouse
 
 EPS = 1e-4

@@ -149,14 +149,15 @@ def bench_slate(folder: str) -> dict:
 
 def bench_per_pitcher(folder: str) -> dict:
     """The original path: per pitcher and system, one feature query, a model load, one INSERT."""
+
     import numpy as np
 
     from python_models.dbt.project import all_features, feature_sets, systems
     from python_models.features.store import ID_COLUMNS
     from python_models.predictors.ensemble import blend
+    from python_models.predictors.xgboost_poisson import XGBoostPoisson, predict
     from python_models.scoring.scorer import Scorer
     from python_models.training.model_store import ModelStore
-    from python_models.training.trainer import predict
     from python_models.warehouse import open_warehouse
 
     _quiet()
@@ -184,12 +185,14 @@ def bench_per_pitcher(folder: str) -> dict:
                 row = wh.query(
                     feature_sql, {"d": SLATE_DAY, "p": pitcher}
                 )  # one query per pitcher per system
-                booster = ModelStore.load_booster(models[comp].path, models[comp].sha256)  # loaded per call
+                loader = partial(XGBoostPoisson.from_bytes, systems()[comp])
+                booster = ModelStore.load(models[comp].path, models[comp].sha256, loader).booster  # per call
                 preds[comp] = float(predict(booster, row, feature_sets()[systems()[comp].feature_set])[0])
             if system == "ensemble_v1":
                 import pandas as pd
 
-                value = float(blend(pd.DataFrame([preds]), settings)["predicted_strikeouts"].iloc[0])
+                weights = systems()[system].params["weights"]
+                value = float(blend(pd.DataFrame([preds]), settings, weights)["predicted_strikeouts"].iloc[0])
             else:
                 value = preds[system]
             wh.execute(

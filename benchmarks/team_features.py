@@ -238,7 +238,8 @@ def walk_forward(frame: pd.DataFrame, features: list[str], seed: int = 0, settin
     (the trainer's parameters; a `seed` other than its 0 only to measure the fit-to-fit noise)."""
     import xgboost as xgb
 
-    from python_models.training.trainer import NUM_ROUNDS, XGB_PARAMS, training_window
+    from python_models.predictors.xgboost_poisson import NUM_ROUNDS, XGB_PARAMS
+    from python_models.training.trainer import training_window
 
     def matrix(rows: pd.DataFrame, label: bool) -> xgb.DMatrix:
         y = rows["actual_strikeouts"].astype("float64").to_numpy() if label else None

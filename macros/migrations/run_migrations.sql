@@ -47,7 +47,7 @@
 
 {% macro migration_m001_add_system_id(legacy) -%}
     {%- do migration_add_column(legacy, 'system_id', 'string',
-        'Prediction system (v1_baseline, v1_6_rolling, ensemble_v1). Nullable for backward compatibility; '
+        'Prediction system (a key of vars.systems). Nullable for backward compatibility; '
         ~ 'backfilled from model_version by migration M002.') -%}
     {{ return(migration_scalar('select count(*) from ' ~ legacy)) }}
 {%- endmacro %}

@@ -3,7 +3,7 @@ the runner share. dbt owns them (dbt_project.yml); every Python module reads the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,13 +14,29 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 ENSEMBLE_KIND = "ensemble"
 STACKED_KIND = "stacked"  # a linear pool of its components' distributions, weights learned walk-forward
-MODEL_KINDS = ("xgboost_poisson", "workload_rate")  # systems the trainer fits (python_models/training)
+#: The keys of a `vars.systems` entry every kind reads; the rest are the kind's own parameters.
+SPEC_KEYS = ("kind", "version_tag", "feature_set", "components")
+#: Vars given for this process, as dbt's --vars gives them (see override_vars).
+_overrides: dict[str, Any] = {}
 
 
 @lru_cache(maxsize=1)
 def dbt_vars() -> dict[str, Any]:
     with open(PROJECT_ROOT / "dbt_project.yml", encoding="utf-8") as fh:
-        return dict(yaml.safe_load(fh)["vars"])
+        return {**yaml.safe_load(fh)["vars"], **_overrides}
+
+
+def override_vars(values: dict[str, Any]) -> None:
+    """Replace vars for this process (empty: none), as `dbt --vars` replaces them: every Python reader
+    and every dbt invocation of the runner (python_models.dbt.runner passes var_overrides()) see them."""
+    _overrides.clear()
+    _overrides.update(values)
+    dbt_vars.cache_clear()
+    systems.cache_clear()
+
+
+def var_overrides() -> dict[str, Any]:
+    return dict(_overrides)
 
 
 def var(name: str) -> Any:
@@ -33,10 +49,12 @@ class SystemSpec:
     """A prediction system as dbt_project.yml's `vars.systems` defines it."""
 
     system_id: str
-    kind: str  # xgboost_poisson | workload_rate | ensemble | stacked
+    kind: str  # a kind registered in python_models.predictors (predictors/base.py)
     version_tag: str
     feature_set: str | None = None
     components: tuple[str, ...] = ()
+    #: The kind's own parameters (e.g. an ensemble's weights): the entry's other keys.
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def is_ensemble(self) -> bool:
@@ -49,29 +67,30 @@ class SystemSpec:
     @property
     def is_model(self) -> bool:
         """A system with a trained model file (not a combination of other systems)."""
-        return self.kind in MODEL_KINDS
+        from python_models.predictors.base import predictor_class
+
+        return not predictor_class(self.kind).combines
 
 
 @lru_cache(maxsize=1)
 def systems() -> dict[str, SystemSpec]:
     """Every system, in the order dbt lists them; checked so a typo fails at start-up, not at scoring."""
+    from python_models.predictors.base import predictor_class
+
     specs: dict[str, SystemSpec] = {}
-    sets = feature_sets()
     for system_id, spec in dbt_vars()["systems"].items():
-        kind = spec["kind"]
-        if kind not in (*MODEL_KINDS, ENSEMBLE_KIND, STACKED_KIND):
-            raise ValueError(f"dbt_project.yml vars.systems.{system_id}: unknown kind {kind!r}")
-        feature_set = spec.get("feature_set")
-        if kind in MODEL_KINDS and feature_set not in sets:
-            raise ValueError(
-                f"dbt_project.yml vars.systems.{system_id}: feature_set {feature_set!r} not in feature_sets"
-            )
+        try:
+            predictor_class(spec["kind"]).check(system_id, spec)
+        except ValueError as exc:
+            where = f"dbt_project.yml vars.systems.{system_id}"
+            raise ValueError(str(exc) if str(exc).startswith(where) else f"{where}: {exc}") from None
         specs[system_id] = SystemSpec(
             system_id,
-            kind,
+            spec["kind"],
             spec.get("version_tag", system_id),
-            feature_set,
+            spec.get("feature_set"),
             tuple(spec.get("components", ())),
+            {k: v for k, v in spec.items() if k not in SPEC_KEYS},
         )
     for spec in specs.values():
         unknown = [c for c in spec.components if c not in specs or not specs[c].is_model]
@@ -81,7 +100,9 @@ def systems() -> dict[str, SystemSpec]:
 
 
 def system_ids() -> tuple[str, ...]:
-    return tuple(systems())
+    """Every system id, in the order dbt lists them: read without importing the predictors (the settings
+    read these at start-up), which ``systems()`` checks entry by entry."""
+    return tuple(dbt_vars()["systems"])
 
 
 def model_systems() -> tuple[str, ...]:
@@ -103,7 +124,7 @@ def ensemble() -> SystemSpec:
 
 
 def feature_sets() -> dict[str, list[str]]:
-    """{'v1_baseline': [...], 'v1_6_rolling': [...], ...} exactly as dbt computes coverage over them."""
+    """{feature set: [column, ...]} exactly as dbt computes coverage over them."""
     return {name: list(cols) for name, cols in dbt_vars()["feature_sets"].items()}
 
 
@@ -113,6 +134,24 @@ def all_features() -> list[str]:
     for cols in feature_sets().values():
         seen.update(dict.fromkeys(cols))
     return list(seen)
+
+
+def in_training_order(requested: tuple[str, ...] | list[str]) -> list[str]:
+    """``requested`` and every component they combine, each system after its components (by
+    `components` in the vars)."""
+    specs = systems()
+    out: list[str] = []
+
+    def visit(system_id: str) -> None:
+        if system_id in out or system_id not in specs:
+            return
+        for component in specs[system_id].components:
+            visit(component)
+        out.append(system_id)
+
+    for system_id in requested:
+        visit(system_id)
+    return out
 
 
 def with_components(requested: tuple[str, ...] | list[str]) -> list[str]:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from python_models.config import SHARED_DBT_VARS, Settings, get_settings
-from python_models.dbt.project import PROJECT_ROOT
+from python_models.dbt.project import PROJECT_ROOT, var_overrides
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def run_dbt(
     for var, env_name in RUN_ENV_VARS.items():  # set or cleared on every call: a process runs many days
         value = extra.pop(var, "") if settings.target == "local" else ""
         os.environ[env_name] = str(value or "")
-    flags += ["--vars", json.dumps({**shared, **extra}, default=str)]
+    flags += ["--vars", json.dumps({**var_overrides(), **shared, **extra}, default=str)]
     full = [*args, *flags, *(threads if "--threads" not in args else [])]
     log.info("dbt %s", " ".join(args))
     started = time.perf_counter()

@@ -8,7 +8,7 @@
 2. `dbt build` (features, predictions, monitoring, gates);
 3. walk-forward backfill of the scored window — by default two seasons, 2021 (its first models trained on
    2020 and before) then 2022 (its first models trained on 2021 and before): monthly retraining, each model
-   (its market blend, its calibration curve, ensemble_v2's weights) trained on games before the dates it
+   (its market blend, its calibration curve, the stacked systems' weights) trained on games before the dates it
    scores, the curves and weights on the systems' own out-of-sample predictions of earlier dates;
 4. `dbt build` of the predictions and monitoring again, then read the project's own views PER SEASON: every
    system against the book on the same starts (`market_comparison`, picks by side included), and every
@@ -83,7 +83,7 @@ class Evaluation:
     picks_system: dict = field(default_factory=dict)  # the measured choice and why
     ranking: dict = field(default_factory=dict)  # systems ranked by count log loss per season; holds?
     book_drift: list[dict] = field(default_factory=list)  # per season: book line MAE vs the best system's
-    stacking_weights: list[dict] = field(default_factory=list)  # ensemble_v2's weights per version
+    stacking_weights: list[dict] = field(default_factory=list)  # the stacked systems' weights per version
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 

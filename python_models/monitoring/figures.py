@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from python_models.dbt.project import PROJECT_ROOT, systems, var
+from python_models.dbt.project import PROJECT_ROOT, stacked_systems, system_ids, var
 
 FIGURES_DIR = PROJECT_ROOT / "docs" / "figures"
 README = PROJECT_ROOT / "README.md"
@@ -29,7 +29,7 @@ def measured_picks_choice(folder: Path = FIGURES_DIR) -> dict[str, Any]:
     if not path.exists():
         return {}
     chosen = json.loads(path.read_text(encoding="utf-8"))["figures"].get("picks_system") or {}
-    return chosen if chosen.get("system_id") in systems() else {}
+    return chosen if chosen.get("system_id") in system_ids() else {}
 
 
 def measured_picks_system(folder: Path = FIGURES_DIR) -> str:
@@ -148,9 +148,9 @@ def render_evaluate(payload: dict[str, Any]) -> str:
         f"{f['window'][1]} scored with monthly retraining ({', '.join(seasons)}: each season's first models "
         "trained on the seasons before it only; every model, its market blend"
         + (
-            ", its calibration curve and ensemble_v2's weights trained on games before the dates they score). "
+            f", its calibration curve and {_stacked()}'s weights trained on games before the dates they score). "
             if "stacking_weights" in f
-            else " trained on games before the dates it scores; recorded before calibration and ensemble_v2). "
+            else f" trained on games before the dates it scores; recorded before calibration and {_stacked()}). "
         )
         + f"Lines: {f.get('lines_source', 'synthetic')} ({f.get('lines_loaded', 0):,} loaded{quarantined}).",
     ]
@@ -362,6 +362,11 @@ def _season_lines(f: dict[str, Any], season: str) -> list[str]:
     return lines
 
 
+def _stacked() -> str:
+    """The stacked systems' ids (vars.systems), as the texts name them."""
+    return " and ".join(spec.system_id for spec in stacked_systems())
+
+
 def _weights_lines(f: dict[str, Any]) -> list[str]:
     weights = f.get("stacking_weights") or []
     if not weights:
@@ -369,7 +374,7 @@ def _weights_lines(f: dict[str, Any]) -> list[str]:
     components = list(weights[0]["weights"])
     lines = [
         "",
-        "**ensemble_v2's weights** (model cards): a linear pool of the components' distributions, weights "
+        f"**{_stacked()}'s weights** (model cards): a linear pool of the components' distributions, weights "
         "learned walk-forward by maximum likelihood on their graded out-of-sample predictions before the "
         "cut-off (equal until 300 starts are graded).",
         "",

@@ -71,7 +71,7 @@ def book_drift(market: list[dict], seasons: list[str]) -> list[dict]:
 
 
 def stacking_weights(model_store: Path) -> list[dict]:
-    """ensemble_v2's weights per version (its cards), as learned walk-forward."""
+    """The stacked systems' weights per version (their cards), as learned walk-forward."""
     out = []
     for spec in stacked_systems():
         for path in sorted((Path(model_store) / spec.system_id).glob("*.card.json")):

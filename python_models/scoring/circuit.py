@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -51,3 +52,29 @@ class CircuitBreaker:
             if self.opened_at is None or self.state == "half-open":
                 log.error("circuit %s OPEN after %d failure(s): %s", self.system_id, self.failures, error)
             self.opened_at = self.clock()
+
+
+@dataclass
+class FallbackMonitor:
+    """Share of ensemble predictions that fell back to one component within the last ``window_minutes``;
+    above ``threshold`` (MLB_FALLBACK_RATE_THRESHOLD) it logs an alert."""
+
+    threshold: float
+    window_minutes: int
+    events: deque[tuple[float, int, int]] = field(default_factory=deque)
+
+    def record(self, rows: int, fallbacks: int, now: float | None = None) -> float:
+        now = time.monotonic() if now is None else now
+        self.events.append((now, rows, fallbacks))
+        while self.events and now - self.events[0][0] > self.window_minutes * 60:
+            self.events.popleft()
+        total = sum(e[1] for e in self.events)
+        rate = sum(e[2] for e in self.events) / total if total else 0.0
+        if rate > self.threshold:
+            log.warning(
+                "ensemble fallback rate %.0f%% over the last %d min exceeds MLB_FALLBACK_RATE_THRESHOLD %.0f%%",
+                100 * rate,
+                self.window_minutes,
+                100 * self.threshold,
+            )
+        return rate

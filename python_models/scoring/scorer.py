@@ -3,8 +3,8 @@
 A job reads like its steps, one log line each:
 1. read the slate's features (ONE query), the lines, the injured list (cached, retried);
 2. flag rows (no line, rejected line, injured, low coverage) — bad inputs become flags, not crashes;
-3. predict with every active component behind its circuit breaker; a failure degrades that system only;
-4. blend the ensemble over the components that produced a prediction;
+3. predict with every active model system behind its circuit breaker; a failure degrades that system only;
+4. combine the combined systems over the components that produced a prediction;
 5. validate the output (no NaN, probabilities in range and summing to 1);
 6. write the batch through the warehouse's staging table + one MERGE into scoring.predictions_landing.
 Re-scoring a date replaces rows with the same prediction_id; identical content changes nothing.
@@ -12,13 +12,10 @@ Re-scoring a date replaces rows with the same prediction_id; identical content c
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import time
-from collections import deque
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from datetime import time as clock_time
 from pathlib import Path
 
@@ -26,30 +23,20 @@ import numpy as np
 import pandas as pd
 
 from python_models.config import Settings
-from python_models.dbt.project import (
-    SystemSpec,
-    ensemble,
-    feature_sets,
-    model_systems,
-    stacked_systems,
-    systems,
-    var,
-    with_components,
-)
+from python_models.dbt.project import SystemSpec, feature_sets, model_systems, systems, var, with_components
 from python_models.features.store import ID_COLUMNS, FeatureStore
+from python_models.predictors.base import CombinedPredictor, ModelPredictor, Prediction, predictor_class
 from python_models.predictors.calibration import Calibrator
 from python_models.predictors.decision import decide
-from python_models.predictors.distribution import mean_of, poisson_pmf
-from python_models.predictors.ensemble import blend as blend_components
+from python_models.predictors.distribution import poisson_pmf
 from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.markets import consensus_lines, line_problems
-from python_models.predictors.stacking import pool
-from python_models.scoring.circuit import CircuitBreaker
+from python_models.scoring.circuit import CircuitBreaker, FallbackMonitor
 from python_models.scoring.il_cache import InjuredListCache
-from python_models.training import workload
+from python_models.scoring.output import ScoreReport, finalise, validated
 from python_models.training.model_store import ModelLoadError, ModelStore
-from python_models.training.trainer import predict, xgb_threads
-from python_models.warehouse.base import Warehouse, new_batch_id, row_hashes
+from python_models.training.trainer import xgb_threads
+from python_models.warehouse.base import Warehouse, new_batch_id
 from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING
 
 log = logging.getLogger(__name__)
@@ -64,59 +51,6 @@ class ScoringError(RuntimeError):
 
 class UnknownPitcherError(ValueError):
     """A requested pitcher is not a probable starter on the date."""
-
-
-@dataclass
-class ScoreReport:
-    game_date: date
-    batch_id: str
-    slate_size: int = 0
-    rows_written: int = 0
-    rows_changed: int = 0
-    per_system: dict[str, int] = field(default_factory=dict)
-    failures: dict[str, str] = field(default_factory=dict)
-    picks: dict[str, dict[str, int]] = field(default_factory=dict)  # system -> recommendation -> n
-    flags: dict[str, int] = field(default_factory=dict)
-    clipped: dict[str, int] = field(default_factory=dict)
-    models_used: dict[str, str] = field(default_factory=dict)
-    queries: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.slate_size == 0 or sum(self.per_system.values()) > 0
-
-
-@dataclass
-class FallbackMonitor:
-    """Share of ensemble predictions that fell back to one component within the last ``window_minutes``;
-    above ``threshold`` (MLB_FALLBACK_RATE_THRESHOLD) it logs an alert."""
-
-    threshold: float
-    window_minutes: int
-    events: deque[tuple[float, int, int]] = field(default_factory=deque)
-
-    def record(self, rows: int, fallbacks: int, now: float | None = None) -> float:
-        now = time.monotonic() if now is None else now
-        self.events.append((now, rows, fallbacks))
-        while self.events and now - self.events[0][0] > self.window_minutes * 60:
-            self.events.popleft()
-        total = sum(e[1] for e in self.events)
-        rate = sum(e[2] for e in self.events) / total if total else 0.0
-        if rate > self.threshold:
-            log.warning(
-                "ensemble fallback rate %.0f%% over the last %d min exceeds MLB_FALLBACK_RATE_THRESHOLD %.0f%%",
-                100 * rate,
-                self.window_minutes,
-                100 * self.threshold,
-            )
-        return rate
-
-
-def prediction_id(game_date: date, pitcher_id: str, system_id: str) -> str:
-    """Deterministic key: the same date, pitcher and system always give the same id. Keyed on the
-    pitcher_id (stable forever), not the lookup (a renamed pitcher's lookup changes). Legacy rows, which
-    only have a lookup, get sha256 of date|lookup|system in dbt: the two key spaces cannot collide."""
-    return hashlib.sha256(f"{game_date:%Y-%m-%d}|{pitcher_id}|{system_id}".encode()).hexdigest()
 
 
 @dataclass
@@ -156,8 +90,7 @@ class Scorer:
 
     # --- models ---------------------------------------------------------------------------------------
     def resolve_models(self, day: date) -> dict[str, ResolvedModel]:
-        """Newest registered version of each system trained strictly before ``day`` (one query); a pinned
-        path (MLB_V1_MODEL_PATH / MLB_V1_6_MODEL_PATH) overrides a component."""
+        """Newest registered version of each system trained strictly before ``day`` (one query)."""
         registry = self.wh.relation(MODEL_REGISTRY.layer, MODEL_REGISTRY.name)
         resolved: dict[str, ResolvedModel] = {}
         if self.wh.table_exists(MODEL_REGISTRY.layer, MODEL_REGISTRY.name):
@@ -186,12 +119,6 @@ class Scorer:
                 resolved[r.system_id] = self._with_card(
                     ResolvedModel(r.system_id, r.model_version, path, sha, blend)
                 )
-        for system_id, pinned in (
-            ("v1_baseline", self.settings.v1_model_path),
-            ("v1_6_rolling", self.settings.v1_6_model_path),
-        ):
-            if pinned:
-                resolved[system_id] = ResolvedModel(system_id, Path(pinned).stem, Path(pinned), None)
         return resolved
 
     def _with_card(self, model: ResolvedModel) -> ResolvedModel:
@@ -207,28 +134,17 @@ class Scorer:
             model.weights = dict(card.params.get("weights", {}))  # type: ignore[attr-defined]
         return model
 
-    def _load(self, model: ResolvedModel) -> object:
-        """The system's model object (cached per version), loaded the way its kind needs, sha256 checked."""
+    def _load(self, model: ResolvedModel) -> ModelPredictor:
+        """The system's predictor (cached per version), loaded by its kind's class, sha256 checked."""
         key = f"{model.model_version}:{model.path}"
         if key not in self._models:
             if model.path is None:
                 raise ModelLoadError(f"{model.model_version} has no model file registered")
-            if systems()[model.system_id].kind == workload.KIND:
-                self._models[key] = ModelStore.load_workload_rate(model.path, model.sha256)
-            else:
-                self._models[key] = ModelStore.load_booster(model.path, model.sha256)
-        return self._models[key]
-
-    def _distribution(
-        self, system_id: str, loaded: object, frame: pd.DataFrame
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(predicted mean, P(K = k)) of one system for the slate."""
-        spec = systems()[system_id]
-        if spec.kind == workload.KIND:
-            pmf = loaded.pmf(frame)  # type: ignore[attr-defined]
-            return mean_of(pmf), pmf
-        values = np.asarray(predict(loaded, frame, feature_sets()[spec.feature_set or ""]), dtype=float)  # type: ignore[arg-type]
-        return values, np.empty((len(values), 0))
+            spec = systems()[model.system_id]
+            kind = predictor_class(spec.kind)
+            assert issubclass(kind, ModelPredictor)
+            self._models[key] = ModelStore.load(model.path, model.sha256, lambda b: kind.from_bytes(spec, b))
+        return self._models[key]  # type: ignore[return-value]
 
     # --- the job --------------------------------------------------------------------------------------
     def score(self, day: date, *, pitchers: list[str] | None = None, write: bool = True) -> ScoreReport:
@@ -254,22 +170,16 @@ class Scorer:
             return report
 
         frame = self._attach_lines_and_flags(day, slate)
-        component_preds, pmfs, clipped, models = self._predict_components(day, frame, report)
+        preds, clipped, models = self._predict_components(day, frame, report)
         outputs = [
-            self._component_rows(frame, s, component_preds[s], pmfs[s], clipped[s], models[s])
-            for s in component_preds
+            self._component_rows(frame, s, preds[s], clipped[s], models[s])
+            for s in preds
             if s in settings.active_systems
         ]
-        if ensemble().system_id in settings.active_systems:
-            ensemble_rows = self._ensemble_rows(frame, component_preds, clipped, models, report)
-            if ensemble_rows is not None:
-                outputs.append(ensemble_rows)
-        for spec in stacked_systems():
-            if spec.system_id in settings.active_systems:
-                stacked = self._stacked_rows(frame, spec, component_preds, pmfs, clipped, models, report)
-                if stacked is not None:
-                    outputs.append(stacked)
-        outputs = [self._validated(o, report) for o in outputs]
+        for spec in systems().values():
+            if spec.system_id in settings.active_systems and predictor_class(spec.kind).combines:
+                outputs.append(self._combined_rows(frame, spec, preds, clipped, models, report))
+        outputs = [validated(o, report, self.breakers) for o in outputs if o is not None]
         outputs = [o for o in outputs if o is not None and not o.empty]
         if not outputs:
             report.queries = self.wh.query_count - queries_before
@@ -277,7 +187,7 @@ class Scorer:
                 f"nothing could be scored for {day}: "
                 + "; ".join(f"{s}: {why}" for s, why in report.failures.items())
             )
-        batch = self._finalise(pd.concat(outputs, ignore_index=True), report)
+        batch = finalise(pd.concat(outputs, ignore_index=True), report, self.settings)
         if write:
             result = self.wh.merge_batch(
                 PREDICTIONS_LANDING.layer,
@@ -327,15 +237,14 @@ class Scorer:
 
     def _predict_components(
         self, day: date, frame: pd.DataFrame, report: ScoreReport
-    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray], dict[str, ResolvedModel]]:
-        """Each model system's predicted means (clipped to [0, MAX_PREDICTION]), its distributions, the mask
-        of the values it had to clip (flagged and counted, never silent), and the models used. Each system
-        runs behind its own circuit breaker: a failure degrades that system only."""
+    ) -> tuple[dict[str, Prediction], dict[str, np.ndarray], dict[str, ResolvedModel]]:
+        """Each model system's prediction (its mean clipped to [0, MAX_PREDICTION], its distribution), the
+        mask of the values it had to clip (flagged and counted, never silent), and the models used. Each
+        system runs behind its own circuit breaker: a failure degrades that system only."""
         wanted = with_components(self.settings.active_systems)
         needed = [s for s in model_systems() if s in wanted]
         models = self.resolve_models(day)
-        preds: dict[str, np.ndarray] = {}
-        pmfs: dict[str, np.ndarray] = {}
+        preds: dict[str, Prediction] = {}
         clipped: dict[str, np.ndarray] = {}
         for system_id in needed:
             breaker = self.breakers[system_id]
@@ -349,8 +258,9 @@ class Scorer:
                 log.error("%s: %s", system_id, report.failures[system_id])
                 continue
             try:
-                values, pmf = self._distribution(system_id, self._load(model), frame)
-                if not np.all(np.isfinite(values)) or not np.all(np.isfinite(pmf)):
+                predicted = self._load(model).predict(frame)
+                values, pmf = predicted.mean, predicted.pmf
+                if not np.all(np.isfinite(values)) or (pmf is not None and not np.all(np.isfinite(pmf))):
                     raise ValueError("model returned non-finite predictions")
             except ModelLoadError as exc:
                 breaker.record_failure(str(exc), fatal=True)
@@ -373,11 +283,11 @@ class Scorer:
                     MAX_PREDICTION,
                     ", ".join(f"{v:.2f}" for v in values[outside][:5]),
                 )
-            preds[system_id] = np.clip(values, 0.0, MAX_PREDICTION)
-            pmfs[system_id] = pmf if pmf.size else poisson_pmf(preds[system_id])
+            mean = np.clip(values, 0.0, MAX_PREDICTION)
+            preds[system_id] = Prediction(mean, pmf if pmf is not None else poisson_pmf(mean))
             clipped[system_id] = outside
             log.debug("predicted %d starters with %s (%s)", len(values), system_id, model.model_version)
-        return preds, pmfs, clipped, models
+        return preds, clipped, models
 
     def _base(self, frame: pd.DataFrame, system_id: str, model_version: str) -> pd.DataFrame:
         out = frame[[*ID_COLUMNS, *LINE_COLUMNS]].copy()
@@ -404,170 +314,62 @@ class Scorer:
         self,
         frame: pd.DataFrame,
         system_id: str,
-        values: np.ndarray,
-        pmf: np.ndarray,
+        prediction: Prediction,
         clipped: np.ndarray,
         model: ResolvedModel,
     ) -> pd.DataFrame:
         out = self._base(frame, system_id, model.model_version)
-        out["predicted_strikeouts"] = values
+        out["predicted_strikeouts"] = prediction.mean
         _flag_clipped(out, clipped)
         feature_set = systems()[system_id].feature_set or ""
         out["feature_coverage_pct"] = frame[f"{feature_set}_coverage_pct"].astype(float).to_numpy()
         out["component_systems"] = None
         self._flag_coverage(out, frame, feature_sets()[feature_set])
-        return decide(out, self.settings, blend=model.blend, pmf=pmf, calibrator=model.calibrator)
+        return decide(out, self.settings, blend=model.blend, pmf=prediction.pmf, calibrator=model.calibrator)
 
-    def _ensemble_rows(
-        self,
-        frame: pd.DataFrame,
-        preds: dict[str, np.ndarray],
-        clipped: dict[str, np.ndarray],
-        models: dict[str, ResolvedModel],
-        report: ScoreReport,
-    ) -> pd.DataFrame | None:
-        spec = ensemble()
-        parts = {s: v for s, v in preds.items() if s in spec.components}
-        if not parts:
-            report.failures[spec.system_id] = "no component produced predictions"
-            return None
-        ensemble_model = models.get(spec.system_id)
-        version = ensemble_model.model_version if ensemble_model else f"{spec.system_id}_unregistered"
-        comps = pd.DataFrame(parts, index=frame.index)
-        blended = blend_components(comps, self.settings)
-        out = self._base(frame, spec.system_id, version)
-        out["predicted_strikeouts"] = blended["predicted_strikeouts"].to_numpy()
-        _flag_clipped(out, np.logical_or.reduce([clipped[s] for s in parts]))  # blended a clipped value
-        out["feature_coverage_pct"] = _combined_coverage(frame, parts)
-        out["component_systems"] = [json.dumps(c) for c in blended["components_used"]]
-        missing = [s for s in spec.components if s not in parts]
-        self.fallbacks.record(len(frame), len(frame) if missing else 0)
-        if missing:
-            log.warning("%s falls back to %s (missing: %s)", spec.system_id, list(parts), missing)
-            out["red_flags"] = [[*f, *(f"ensemble_fallback:{m}" for m in missing)] for f in out["red_flags"]]
-        self._flag_coverage(out, frame, _used_features(parts))
-        market = ensemble_model.blend if ensemble_model else MarketBlend()
-        return decide(
-            out,
-            self.settings,
-            agreement_factor=blended["agreement_factor"].to_numpy(),
-            blend=market,
-            calibrator=ensemble_model.calibrator if ensemble_model else None,
-        )
-
-    def _stacked_rows(
+    def _combined_rows(
         self,
         frame: pd.DataFrame,
         spec: SystemSpec,
-        preds: dict[str, np.ndarray],
-        pmfs: dict[str, np.ndarray],
+        preds: dict[str, Prediction],
         clipped: dict[str, np.ndarray],
         models: dict[str, ResolvedModel],
         report: ScoreReport,
     ) -> pd.DataFrame | None:
-        """A stacked ensemble: the linear pool of its components' distributions with its version's learned
-        weights (python_models.predictors.stacking), renormalised over the components that predicted."""
+        """A combined system (its kind's class combines the components that predicted), with its
+        registered version's learned weights, market blend and calibration curve."""
+        predictor = predictor_class(spec.kind)(spec)
+        assert isinstance(predictor, CombinedPredictor)
         parts = [s for s in spec.components if s in preds]
         model = models.get(spec.system_id)
-        if not parts or model is None:
+        if not parts or (model is None and predictor.requires_version):
             why = "no component produced predictions" if not parts else "no version registered"
             report.failures[spec.system_id] = why
             log.error("%s: %s", spec.system_id, why)
             return None
-        pmf = pool({s: pmfs[s] for s in parts}, model.weights or dict.fromkeys(parts, 1.0))
+        model = model or ResolvedModel(spec.system_id, f"{spec.system_id}_unregistered", None, None)
+        combined = predictor.predict({s: preds[s] for s in parts}, model.weights, self.settings)
         out = self._base(frame, spec.system_id, model.model_version)
-        out["predicted_strikeouts"] = mean_of(pmf)
-        _flag_clipped(out, np.logical_or.reduce([clipped[s] for s in parts]))
+        out["predicted_strikeouts"] = combined.mean
+        _flag_clipped(out, np.logical_or.reduce([clipped[s] for s in parts]))  # combined a clipped value
         out["feature_coverage_pct"] = _combined_coverage(frame, parts)
-        out["component_systems"] = json.dumps(parts)
+        used = combined.components_used
+        out["component_systems"] = [json.dumps(c) for c in used] if used is not None else json.dumps(parts)
         missing = [s for s in spec.components if s not in parts]
+        if predictor.alerts_on_fallback:
+            self.fallbacks.record(len(frame), len(frame) if missing else 0)
         if missing:
+            log.warning("%s falls back to %s (missing: %s)", spec.system_id, parts, missing)
             out["red_flags"] = [[*f, *(f"ensemble_fallback:{m}" for m in missing)] for f in out["red_flags"]]
         self._flag_coverage(out, frame, _used_features(parts))
-        return decide(out, self.settings, blend=model.blend, pmf=pmf, calibrator=model.calibrator)
-
-    def _validated(self, out: pd.DataFrame, report: ScoreReport) -> pd.DataFrame | None:
-        """Reject a system's whole output if any row breaks the contract (never write half-valid data)."""
-        system_id = str(out["system_id"].iloc[0]) if not out.empty else "?"
-        problems = []
-        pred = out["predicted_strikeouts"].to_numpy(dtype=float)
-        if not np.all(np.isfinite(pred)):  # the range is enforced (and flagged) by the clip before
-            problems.append("predictions NaN or infinite")
-        conf = out["confidence"].to_numpy(dtype=float)
-        if not np.all(np.isfinite(conf)) or np.any((conf < 0) | (conf > 100)):
-            problems.append("confidence NaN or outside [0, 100]")
-        has_line = out["strikeouts_line"].notna().to_numpy()
-        probs = out.loc[has_line, ["p_over", "p_under", "p_push"]].to_numpy(dtype=float)
-        if probs.size and (
-            not np.all(np.isfinite(probs))
-            or np.any((probs < 0) | (probs > 1))
-            or not np.allclose(probs.sum(axis=1), 1.0, atol=1e-6)
-        ):
-            problems.append("probabilities invalid or not summing to 1")
-        if problems:
-            report.failures[system_id] = "output validation failed: " + "; ".join(problems)
-            if system_id in self.breakers:
-                self.breakers[system_id].record_failure(report.failures[system_id])
-            log.error("%s output rejected: %s", system_id, problems)
-            return None
-        return out
-
-    def _finalise(self, batch: pd.DataFrame, report: ScoreReport) -> pd.DataFrame:
-        batch = batch.copy()
-        batch["game_date"] = pd.to_datetime(batch["game_date"]).dt.date
-        batch["prediction_id"] = [
-            prediction_id(d, p, s)
-            for d, p, s in zip(batch["game_date"], batch["pitcher_id"], batch["system_id"], strict=True)
-        ]
-        batch["red_flags"] = batch["red_flags"].map(lambda f: json.dumps(sorted(set(f))))
-        for col in (
-            "predicted_strikeouts",
-            "predicted_median",
-            "predicted_p10",
-            "predicted_p90",
-            "p_over",
-            "p_under",
-            "p_push",
-            "market_p_over",
-            "pick_p_over",
-            "market_weight",
-            "edge",
-            "ev_over",
-            "ev_under",
-        ):
-            batch[col] = batch[col].astype(float)  # unrounded: probabilities must sum to exactly 1
-        batch["batch_id"] = report.batch_id
-        batch["scored_at"] = datetime.now(UTC).replace(tzinfo=None)
-        batch["row_hash"] = row_hashes(batch, PREDICTIONS_LANDING.content_columns())
-        report.per_system = batch.groupby("system_id").size().to_dict()
-        report.models_used = batch.groupby("system_id")["model_version"].first().to_dict()
-        report.picks = {
-            str(system): part.groupby("recommendation").size().to_dict()
-            for system, part in batch.groupby("system_id")
-        }
-        for flags in batch["red_flags"]:
-            for f in json.loads(flags):
-                key = f.split(":")[0]
-                report.flags[key] = report.flags.get(key, 0) + 1
-        low = batch["feature_coverage_pct"].fillna(0) < self.settings.low_coverage_threshold
-        if low.any():  # one line per date; the pitchers and their missing features are logged at DEBUG
-            per_system = batch[low].groupby("system_id").size().to_dict()
-            log.info(
-                "low feature coverage (< %.0f%%) on %s: %d of %d pitchers (%s); names at DEBUG",
-                self.settings.low_coverage_threshold,
-                report.game_date,
-                batch.loc[low, "pitcher_id"].nunique(),
-                batch["pitcher_id"].nunique(),
-                ", ".join(f"{k} {v}" for k, v in sorted(per_system.items())),
-            )
-        if len(batch) and low.mean() > self.settings.low_coverage_rate_threshold:
-            log.warning(
-                "%.0f%% of predictions have feature coverage below %.0f%% (MLB_LOW_COVERAGE_RATE_THRESHOLD %.0f%%)",
-                100 * low.mean(),
-                self.settings.low_coverage_threshold,
-                100 * self.settings.low_coverage_rate_threshold,
-            )
-        return batch
+        return decide(
+            out,
+            self.settings,
+            agreement_factor=combined.agreement_factor,
+            blend=model.blend,
+            pmf=combined.pmf,
+            calibrator=model.calibrator,
+        )
 
     @staticmethod
     def _log_summary(report: ScoreReport) -> None:

@@ -1,4 +1,5 @@
-"""Model files (XGBoost JSON) and model cards in a local folder (a `gs://` store is a documented extension).
+"""Model files (each kind's own bytes, e.g. XGBoost JSON) and model cards in a local folder (a `gs://`
+store is a documented extension).
 
 Layout: <store>/<system_id>/<model_version>.json and <model_version>.card.json. The card records the
 sha256 of the model file; loading verifies it, so a corrupt or swapped file is refused, not scored.
@@ -10,13 +11,14 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import xgboost as xgb
 
-from python_models.training.workload import WorkloadRateModel
+T = TypeVar("T")
 
 
 class ModelLoadError(RuntimeError):
@@ -98,21 +100,11 @@ class ModelStore:
         return path
 
     @staticmethod
-    def load_booster(path: Path, expected_sha256: str | None) -> xgb.Booster:
-        """Load and verify an XGBoost model file; any problem is a ModelLoadError naming the file."""
-        path = ModelStore._verified(path, expected_sha256)
-        booster = xgb.Booster()
-        try:
-            booster.load_model(str(path))
-        except (xgb.core.XGBoostError, ValueError, OSError) as exc:
-            raise ModelLoadError(f"model file {path} cannot be loaded: {str(exc).splitlines()[0]}") from exc
-        return booster
-
-    @staticmethod
-    def load_workload_rate(path: Path, expected_sha256: str | None) -> WorkloadRateModel:
-        """Load and verify a `workload_rate` artifact (both boosters and the fitted spread)."""
+    def load(path: Path, expected_sha256: str | None, loader: Callable[[bytes], T]) -> T:
+        """Load and verify a model file with its kind's ``loader`` (a predictor's from_bytes); any problem
+        is a ModelLoadError naming the file."""
         path = ModelStore._verified(path, expected_sha256)
         try:
-            return WorkloadRateModel.from_bytes(path.read_bytes())
+            return loader(path.read_bytes())
         except (xgb.core.XGBoostError, ValueError, KeyError, OSError) as exc:
             raise ModelLoadError(f"model file {path} cannot be loaded: {str(exc).splitlines()[0]}") from exc

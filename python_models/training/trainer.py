@@ -5,9 +5,10 @@ validation metrics come from the last 15% of training dates held out from a firs
 refit on the whole window. Versions are deterministic (`mlb_pitcher_strikeouts_<tag>_<through:%Y%m%d>`), so
 re-training the same system through the same date replaces that version instead of adding another.
 
-Systems come from dbt_project.yml's `vars.systems` (python_models/dbt/project.py) by kind: `xgboost_poisson`
-(a mean, Poisson around it) or `workload_rate` (python_models/training/workload.py: the whole
-distribution). The training window is a setting (KZONE_TRAINING_SEASONS seasons back, 0 = every season in
+Systems come from dbt_project.yml's `vars.systems` (python_models/dbt/project.py); each is fitted by the
+predictor class registered for its kind (python_models/predictors/base.py), each after its components: a
+model predictor on the training frame, a combination on its components' cards and graded history. The
+training window is a setting (KZONE_TRAINING_SEASONS seasons back, 0 = every season in
 the data), and so is the season drift's handling: recency weights halving every
 KZONE_RECENCY_HALF_LIFE_SEASONS seasons (0 = equal weights); the model card records both.
 """
@@ -24,21 +25,12 @@ import pandas as pd
 import xgboost as xgb
 
 from python_models.config import Settings
-from python_models.dbt.project import (
-    SystemSpec,
-    ensemble,
-    feature_sets,
-    model_systems,
-    systems,
-    with_components,
-)
+from python_models.dbt.project import SystemSpec, feature_sets, in_training_order, model_systems, systems
 from python_models.features.store import FeatureStore
+from python_models.predictors.base import CombinedPredictor, ModelPredictor, Prediction, predictor_class
 from python_models.predictors.calibration import fit_calibrator
-from python_models.predictors.distribution import count_log_loss, from_json, mean_of, side_probabilities
-from python_models.predictors.ensemble import component_weights
+from python_models.predictors.distribution import count_log_loss, from_json, side_probabilities
 from python_models.predictors.market_blend import MarketBlend, fit_market_blend
-from python_models.predictors.stacking import fit_weights, likelihood_matrix
-from python_models.training import workload
 from python_models.training.model_store import ModelCard, ModelStore
 from python_models.warehouse.base import Warehouse, row_hashes
 from python_models.warehouse.tables import MODEL_REGISTRY
@@ -47,19 +39,6 @@ log = logging.getLogger(__name__)
 
 MIN_TRAINING_ROWS = 300
 VALIDATION_SHARE = 0.15
-XGB_PARAMS: dict[str, object] = {
-    "objective": "count:poisson",
-    "eval_metric": "poisson-nloglik",
-    "tree_method": "hist",
-    "max_depth": 4,
-    "eta": 0.05,
-    "subsample": 0.8,
-    "colsample_bytree": 0.8,
-    "min_child_weight": 10,
-    "max_delta_step": 0.7,
-    "seed": 0,
-}
-NUM_ROUNDS = 300
 
 
 class TrainingError(RuntimeError):
@@ -70,7 +49,9 @@ def model_version(system_id: str, through: date) -> str:
     return f"mlb_pitcher_strikeouts_{systems()[system_id].version_tag}_{through:%Y%m%d}"
 
 
-def _metrics(actual: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+def _metrics(actual: np.ndarray, prediction: Prediction) -> dict[str, float]:
+    """The card's metrics of a prediction (the count log loss where the kind predicts a distribution)."""
+    pred = prediction.mean
     err = pred - actual
     safe = np.clip(pred, 1e-9, None)
     return {
@@ -86,30 +67,14 @@ def _metrics(actual: np.ndarray, pred: np.ndarray) -> dict[str, float]:
         ),
         "mean_actual": float(np.mean(actual)),
         "mean_predicted": float(np.mean(pred)),
+        **({} if prediction.pmf is None else {"count_log_loss": count_log_loss(prediction.pmf, actual)}),
     }
-
-
-def _matrix(frame: pd.DataFrame, features: list[str], with_label: bool) -> xgb.DMatrix:
-    x = frame[features].astype("float64").to_numpy()
-    label = frame["actual_strikeouts"].astype("float64").to_numpy() if with_label else None
-    return xgb.DMatrix(x, label=label, feature_names=features, missing=np.nan)
 
 
 def xgb_threads(settings: Settings) -> contextlib.AbstractContextManager:
     """XGBoost's threads while training or scoring: KZONE_THREADS (the parameter sets leave nthread to this
     global setting; XGBoost's own default is a thread per core, on top of dbt's and DuckDB's)."""
     return xgb.config_context(nthread=settings.threads)
-
-
-def fit(frame: pd.DataFrame, features: list[str], weight: np.ndarray | None = None) -> xgb.Booster:
-    matrix = _matrix(frame, features, True)
-    if weight is not None:
-        matrix.set_weight(weight)
-    return xgb.train(XGB_PARAMS, matrix, num_boost_round=NUM_ROUNDS)
-
-
-def predict(booster: xgb.Booster, frame: pd.DataFrame, features: list[str]) -> np.ndarray:
-    return booster.predict(_matrix(frame, features, False))
 
 
 def register(wh: Warehouse, cards: list[ModelCard], validation_mae: dict[str, float | None]) -> None:
@@ -177,7 +142,8 @@ def train_component(
 ) -> ModelCard:
     """Train one system on rows with game_date <= through; save model + card (not yet registered)."""
     spec = systems().get(system_id)
-    if spec is None or not spec.is_model:
+    kind = predictor_class(spec.kind) if spec is not None else None
+    if spec is None or kind is None or not issubclass(kind, ModelPredictor):
         raise TrainingError(f"{system_id} is not a trainable system (known: {list(model_systems())})")
     features = feature_sets()[spec.feature_set or ""]
     frame = training if training is not None else FeatureStore(wh).training_set(through)
@@ -191,35 +157,12 @@ def train_component(
     dates = pd.to_datetime(frame["game_date"])
     cutoff = dates.quantile(1 - VALIDATION_SHARE)
     late_mask = dates >= cutoff
-    early, late = frame[~late_mask], frame[late_mask]
-    actual = frame["actual_strikeouts"].to_numpy(dtype=float)
-    late_actual = late["actual_strikeouts"].to_numpy(dtype=float)
-    if spec.kind == workload.KIND:
-        model, held_out = workload.fit(frame, features, late_mask, weight)
-        artifact: xgb.Booster | bytes = model.to_bytes()
-        val_pmf, in_pmf = held_out.pmf(late), model.pmf(frame)
-        metrics = {
-            "in_sample": {
-                **_metrics(actual, mean_of(in_pmf)),
-                "count_log_loss": count_log_loss(in_pmf, actual),
-            },
-            "validation": {
-                **_metrics(late_actual, mean_of(val_pmf)),
-                "count_log_loss": count_log_loss(val_pmf, late_actual),
-            },
-        }
-        params = {
-            "batters": {**workload.BATTERS_PARAMS, "num_boost_round": workload.NUM_ROUNDS},
-            "rate": {**workload.RATE_PARAMS, "num_boost_round": workload.NUM_ROUNDS},
-            "rho": model.rho,
-            "batters_spread_bins": model.bin_edges,
-        }
-    else:
-        holdout = fit(early, features, weight[~late_mask.to_numpy()])
-        artifact = fit(frame, features, weight)
-        val_pred, in_pred = predict(holdout, late, features), predict(artifact, frame, features)
-        metrics = {"in_sample": _metrics(actual, in_pred), "validation": _metrics(late_actual, val_pred)}
-        params = {**XGB_PARAMS, "num_boost_round": NUM_ROUNDS}
+    late = frame[late_mask]
+    model, held_out = kind.fit(spec, frame, weight, late_mask)
+    metrics = {
+        "in_sample": _metrics(frame["actual_strikeouts"].to_numpy(dtype=float), model.predict(frame)),
+        "validation": _metrics(late["actual_strikeouts"].to_numpy(dtype=float), held_out.predict(late)),
+    }
     card = ModelCard(
         model_version=model_version(system_id, through),
         system_id=system_id,
@@ -229,7 +172,7 @@ def train_component(
         training_window=[str(dates.min().date()), str(dates.max().date())],
         training_rows=len(frame),
         params={
-            **params,
+            **model.card_params(),
             "kind": spec.kind,
             "training_seasons": settings.training_seasons or "all",
             "recency_half_life_seasons": settings.recency_half_life_seasons or "none (equal weights)",
@@ -238,7 +181,7 @@ def train_component(
         library_versions=_library_versions(),
         notes=f"validation = starts on or after {cutoff.date()} held out from a first fit; final model refit on all.",
     )
-    card = ModelStore(settings.model_store).save(card, artifact)
+    card = ModelStore(settings.model_store).save(card, model.to_bytes())
     log.info(
         "trained %s through %s on %d starts (%s): validation MAE %.3f (in-sample %.3f)",
         card.model_version,
@@ -251,16 +194,14 @@ def train_component(
     return card
 
 
-def _combination_card(
-    settings: Settings,
-    spec: SystemSpec,
-    through: date,
-    components: list[ModelCard],
-    training_rows: int,
-    params: dict,
-    notes: str,
+def combination_card(
+    settings: Settings, spec: SystemSpec, through: date, components: list[ModelCard], history: pd.DataFrame
 ) -> ModelCard:
-    """A combined system's card (ensemble, stacked): no model file; its params and component versions."""
+    """A combined system's card: no model file; its parameters (fixed, or learned by its kind on the
+    components' graded history of games on or before ``through``) and its component versions."""
+    predictor = predictor_class(spec.kind)(spec)
+    assert isinstance(predictor, CombinedPredictor)
+    fitted = predictor.fit(settings, through, components, learnable_history(history, through))
     card = ModelCard(
         model_version=model_version(spec.system_id, through),
         system_id=spec.system_id,
@@ -268,72 +209,19 @@ def _combination_card(
         features=[],
         trained_through=through.isoformat(),
         training_window=components[0].training_window if components else [],
-        training_rows=training_rows,
-        params={"kind": spec.kind, **params, "components": [c.model_version for c in components]},
+        training_rows=fitted.training_rows,
+        params={"kind": spec.kind, **fitted.params, "components": [c.model_version for c in components]},
         metrics={},
         library_versions=_library_versions(),
-        notes=notes,
+        notes=fitted.notes,
     )
     return ModelStore(settings.model_store).save(card, None)
-
-
-def ensemble_card(settings: Settings, through: date, components: list[ModelCard]) -> ModelCard:
-    """The ensemble has no model file: its card records the weights and the component versions."""
-    return _combination_card(
-        settings,
-        ensemble(),
-        through,
-        components,
-        max((c.training_rows for c in components), default=0),
-        {
-            "weights": component_weights(settings),
-            "agreement_strong_k": settings.agreement_strong_k,
-            "agreement_disagree_k": settings.agreement_disagree_k,
-        },
-        "weights are normalised over the components that produced a prediction",
-    )
 
 
 def learnable_history(history: pd.DataFrame, through: date) -> pd.DataFrame:
     """The graded predictions a version trained through ``through`` may learn from: games on or before it
     (the query already stops there; a history passed in whole is cut here, so nothing later can enter)."""
     return history[pd.to_datetime(history["game_date"]).dt.date <= through]
-
-
-def stacked_card(
-    settings: Settings, spec: SystemSpec, through: date, components: list[ModelCard], history: pd.DataFrame
-) -> ModelCard:
-    """A stacked ensemble's card: no model file; its weights, learned on its components' graded
-    out-of-sample predictions of games on or before ``through`` (python_models.predictors.stacking)."""
-    parts = list(spec.components)
-    history = learnable_history(history, through)
-    mine = history[history["system_id"].isin(parts) & history["strikeout_pmf"].notna()]
-    wide = mine.pivot_table(
-        index=["game_id", "pitcher_id"], columns="system_id", values="strikeout_pmf", aggfunc="first"
-    ).dropna()
-    actual = mine.groupby(["game_id", "pitcher_id"])["actual_strikeouts"].first().reindex(wide.index)
-    pmfs = {c: from_json(wide[c]) for c in parts} if not wide.empty and set(parts) <= set(wide) else {}
-    likelihoods = likelihood_matrix(pmfs, actual.to_numpy()) if pmfs else np.empty((0, len(parts)))
-    weights, rows = fit_weights(likelihoods, parts)
-    learned = f"learned on {rows:,} graded starts predicted by every component" if rows else "equal"
-    card = _combination_card(
-        settings,
-        spec,
-        through,
-        components,
-        rows,
-        {"weights": weights, "weights_rows": rows},
-        f"linear pool of the components' distributions; weights {learned} (on or before {through}); "
-        "renormalised over the components that produced a prediction",
-    )
-    log.info(
-        "%s through %s: weights %s (%s)",
-        card.model_version,
-        through,
-        ", ".join(f"{c} {w:.2f}" for c, w in weights.items()),
-        learned,
-    )
-    return card
 
 
 def fit_history_models(
@@ -394,18 +282,15 @@ def train_systems(
         store = FeatureStore(wh)
         training = store.training_set(through)
         history = store.graded_history(through)
-        wanted = with_components(requested)
         specs = systems()
-        cards = [train_component(wh, settings, s, through, training) for s in wanted if s in model_systems()]
-        for system_id in wanted:
-            spec = specs.get(system_id)
-            if spec is None or spec.is_model:
-                continue
-            parts = [c for c in cards if c.system_id in spec.components]
-            if spec.is_stacked:
-                cards.append(stacked_card(settings, spec, through, parts, history))
+        cards: list[ModelCard] = []
+        for system_id in in_training_order(requested):
+            spec = specs[system_id]
+            if predictor_class(spec.kind).combines:
+                parts = [c for c in cards if c.system_id in spec.components]
+                cards.append(combination_card(settings, spec, through, parts, history))
             else:
-                cards.append(ensemble_card(settings, through, parts))
+                cards.append(train_component(wh, settings, system_id, through, training))
         fit_history_models(settings, cards, through, history)
         register(wh, cards, {c.model_version: c.metrics.get("validation", {}).get("mae") for c in cards})
     return cards

@@ -80,7 +80,7 @@ PREDICTIONS_LANDING = TableSpec(
             False,
             "sha256 of game_date|pitcher_id|system_id (deterministic; legacy rows: date|lookup|system).",
         ),
-        C("system_id", "string", False, "Prediction system: v1_baseline, v1_6_rolling or ensemble_v1."),
+        C("system_id", "string", False, "Prediction system: a key of vars.systems (dbt_project.yml)."),
         C(
             "model_version",
             "string",

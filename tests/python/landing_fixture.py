@@ -22,7 +22,7 @@ from scipy.stats import poisson
 from python_models.dbt.project import system_ids
 from python_models.dbt.project import systems as system_specs
 from python_models.predictors import distribution
-from python_models.scoring.scorer import prediction_id  # the key production writes
+from python_models.scoring.output import prediction_id  # the key production writes
 from python_models.warehouse.base import Warehouse, new_batch_id, row_hashes
 from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING
 

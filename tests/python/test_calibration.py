@@ -17,7 +17,7 @@ from scipy.stats import poisson
 from python_models.monitoring.verdicts import SOFT_BOOK, book_drift, choose_picks_system
 from python_models.predictors.calibration import Calibrator, calibrate_sides, fit_calibrator
 from python_models.predictors.distribution import mean_of, poisson_pmf, side_probabilities
-from python_models.predictors.stacking import fit_weights, likelihood_matrix, pool
+from python_models.predictors.stacked import fit_weights, likelihood_matrix, pool
 
 
 def _season(seed: int, n: int = 6000) -> tuple[np.ndarray, np.ndarray]:

@@ -18,7 +18,6 @@ def test_original_defaults() -> None:
         "ensemble_v1",
         "ensemble_v2",
     )
-    assert (s.ensemble_v1_weight, s.ensemble_v1_6_weight) == (0.3, 0.5)
     assert (s.min_edge, s.il_cache_ttl_hours) == (0.5, 3.0)
     # Not the original 60: confidence is now the market-aware probability of the side (README, "Market-aware
     # picks"); 60 would demand an 8-point edge over a -110 price. 50 keeps agreement and coverage as filters.
@@ -60,28 +59,6 @@ def test_readme_documents_every_setting() -> None:
     assert not missing, f"README lacks {missing}: paste `python -m python_models.config` into it"
 
 
-def test_both_ensemble_weights_zero_is_rejected_at_start_up_naming_both(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("MLB_ENSEMBLE_V1_WEIGHT", "0")
-    monkeypatch.setenv("MLB_ENSEMBLE_V1_6_WEIGHT", "0")
-    with pytest.raises(SettingsError) as err:
-        load_settings()
-    message = str(err.value)
-    assert "MLB_ENSEMBLE_V1_WEIGHT" in message and "MLB_ENSEMBLE_V1_6_WEIGHT" in message
-    assert "?" not in message  # a model-level rule is not reported under an unknown field
-
-
-def test_one_zero_ensemble_weight_is_allowed_and_zero_weights_without_the_ensemble(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("MLB_ENSEMBLE_V1_WEIGHT", "0")
-    assert load_settings().ensemble_v1_6_weight == 0.5
-    monkeypatch.setenv("MLB_ENSEMBLE_V1_6_WEIGHT", "0")
-    monkeypatch.setenv("MLB_ACTIVE_SYSTEMS", "v1_baseline,v1_6_rolling")
-    assert load_settings().active_systems == ("v1_baseline", "v1_6_rolling")
-
-
 # --- issue 20, items 2.12 and 2.14: bad configuration says what to do, in one line ---------------------
 @pytest.mark.parametrize(
     ("var", "value", "says"),
@@ -89,8 +66,6 @@ def test_one_zero_ensemble_weight_is_allowed_and_zero_weights_without_the_ensemb
         ("KZONE_DUCKDB_PATH", "", "is empty"),
         ("KZONE_DUCKDB_PATH", ".", "is a folder"),
         ("KZONE_TEST_SEVERITY", "bogus", "must be warn or error"),
-        ("MLB_V1_MODEL_PATH", "/nowhere/v1.json", "is not a model file"),
-        ("MLB_V1_6_MODEL_PATH", "/nowhere/v1_6.json", "is not a model file"),
     ],
 )
 def test_a_bad_path_or_severity_fails_at_start_up_naming_the_variable(
@@ -103,13 +78,9 @@ def test_a_bad_path_or_severity_fails_at_start_up_naming_the_variable(
     assert var in message and says in message and "\n" not in message
 
 
-def test_test_severity_is_read_in_any_case_and_an_empty_model_path_pins_nothing(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_test_severity_is_read_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KZONE_TEST_SEVERITY", "ERROR")
-    monkeypatch.setenv("MLB_V1_MODEL_PATH", "")
-    s = load_settings()
-    assert s.test_severity == "error" and s.v1_model_path is None
+    assert load_settings().test_severity == "error"
 
 
 def test_the_cli_reports_a_bad_variable_in_one_line_without_a_traceback(tmp_path) -> None:

@@ -166,6 +166,7 @@ def test_kzone_threads_reaches_duckdb(tmp_path: Path) -> None:
 def test_kzone_threads_reaches_xgboost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import xgboost as xgb
 
+    from python_models.predictors import xgboost_poisson
     from python_models.training import trainer
 
     seen: list[tuple[int, object]] = []
@@ -179,6 +180,6 @@ def test_kzone_threads_reaches_xgboost(tmp_path: Path, monkeypatch: pytest.Monke
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"x": rng.normal(size=200), "actual_strikeouts": rng.poisson(5, size=200)})
     with trainer.xgb_threads(make_settings(tmp_path, threads=1)):
-        trainer.fit(frame, ["x"])
+        xgboost_poisson.fit(frame, ["x"])
     # XGBoost's global setting is KZONE_THREADS, and no parameter set overrides it
     assert seen == [(1, None)]

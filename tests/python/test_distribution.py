@@ -17,8 +17,8 @@ from python_models.predictors.distribution import (
     side_probabilities,
     workload_rate_pmf,
 )
+from python_models.predictors.workload_rate import WorkloadRateModel, fit
 from python_models.training.model_store import ModelLoadError, ModelStore
-from python_models.training.workload import WorkloadRateModel, fit
 
 
 def test_poisson_distribution_matches_scipy_and_folds_its_tail() -> None:
@@ -87,7 +87,7 @@ def test_a_v2_model_learns_both_parts_and_survives_its_artifact(tmp_path) -> Non
     assert np.allclose(again.pmf(frame.head(50)), pmf)
     path = tmp_path / "v2.json"
     path.write_bytes(model.to_bytes())
-    assert np.allclose(ModelStore.load_workload_rate(path, None).pmf(frame.head(5)), pmf[:5])
+    assert np.allclose(ModelStore.load(path, None, WorkloadRateModel.from_bytes).pmf(frame.head(5)), pmf[:5])
     path.write_bytes(model.to_bytes()[:100])
     with pytest.raises(ModelLoadError, match="cannot be loaded"):
-        ModelStore.load_workload_rate(path, None)
+        ModelStore.load(path, None, WorkloadRateModel.from_bytes)

@@ -37,3 +37,27 @@ def test_the_readme_says_why_every_folder_exists() -> None:
 def test_the_package_has_no_loose_modules() -> None:
     loose = sorted(p.name for p in (PROJECT_ROOT / "python_models").glob("*.py"))
     assert loose == ["__init__.py"]
+
+
+def test_no_system_id_is_written_outside_the_declaration_and_the_predictors() -> None:
+    """The systems are declared once (dbt_project.yml `vars.systems`); Python, SQL and YAML read them there
+    and name none (the predictors' classes are registered by kind, never by id). An id that is also a
+    feature set's name counts only where it is quoted ("id" or 'id'): the feature set is another thing."""
+    import re
+
+    from python_models.dbt.project import feature_sets, system_ids
+
+    patterns = {
+        s: re.compile(rf"""["']{s}["']""" if s in feature_sets() else rf"\b{s}\b") for s in system_ids()
+    }
+    hits = []
+    for root in ("python_models", "models", "macros"):
+        for path in sorted((PROJECT_ROOT / root).rglob("*")):
+            rel = path.relative_to(PROJECT_ROOT)
+            if not path.is_file() or path.suffix not in {".py", ".sql", ".yml", ".md"}:
+                continue
+            if rel.parts[:2] == ("python_models", "predictors"):
+                continue
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                hits += [f"{rel}:{n}: {s}" for s, p in patterns.items() if p.search(line)]
+    assert not hits, "system ids written outside vars.systems and predictors/:\n" + "\n".join(hits)

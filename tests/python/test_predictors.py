@@ -13,6 +13,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from python_models.config import load_settings
+from python_models.dbt.project import ensemble
 from python_models.predictors.decision import coverage_penalty, decide
 from python_models.predictors.distribution import poisson_pmf, side_probabilities
 from python_models.predictors.ensemble import agreement_factor, blend
@@ -21,6 +22,7 @@ from python_models.predictors.markets import line_problems
 from python_models.predictors.odds import implied_probability, no_vig_probabilities
 
 SETTINGS = load_settings()
+WEIGHTS = ensemble().params["weights"]  # the seed ensemble's weights in vars.systems
 
 
 def _frame(mean, line, over=-110, under=-110, coverage=100.0, flags=None) -> pd.DataFrame:
@@ -90,7 +92,7 @@ def test_coverage_penalty_bands() -> None:
 
 def test_ensemble_normalises_weights_over_present_components() -> None:
     comps = pd.DataFrame({"v1_baseline": [4.0, 4.0, np.nan], "v1_6_rolling": [6.0, np.nan, 6.0]})
-    out = blend(comps, SETTINGS)
+    out = blend(comps, SETTINGS, WEIGHTS)
     assert out["predicted_strikeouts"].tolist() == pytest.approx([(0.3 * 4 + 0.5 * 6) / 0.8, 4.0, 6.0])
     assert out["n_components"].tolist() == [2, 1, 1]
     assert out["components_used"].iloc[1] == ["v1_baseline"]
@@ -159,7 +161,7 @@ def test_property_ensemble_lies_between_its_components(a, b) -> None:
     comps = pd.DataFrame(
         {"v1_baseline": [np.nan if a is None else a], "v1_6_rolling": [np.nan if b is None else b]}
     )
-    got = blend(comps, SETTINGS)["predicted_strikeouts"].iloc[0]
+    got = blend(comps, SETTINGS, WEIGHTS)["predicted_strikeouts"].iloc[0]
     present = [v for v in (a, b) if v is not None]
     if not present:
         assert np.isnan(got)
@@ -267,3 +269,34 @@ def test_a_slate_with_disagreeing_books_is_flagged_in_the_landing_rows(env) -> N
     assert len(rows) == len(settings.active_systems) and rows["strikeouts_line"].isna().all()
     assert rows["red_flags"].map(lambda f: {"books_disagree:6", "no_line"} <= set(json.loads(f))).all()
     assert rows["books_seen"].map(lambda s: len(json.loads(s)) == 2).all()
+
+
+def test_the_seed_ensembles_weights_are_its_vars_entry() -> None:
+    assert WEIGHTS == {"v1_baseline": 0.3, "v1_6_rolling": 0.5}
+
+
+def _with_weights(weights: dict[str, float]):
+    from python_models.dbt.project import dbt_vars, override_vars, systems
+
+    seed = ensemble()
+    entry = {**dbt_vars()["systems"][seed.system_id], "weights": weights}
+    override_vars({"systems": {**dbt_vars()["systems"], seed.system_id: entry}})
+    try:
+        return systems()[seed.system_id].params["weights"]
+    finally:
+        override_vars({})
+
+
+def test_every_ensemble_weight_zero_is_rejected_at_start_up_naming_the_vars_entry() -> None:
+    seed = ensemble()
+    with pytest.raises(ValueError) as err:
+        _with_weights(dict.fromkeys(seed.components, 0.0))
+    assert f"vars.systems.{seed.system_id}.weights" in str(err.value) and "\n" not in str(err.value)
+    with pytest.raises(ValueError, match="missing"):
+        _with_weights({seed.components[0]: 0.5})
+
+
+def test_one_zero_ensemble_weight_is_allowed() -> None:
+    seed = ensemble()
+    weights = {seed.components[0]: 0.0, **{c: 0.5 for c in seed.components[1:]}}
+    assert _with_weights(weights) == weights

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from python_models.jobs.backfill import backfill
 from python_models.scoring.il_cache import InjuredListCache, RetryPolicy
-from python_models.scoring.scorer import Scorer, ScoringError, UnknownPitcherError, prediction_id
+from python_models.scoring.output import prediction_id
+from python_models.scoring.scorer import Scorer, ScoringError, UnknownPitcherError
 from python_models.training.lifecycle import retrain_point
 from python_models.training.trainer import TrainingError, train_systems
 from python_models.warehouse.base import WarehouseError
@@ -205,10 +206,10 @@ def test_out_of_range_predictions_are_clipped_counted_and_flagged(env, monkeypat
     `clipped_prediction` flag (both ensembles too, since they blended them), and the report counts them."""
     import numpy as np
 
-    from python_models.scoring import scorer as scorer_module
+    from python_models.predictors import xgboost_poisson
 
     settings, wh = env
-    real_predict = scorer_module.predict
+    real_predict = xgboost_poisson.predict
 
     def wild(booster, frame, features):
         values = np.asarray(real_predict(booster, frame, features), dtype=float).copy()
@@ -216,7 +217,7 @@ def test_out_of_range_predictions_are_clipped_counted_and_flagged(env, monkeypat
             values[0], values[1] = -3.0, 35.0
         return values
 
-    monkeypatch.setattr(scorer_module, "predict", wild)
+    monkeypatch.setattr(xgboost_poisson, "predict", wild)
     report = Scorer(wh, settings).score(DAY)
     assert report.clipped == {"v1_6_rolling": 2}
     rows = landing(wh)
@@ -309,12 +310,12 @@ def test_history_models_learn_weights_and_a_curve_from_earlier_graded_prediction
     without graded predictions of its own)."""
     from python_models.dbt.project import systems
     from python_models.training.model_store import ModelCard
-    from python_models.training.trainer import fit_history_models, stacked_card
+    from python_models.training.trainer import combination_card, fit_history_models
 
     n = 2500
     history = _graded_history(7, n, date(2026, 4, 1))
     through = date(2026, 4, 30)
-    card = stacked_card(settings, systems()["ensemble_v2"], through, [], history)
+    card = combination_card(settings, systems()["ensemble_v2"], through, [], history)
     weights = card.params["weights"]
     assert card.params["weights_rows"] == n
     assert weights["v1_baseline"] == max(weights.values()) and weights["v1_baseline"] > 0.6
@@ -334,7 +335,7 @@ def test_history_models_ignore_graded_predictions_after_their_cut_off(settings) 
 
     from python_models.dbt.project import systems
     from python_models.training.model_store import ModelCard
-    from python_models.training.trainer import fit_history_models, stacked_card
+    from python_models.training.trainer import combination_card, fit_history_models
 
     through = date(2026, 4, 30)
     past = _graded_history(7, 2500, date(2026, 4, 1))
@@ -347,7 +348,7 @@ def test_history_models_ignore_graded_predictions_after_their_cut_off(settings) 
     future["actual_strikeouts"] = 0  # every over lost
 
     def cards(history: pd.DataFrame) -> tuple[dict, dict, dict]:
-        stacked = stacked_card(settings, systems()["ensemble_v2"], through, [], history)
+        stacked = combination_card(settings, systems()["ensemble_v2"], through, [], history)
         component = ModelCard("v1_baseline_x", "v1_baseline", None, [], str(through), [], 0, {}, {})
         fit_history_models(settings, [component], through, history)
         return stacked.params["weights"], component.calibration, component.market_blend

@@ -1,19 +1,15 @@
-{#- Per game date: how far the component systems are apart per pitcher (spread = |v1_6_rolling -
-    v1_baseline|), the share of pitchers where they agree strongly (spread < var agreement_strong_k),
+{#- Per game date: how far the ensemble's two components are apart per pitcher (system_comparison's
+    component_spread), the share of pitchers where they agree strongly (spread < var agreement_strong_k),
     moderately (between the two thresholds, inclusive) or disagree (> var agreement_disagree_k), and
     whether agreement goes with accuracy (the ensemble's MAE on strong-agreement pitchers vs the rest).
-    Only pitcher-days with both components (landing era). The ensemble and its components come from
-    var('systems'). -#}
-{%- set ensemble = kzone_ensemble() -%}
+    Only pitcher-days with both components (a spread; landing era). -#}
 
 with
 
 comparison as (
 
     select * from {{ ref('system_comparison') }}
-    where
-        {{ ensemble['components'][0] }}_predicted is not null
-        and {{ ensemble['components'][1] }}_predicted is not null
+    where component_spread is not null
 
 ),
 
@@ -23,7 +19,7 @@ classified as (
         game_date,
         pitcher_id,
         component_spread,
-        {{ ensemble['system_id'] }}_absolute_error as ensemble_absolute_error,
+        ensemble_absolute_error,
         {{ agreement_level('component_spread') }} as agreement_level
 
     from comparison

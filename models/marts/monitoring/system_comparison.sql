@@ -2,7 +2,8 @@
     error) and their differences. One block of columns per system in var('systems'), so a new system
     appears here without editing this model. -#}
 {%- set systems = kzone_system_ids() -%}
-{%- set components = kzone_ensemble()['components'] -%}
+{%- set ensemble = kzone_ensemble() -%}
+{%- set components = ensemble['components'] -%}
 {#- The picks system comes from configuration (KZONE_PICKS_SYSTEM, passed by the runner), never a literal;
     under the lint templater (no dbt) var() is a stub, so the first placeholder system stands in. -#}
 {%- set picks = var('picks_system_id') if var('systems') is mapping else systems[0] -%}
@@ -49,7 +50,8 @@ compared as (
 
     select
         pivoted.*,
-        pivoted.{{ components[1] }}_predicted - pivoted.{{ components[0] }}_predicted as v1_6_minus_v1_baseline,
+        pivoted.{{ components[1] }}_predicted - pivoted.{{ components[0] }}_predicted as component_difference,
+        pivoted.{{ ensemble['system_id'] }}_absolute_error as ensemble_absolute_error,
         '{{ picks }}' as picks_system_id,
         pivoted.{{ picks }}_predicted as picks_predicted,
         pivoted.{{ picks }}_recommendation as picks_recommendation,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,22 +22,16 @@ import xgboost as xgb
 from scipy.optimize import minimize_scalar
 from scipy.stats import betabinom
 
-from python_models.predictors.distribution import workload_rate_pmf
+from python_models.dbt.project import SystemSpec, feature_sets
+from python_models.predictors.base import ModelPredictor, Prediction, register
+from python_models.predictors.distribution import mean_of, workload_rate_pmf
+from python_models.predictors.xgboost_poisson import TREE_PARAMS
 
 KIND = "workload_rate"
 BINS = 4
 RESIDUAL_QUANTILES = np.linspace(0.01, 0.99, 49)  # the error samples of batters faced per bin
-BASE_PARAMS: dict[str, object] = {
-    "tree_method": "hist",
-    "max_depth": 4,
-    "eta": 0.05,
-    "subsample": 0.8,
-    "colsample_bytree": 0.8,
-    "min_child_weight": 10,
-    "seed": 0,
-}
-BATTERS_PARAMS = {**BASE_PARAMS, "objective": "reg:squarederror", "eval_metric": "mae"}
-RATE_PARAMS = {**BASE_PARAMS, "objective": "binary:logistic", "eval_metric": "logloss"}
+BATTERS_PARAMS = {**TREE_PARAMS, "objective": "reg:squarederror", "eval_metric": "mae"}
+RATE_PARAMS = {**TREE_PARAMS, "objective": "binary:logistic", "eval_metric": "logloss"}
 NUM_ROUNDS = 300
 
 
@@ -155,3 +150,36 @@ def fit(
     held_out = WorkloadRateModel(batters_h, rate_h, features, edges, residuals, rho)
     batters_f, rate_f = _fit_boosters(frame, features, weight)
     return WorkloadRateModel(batters_f, rate_f, features, edges, residuals, rho), held_out
+
+
+@register(KIND)
+class WorkloadRate(ModelPredictor):
+    def __init__(self, spec: SystemSpec, model: WorkloadRateModel) -> None:
+        super().__init__(spec)
+        self.model = model
+
+    @classmethod
+    def fit(
+        cls, spec: SystemSpec, frame: pd.DataFrame, weight: np.ndarray, holdout: pd.Series
+    ) -> tuple[WorkloadRate, WorkloadRate]:
+        final, held_out = fit(frame, feature_sets()[spec.feature_set or ""], holdout, weight)
+        return cls(spec, final), cls(spec, held_out)
+
+    def predict(self, frame: pd.DataFrame) -> Prediction:
+        pmf = self.model.pmf(frame)
+        return Prediction(mean_of(pmf), pmf)
+
+    def card_params(self) -> dict[str, Any]:
+        return {
+            "batters": {**BATTERS_PARAMS, "num_boost_round": NUM_ROUNDS},
+            "rate": {**RATE_PARAMS, "num_boost_round": NUM_ROUNDS},
+            "rho": self.model.rho,
+            "batters_spread_bins": self.model.bin_edges,
+        }
+
+    def to_bytes(self) -> bytes:
+        return self.model.to_bytes()
+
+    @classmethod
+    def from_bytes(cls, spec: SystemSpec, data: bytes) -> WorkloadRate:
+        return cls(spec, WorkloadRateModel.from_bytes(data))

@@ -1,4 +1,4 @@
-"""ensemble_v2: a linear pool of every component's distribution, with weights learned walk-forward.
+"""The `stacked` kind: a linear pool of every component's distribution, with weights learned walk-forward.
 
     P_v2(K = k) = sum_c w_c * P_c(K = k),   w_c >= 0, sum_c w_c = 1
 
@@ -12,10 +12,22 @@ where a component produced nothing for a pitcher the others' weights are renorma
 
 from __future__ import annotations
 
+import logging
+from datetime import date
+from typing import TYPE_CHECKING
+
 import numpy as np
+import pandas as pd
 from scipy.optimize import minimize
 
-from python_models.predictors.distribution import K_MAX
+from python_models.predictors.base import Combination, CombinedPredictor, Prediction, register
+from python_models.predictors.distribution import K_MAX, from_json, mean_of
+
+if TYPE_CHECKING:
+    from python_models.config import Settings
+    from python_models.training.model_store import ModelCard
+
+log = logging.getLogger(__name__)
 
 MIN_ROWS = 300
 
@@ -70,3 +82,41 @@ def pool(pmfs: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
         weights = dict.fromkeys(present, 1.0)
     total = sum(weights[c] for c in present)
     return sum(pmfs[c] * (weights[c] / total) for c in present)
+
+
+@register("stacked")
+class Stacked(CombinedPredictor):
+    def fit(
+        self, settings: Settings, through: date, components: list[ModelCard], history: pd.DataFrame
+    ) -> Combination:
+        """The weights, learned on the components' graded out-of-sample predictions in ``history`` (the
+        trainer passes only games on or before ``through``)."""
+        parts = list(self.spec.components)
+        mine = history[history["system_id"].isin(parts) & history["strikeout_pmf"].notna()]
+        wide = mine.pivot_table(
+            index=["game_id", "pitcher_id"], columns="system_id", values="strikeout_pmf", aggfunc="first"
+        ).dropna()
+        actual = mine.groupby(["game_id", "pitcher_id"])["actual_strikeouts"].first().reindex(wide.index)
+        pmfs = {c: from_json(wide[c]) for c in parts} if not wide.empty and set(parts) <= set(wide) else {}
+        likelihoods = likelihood_matrix(pmfs, actual.to_numpy()) if pmfs else np.empty((0, len(parts)))
+        weights, rows = fit_weights(likelihoods, parts)
+        learned = f"learned on {rows:,} graded starts predicted by every component" if rows else "equal"
+        log.info(
+            "%s through %s: weights %s (%s)",
+            self.spec.system_id,
+            through,
+            ", ".join(f"{c} {w:.2f}" for c, w in weights.items()),
+            learned,
+        )
+        return Combination(
+            {"weights": weights, "weights_rows": rows},
+            rows,
+            f"linear pool of the components' distributions; weights {learned} (on or before {through}); "
+            "renormalised over the components that produced a prediction",
+        )
+
+    def predict(
+        self, parts: dict[str, Prediction], learned: dict[str, float], settings: Settings
+    ) -> Prediction:
+        pmf = pool({s: p.pmf for s, p in parts.items()}, learned or dict.fromkeys(parts, 1.0))
+        return Prediction(mean_of(pmf), pmf)
