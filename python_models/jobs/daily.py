@@ -27,8 +27,9 @@ from datetime import date, timedelta
 
 from python_models.config import Settings
 from python_models.dbt.project import dbt_vars as dbt_project_vars
-from python_models.dbt.runner import DbtError, DbtOutcome, migrate, run_dbt
+from python_models.dbt.runner import DbtError, DbtOutcome
 from python_models.ingest.loaders import ensure_raw_tables
+from python_models.jobs.dbt_ops import migrate, run_dbt
 from python_models.jobs.lock import run_lock
 from python_models.scoring.scorer import Scorer, ScoreReport
 from python_models.training.lifecycle import ensure_models, registered_versions, retrain_point

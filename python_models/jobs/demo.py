@@ -130,10 +130,10 @@ def daily_summary(report: DailyReport, picks_system: str) -> str:
 
 def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[StepTiming]:
     """Run every step of the demo and print what it built."""
-    from python_models.dbt.runner import migrate, run_dbt
     from python_models.demo.load import load_demo
     from python_models.jobs.backfill import backfill
     from python_models.jobs.daily import run_daily
+    from python_models.jobs.dbt_ops import migrate, run_dbt
     from python_models.monitoring.docs import SERVE_HINT, target_dir
 
     settings = settings or get_settings()

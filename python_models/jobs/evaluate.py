@@ -38,13 +38,13 @@ import pandas as pd
 
 from python_models.config import Settings, load_settings
 from python_models.dbt.project import PROJECT_ROOT
-from python_models.dbt.runner import run_dbt
 from python_models.demo.market import market_lines
 from python_models.ingest.lines import load_lines
 from python_models.ingest.loaders import ensure_raw_tables, load_file, load_frame
 from python_models.ingest.validation import validate_frame
 from python_models.jobs.backfill import backfill
 from python_models.jobs.daily import DOWNSTREAM_BUILD
+from python_models.jobs.dbt_ops import run_dbt
 from python_models.jobs.history import prepared_history
 from python_models.monitoring.verdicts import (
     REFERENCE_NAME,

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from python_models.config import Settings
-from python_models.dbt.runner import run_dbt
+from python_models.jobs.dbt_ops import run_dbt
 from tests.python.feeds_fixture import run_cli
 from tests.python.test_feature_store import (
     DEMO_VARS,

@@ -293,7 +293,7 @@ def test_a_price_pair_written_past_the_loader_fails_the_staging_gate_and_books_a
 ) -> None:
     import duckdb
 
-    from python_models.dbt.runner import DbtError, run_dbt
+    from python_models.jobs.dbt_ops import DbtError, run_dbt
     from python_models.warehouse import open_warehouse
 
     monkeypatch.setenv("KZONE_TEST_SEVERITY", "error")

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from python_models.config import Settings
-from python_models.dbt.runner import dbt_env, migrate, run_dbt
 from python_models.demo.load import load_demo, write_legacy
+from python_models.jobs.dbt_ops import dbt_env, migrate, run_dbt
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import new_batch_id, row_hashes
 from python_models.warehouse.tables import LEGACY_PREDICTIONS, PREDICTIONS_LANDING
