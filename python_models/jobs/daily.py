@@ -104,16 +104,13 @@ class DailyReport:
 
 def held_back_rows(settings: Settings) -> dict[str, int]:
     """Rows held back now by a row-level rule, per rule (one query; {} before the quarantine exists)."""
-    wh = open_warehouse(settings)
-    try:
+    with open_warehouse(settings) as wh:
         if not wh.table_exists(*QUARANTINE):
             return {}
         counts = wh.query(
             f"select quarantine_rule, count(*) as n from {wh.relation(*QUARANTINE)} "
             "where released_at is null group by 1"
         )
-    finally:
-        wh.close()
     return {str(r.quarantine_rule): int(r.n) for r in counts.itertuples(index=False)}
 
 
@@ -181,11 +178,10 @@ def _run_daily(
         report.phases[name] = time.perf_counter() - started
 
     started = time.perf_counter()
-    wh = open_warehouse(settings)
-    try:  # the tables the runner owns carry every column its contracts name (an upgrade may add one)
+    with open_warehouse(
+        settings
+    ) as wh:  # the tables the runner owns carry every column its contracts name (an upgrade may add one)
         ensure_raw_tables(wh, scoring=True)
-    finally:
-        wh.close()
     if run_migrations:  # the seeds first: migration M002 maps model versions through one
         report.dbt.update(migrate(settings, vars=dbt_vars, only_if_changed=True))
     if check_sources:
@@ -197,14 +193,11 @@ def _run_daily(
     timed("2 build features", started)
 
     started = time.perf_counter()
-    wh = open_warehouse(settings)
-    try:
+    with open_warehouse(settings) as wh:
         report.models_trained = ensure_models(wh, settings, retrain_point(day), registered_versions(wh))
         timed("3 models", started)
         started = time.perf_counter()
         report.score = Scorer(wh, settings).score(day)
-    finally:
-        wh.close()
     timed("4 score", started)
 
     if downstream:
