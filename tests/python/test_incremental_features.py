@@ -1,4 +1,4 @@
-"""Incremental feature tables (models/intermediate/int_*_windowed, ml_feature_store;
+"""Incremental feature tables (models/intermediate/windows/int_*_windowed, ml_feature_store;
 macros/features/incremental.sql): mornings computed one by one equal a full refresh, a late correction
 recomputes exactly the windows it touches, and the no-leakage gates pass on the incremental path.
 
