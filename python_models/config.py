@@ -52,6 +52,7 @@ SHARED_DBT_VARS = {
     "agreement_strong_k": "agreement_strong_k",
     "agreement_disagree_k": "agreement_disagree_k",
     "low_coverage_threshold": "low_coverage_threshold_pct",
+    "low_coverage_rate_threshold": "low_coverage_max_share",
     "active_systems": "active_systems",
     "picks_system": "picks_system_id",
     "live": "enforce_live_recency",
@@ -243,7 +244,7 @@ class Settings(BaseSettings):
         description="A prediction below this feature coverage (%) counts as low coverage.",
     )
     low_coverage_rate_threshold: float = Field(
-        0.10,
+        default_factory=project_var("low_coverage_max_share"),
         ge=0,
         le=1,
         validation_alias=_env("MLB_LOW_COVERAGE_RATE_THRESHOLD"),

@@ -562,7 +562,7 @@ class Scorer:
             )
         if len(batch) and low.mean() > self.settings.low_coverage_rate_threshold:
             log.warning(
-                "%.0f%% of predictions have feature coverage below %.0f%% (MLB_LOW_COVERAGE_RATE_THRESHOLD %.0f%%)",
+                "%.0f%% of predictions have feature coverage below %.0f%% (vars.low_coverage_max_share %.0f%%)",
                 100 * low.mean(),
                 self.settings.low_coverage_threshold,
                 100 * self.settings.low_coverage_rate_threshold,

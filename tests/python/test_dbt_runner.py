@@ -183,3 +183,21 @@ def test_kzone_threads_reaches_xgboost(tmp_path: Path, monkeypatch: pytest.Monke
         trainer.fit(frame, ["x"])
     # XGBoost's global setting is KZONE_THREADS, and no parameter set overrides it
     assert seen == [(1, None)]
+
+
+def test_the_low_coverage_share_is_one_dbt_var_and_its_override_reaches_the_scorer_and_dbt(
+    recorded: list, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from python_models.dbt import project
+
+    project_vars = project.dbt_vars()
+    monkeypatch.setattr(project, "dbt_vars", lambda: {**project_vars, "low_coverage_max_share": 0.4})
+    settings = make_settings(tmp_path)
+    run_dbt(["build"], settings)
+    assert settings.low_coverage_rate_threshold == 0.4  # the scorer's warning: the var, as dbt's gate
+    assert _vars(recorded[-1][0])["low_coverage_max_share"] == 0.4
+    monkeypatch.setenv("MLB_LOW_COVERAGE_RATE_THRESHOLD", "0.3")
+    settings = make_settings(tmp_path)
+    run_dbt(["build"], settings)
+    assert settings.low_coverage_rate_threshold == 0.3
+    assert _vars(recorded[-1][0])["low_coverage_max_share"] == 0.3  # the gate follows the override
