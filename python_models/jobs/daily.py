@@ -37,13 +37,14 @@ from python_models.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
 
-# What the scorer reads (the feature store, lines, injured list; the injured list's team-coded view, which
-# the injured-list snapshot reads, with it), and everything the monitoring views need that is not upstream of
-# the scorer (the predictions, the naive reference, closing lines, the views, the snapshots). Tests run with
-# a selection once every node they read is built (project flag indirect_selection: buildable).
+# What the scorer reads (the feature store, the line captures before first pitch, the injured list; the
+# injured list's team-coded view, which the injured-list snapshot reads, with it), and everything the
+# monitoring views need that is not upstream of the scorer (the predictions, the naive reference, closing
+# lines, the views, the snapshots). Tests run with a selection once every node they read is built (project
+# flag indirect_selection: buildable).
 # dbt's unit tests check the SQL's logic on fixed inputs, not the day's data: they run where the SQL changes
 # (`make test`, `kzone build`), not every morning (dbt's own advice), which saves the morning 13 of them.
-_UPSTREAM = ("+ml_feature_store", "+stg_sportsbook__strikeout_lines", "+int_injured_list_team_coded")
+_UPSTREAM = ("+ml_feature_store", "+int_line_captures", "+int_injured_list_team_coded")
 _NO_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 UPSTREAM_BUILD = ("build", *_NO_UNIT_TESTS, "--select", *_UPSTREAM)
 DOWNSTREAM_BUILD = (
@@ -51,6 +52,7 @@ DOWNSTREAM_BUILD = (
     *_NO_UNIT_TESTS,
     "--select",
     "+exposure:picks_consumers",
+    "predictions_unmerged",  # read before the next BigQuery build (jobs/dbt_ops.earliest_unmerged_date)
     "resource_type:snapshot",
     "--exclude",
     *_UPSTREAM,

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 #: warehouse (recorded in ops.dbt_setup_state), the daily job skips both dbt invocations.
 SETUP_INPUTS = ("seeds", "macros/migrations", "dbt_project.yml")
 SETUP_STEP = "seeds+migrations"
+#: dbt's view of the landing rows the next build merges (models/marts/monitoring/predictions_unmerged.sql)
+UNMERGED = ("mlb_predictions", "predictions_unmerged")
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
@@ -99,28 +101,15 @@ def run_dbt(
 
 
 def earliest_unmerged_date(settings: Settings) -> str:
-    """The earliest game_date of a landing row not yet in pitcher_strikeouts with its latest content
-    ('' when none). On BigQuery the table's MERGE is pruned to partitions on or after var
-    predictions_merge_start; passing this date makes it reach every backfilled row (one query)."""
-    from python_models.warehouse.tables import PREDICTIONS_LANDING
-
+    """The earliest game_date of dbt's predictions_unmerged (landing rows not yet in pitcher_strikeouts with
+    their latest content; '' when none, or before the view exists). On BigQuery the table's MERGE is pruned
+    to partitions on or after var predictions_merge_start; passing this date makes it reach every backfilled
+    row (one query). Before the view's first build the pre-hook of fct_pitcher_strikeouts still stops a run
+    that would miss a row, naming the date."""
     with open_warehouse(settings) as wh:
-        if not (
-            wh.table_exists(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name)
-            and wh.table_exists("mlb_predictions", "pitcher_strikeouts")
-        ):
+        if not wh.table_exists(*UNMERGED):
             return ""
-        landing = wh.relation(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name)
-        merged = wh.relation("mlb_predictions", "pitcher_strikeouts")
-        frame = wh.query(
-            f"""
-            select min(landing.game_date) as earliest
-            from {landing} as landing
-            left join {merged} as merged
-                on landing.prediction_id = merged.prediction_id and landing.scored_at = merged.scored_at
-            where merged.prediction_id is null
-            """
-        )
+        frame = wh.query(f"select min(game_date) as earliest from {wh.relation(*UNMERGED)}")
     value = frame["earliest"].iloc[0] if not frame.empty else None
     return "" if value is None or value != value else str(value)[:10]
 
