@@ -18,7 +18,7 @@ from python_models.dbt.project import PROJECT_ROOT
 log = logging.getLogger(__name__)
 
 #: Per-run values the SQL reads only when it executes, never at parse time (macros as_of_date() and tests_since_date()). dbt re-parses
-#: the whole project whenever the --vars JSON changes (8.4 s against 3.7 s warm), so on DuckDB the runner
+#: the whole project whenever the --vars JSON changes (8.4 s against 3.7 s warm), so on DuckDB jobs/dbt_ops
 #: passes these in the environment and the --vars JSON stays the same from one call and one day to the next.
 #: On BigQuery the day also reaches a parse-time config (fct_pitcher_strikeouts' incremental_predicates), so
 #: there it stays a var.
