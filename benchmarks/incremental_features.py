@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from python_models.config import load_settings
 from python_models.dbt.project import var
-from python_models.dbt.runner import run_dbt
+from python_models.jobs.dbt_ops import run_dbt
 
 SELECT = ["--select", "+ml_feature_store"]
 

@@ -75,12 +75,12 @@ def _quiet() -> None:
 
 def prepare(folder: Path, seasons: tuple[int, ...] = (2025, 2026), hold_back: date | None = None) -> dict:
     """Load the demo (optionally holding back one day), dbt build it, train the walk-forward models."""
-    from python_models.dbt.runner import run_dbt
     from python_models.demo.league import generate
     from python_models.demo.load import _as_text
     from python_models.ingest.loaders import load_frame
     from python_models.ingest.validation import validate_frame
     from python_models.jobs.daily import UPSTREAM_BUILD
+    from python_models.jobs.dbt_ops import run_dbt
     from python_models.training.lifecycle import ensure_models, registered_versions, retrain_point
     from python_models.warehouse import open_warehouse
     from python_models.warehouse.raw_tables import (
@@ -358,7 +358,7 @@ def bench_real_build(folder: str) -> dict:
     """Nine real seasons loaded (game logs + team games), then the whole project's dbt build, cold."""
     from team_features import _load  # the same loading as the feature benchmarks
 
-    from python_models.dbt.runner import run_dbt
+    from python_models.jobs.dbt_ops import run_dbt
 
     _quiet()
     settings = _settings(Path(folder))

@@ -157,7 +157,7 @@ def _load(settings, *, through: date | None = None, only: date | None = None) ->
 
 
 def timings(folder: Path) -> dict[str, float]:
-    from python_models.dbt.runner import run_dbt
+    from python_models.jobs.dbt_ops import run_dbt
 
     figures: dict[str, float] = {}
     settings = _settings(folder / "full")
@@ -217,8 +217,8 @@ def drift(folder: Path) -> pd.DataFrame:
 
 # --- ablation -------------------------------------------------------------------------------------------
 def _feature_rows(folder: Path) -> pd.DataFrame:
-    from python_models.dbt.runner import run_dbt
     from python_models.features.store import FeatureStore
+    from python_models.jobs.dbt_ops import run_dbt
     from python_models.warehouse import open_warehouse
 
     settings = _settings(folder)

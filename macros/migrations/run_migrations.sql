@@ -1,5 +1,5 @@
 {#- Entry point: `dbt run-operation run_migrations` (the Python runner runs it, after the seeds it reads,
-    before `dbt build`: kzone build, the daily job, the demo; python_models.dbt.runner.migrate).
+    before `dbt build`: kzone build, the daily job, the demo; python_models.jobs.dbt_ops.migrate).
     Ordered, idempotent, each recorded once in ops.schema_migrations:
       M001 add system_id (string, nullable) to the legacy table, with its description
       M002 backfill system_id from model_version (seed + model registry); an unknown version stops here,

@@ -21,11 +21,9 @@
         {{ return('') }}
     {%- endif -%}
     {%- set sql -%}
-        select cast(min(landing.game_date) as {{ dbt.type_string() }}) as earliest
-        from {{ landing_relation }} as landing
-        left join {{ target_relation }} as merged
-            on landing.prediction_id = merged.prediction_id and landing.scored_at = merged.scored_at
-        where merged.prediction_id is null and landing.game_date < {{ predictions_merge_start() }}
+        select cast(min(unmerged.game_date) as {{ dbt.type_string() }}) as earliest
+        from ({{ unmerged_landing_rows(landing_relation, target_relation) }}) as unmerged
+        where unmerged.game_date < {{ predictions_merge_start() }}
     {%- endset -%}
     {%- set earliest = run_query(sql).columns[0].values()[0] -%}
     {%- if earliest -%}
@@ -35,4 +33,18 @@
             ~ "--vars '{predictions_merge_start: " ~ earliest ~ "}'.") }}
     {%- endif -%}
     {{ return('') }}
+{%- endmacro %}
+
+{#- The landing rows not yet in pitcher_strikeouts with their latest content (new, or re-scored: another
+    scored_at), the one definition of "unmerged": what fct_pitcher_strikeouts re-selects whatever their date,
+    what its BigQuery pre-hook checks, and what predictions_unmerged shows (the runner reads the earliest
+    date there for var predictions_merge_start). A select of the landing relation's columns. -#}
+{% macro unmerged_landing_rows(landing_relation, target_relation) -%}
+    select landing.*
+    from {{ landing_relation }} as landing
+    left join {{ target_relation }} as merged
+        on
+            landing.prediction_id = merged.prediction_id
+            and landing.scored_at = merged.scored_at
+    where merged.prediction_id is null
 {%- endmacro %}

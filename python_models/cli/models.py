@@ -29,8 +29,8 @@ def build(
     """Run the migrations, then `dbt build` (seeds, models, snapshots, gates) on the configured target. Every landing row the
     scorer wrote is merged into pitcher_strikeouts whatever its date; a row that cannot be merged fails the
     build naming it."""
-    from python_models.dbt.runner import migrate, run_dbt
     from python_models.ingest.loaders import ensure_raw_tables
+    from python_models.jobs.dbt_ops import migrate, run_dbt
     from python_models.warehouse import open_warehouse
 
     with (
@@ -65,7 +65,7 @@ def check(
     """Run the data tests (`dbt test`) on the configured target, without building anything: `--full` over
     every row (the weekly pass: a morning tests only its new dates), or `--since D` over the large tables'
     rows dated on or after D. A failing test exits 1 naming it."""
-    from python_models.dbt.runner import run_dbt
+    from python_models.jobs.dbt_ops import run_dbt
 
     if full == (since is not None):
         raise typer.BadParameter(

@@ -39,7 +39,7 @@ class AlertSettings(SettingsGroup):
         description="A prediction below this feature coverage (%) counts as low coverage.",
     )
     low_coverage_rate_threshold: float = Field(
-        0.10,
+        default_factory=project_var("low_coverage_max_share"),
         ge=0,
         le=1,
         validation_alias=env("MLB_LOW_COVERAGE_RATE_THRESHOLD"),

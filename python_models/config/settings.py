@@ -19,6 +19,7 @@ SHARED_DBT_VARS = {
     "agreement_strong_k": "agreement_strong_k",
     "agreement_disagree_k": "agreement_disagree_k",
     "low_coverage_threshold": "low_coverage_threshold_pct",
+    "low_coverage_rate_threshold": "low_coverage_max_share",
     "active_systems": "active_systems",
     "picks_system": "picks_system_id",
     "live": "enforce_live_recency",

@@ -204,6 +204,7 @@ def compile_offline(
         "--target",
         OFFLINE_TARGET,
         "--no-populate-cache",
+        "--no-send-anonymous-usage-stats",  # a flag, not the environment: this floor never writes os.environ
         "--threads",
         "2",
         "--project-dir",
@@ -220,7 +221,6 @@ def compile_offline(
         *exclude,
         "--quiet",
     ]
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     result = dbtRunner().invoke(args)
     nodes: list[NodeResult] = []
     errors: list[str] = []

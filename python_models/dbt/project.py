@@ -28,7 +28,7 @@ def dbt_vars() -> dict[str, Any]:
 
 def override_vars(values: dict[str, Any]) -> None:
     """Replace vars for this process (empty: none), as `dbt --vars` replaces them: every Python reader
-    and every dbt invocation of the runner (python_models.dbt.runner passes var_overrides()) see them."""
+    and every dbt invocation of the runner (python_models.jobs.dbt_ops passes var_overrides()) see them."""
     _overrides.clear()
     _overrides.update(values)
     dbt_vars.cache_clear()

@@ -1,20 +1,24 @@
-"""Invoke dbt programmatically (one dbtRunner per process: no re-import per call)."""
+"""Invoke dbt programmatically (one dbtRunner per process: no re-import per call) and return its results.
+
+The floor below the jobs: it runs dbt with what it is given (the environment dbt reads, the vars, the
+threads) and reads neither the settings nor the warehouse. python_models.jobs.dbt_ops derives those from the
+settings, applies the environment and owns the steps that need the warehouse (migrate, unmerged rows).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from python_models.config import SHARED_DBT_VARS, Settings, get_settings
-from python_models.dbt.project import PROJECT_ROOT, var_overrides
+from python_models.dbt.project import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
 #: Per-run values the SQL reads only when it executes, never at parse time (macros as_of_date() and tests_since_date()). dbt re-parses
-#: the whole project whenever the --vars JSON changes (8.4 s against 3.7 s warm), so on DuckDB the runner
+#: the whole project whenever the --vars JSON changes (8.4 s against 3.7 s warm), so on DuckDB jobs/dbt_ops
 #: passes these in the environment and the --vars JSON stays the same from one call and one day to the next.
 #: On BigQuery the day also reaches a parse-time config (fct_pitcher_strikeouts' incremental_predicates), so
 #: there it stays a var.
@@ -41,7 +45,11 @@ THREADED_COMMANDS = {"build", "run", "seed", "test", "snapshot", "compile", "sou
 
 
 class DbtError(RuntimeError):
-    """A dbt invocation failed; the message lists the failing nodes."""
+    """A dbt invocation failed; the message lists the failing nodes (``detail``: what dbt said)."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -55,53 +63,6 @@ class DbtOutcome:
     nodes: list[dict] = field(default_factory=list)
     #: dbt's own verdict (False also when it failed before running any node)
     success: bool = True
-
-
-def dbt_env(settings: Settings) -> dict[str, str]:
-    """Environment dbt needs, derived from the one settings object."""
-    env = {
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "KZONE_TARGET": settings.target,
-        "KZONE_DUCKDB_PATH": str(settings.duckdb_path),
-        "KZONE_DATASET_PREFIX": settings.dataset_prefix,
-        "KZONE_BQ_PROJECT": settings.bq_project,
-        "KZONE_BQ_LOCATION": settings.bq_location,
-        "KZONE_THREADS": str(settings.threads),  # the local profile's threads and DuckDB's
-    }
-    if settings.bq_api_endpoint:
-        env["KZONE_BQ_API_ENDPOINT"] = settings.bq_api_endpoint
-    return env
-
-
-def earliest_unmerged_date(settings: Settings) -> str:
-    """The earliest game_date of a landing row not yet in pitcher_strikeouts with its latest content
-    ('' when none). On BigQuery the table's MERGE is pruned to partitions on or after var
-    predictions_merge_start; passing this date makes it reach every backfilled row (one query)."""
-    from python_models.warehouse import open_warehouse
-    from python_models.warehouse.tables import PREDICTIONS_LANDING
-
-    wh = open_warehouse(settings)
-    try:
-        if not (
-            wh.table_exists(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name)
-            and wh.table_exists("mlb_predictions", "pitcher_strikeouts")
-        ):
-            return ""
-        landing = wh.relation(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name)
-        merged = wh.relation("mlb_predictions", "pitcher_strikeouts")
-        frame = wh.query(
-            f"""
-            select min(landing.game_date) as earliest
-            from {landing} as landing
-            left join {merged} as merged
-                on landing.prediction_id = merged.prediction_id and landing.scored_at = merged.scored_at
-            where merged.prediction_id is null
-            """
-        )
-    finally:
-        wh.close()
-    value = frame["earliest"].iloc[0] if not frame.empty else None
-    return "" if value is None or value != value else str(value)[:10]
 
 
 def _parse_key(flags: Sequence[str]) -> str:
@@ -136,35 +97,34 @@ def _manifest(flags: Sequence[str]) -> object | None:
     return _parsed["manifest"]
 
 
-def run_dbt(
+def invoke_dbt(
     args: Sequence[str],
-    settings: Settings | None = None,
     *,
-    vars: dict | None = None,
+    env: Mapping[str, str],
+    vars: Mapping[str, object],
+    threads: int,
+    log_level: str = "warn",
     raise_on_error: bool = True,
 ) -> DbtOutcome:
-    """Run one dbt command in the project; raise DbtError naming failing nodes unless told not to."""
+    """Run one dbt command in the project; raise DbtError naming failing nodes unless told not to.
+
+    ``env``: the variables dbt's profile and macros read. dbtRunner reads them from os.environ, which this
+    floor never writes: the caller applies them (python_models.jobs.dbt_ops.dbt_environment) and this checks
+    they are in place, so a run never reads a previous call's day or warehouse. ``vars``: the --vars JSON.
+    ``log_level``: dbt's own (warn keeps its per-node progress out of a terminal)."""
     import json
 
     from dbt.cli.main import dbtRunner
 
-    settings = settings or get_settings()
-    os.environ.update(dbt_env(settings))
+    stale = sorted(name for name, value in env.items() if os.environ.get(name) != value)
+    if stale:
+        raise DbtError(f"dbt {' '.join(args)}: {', '.join(stale)} not set in the environment dbt reads")
     flags = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
     if "--log-level" not in args:
-        # dbt's per-node progress floods a terminal: its warnings and errors show, the rest goes to
-        # logs/dbt.log (KZONE_LOG_LEVEL=DEBUG shows it all); the runner logs one summary line per command.
-        flags += ["--log-level", "info" if settings.log_level == "DEBUG" else "warn"]
-    threads = ["--threads", str(settings.threads)] if args and args[0] in THREADED_COMMANDS else []
-    shared = {var: getattr(settings, field) for field, var in SHARED_DBT_VARS.items()}
-    extra = dict(vars or {})
-    if args and args[0] in {"build", "run"} and settings.target != "local":
-        extra.setdefault("predictions_merge_start", earliest_unmerged_date(settings))
-    for var, env_name in RUN_ENV_VARS.items():  # set or cleared on every call: a process runs many days
-        value = extra.pop(var, "") if settings.target == "local" else ""
-        os.environ[env_name] = str(value or "")
-    flags += ["--vars", json.dumps({**var_overrides(), **shared, **extra}, default=str)]
-    full = [*args, *flags, *(threads if "--threads" not in args else [])]
+        flags += ["--log-level", log_level]
+    threaded = ["--threads", str(threads)] if args and args[0] in THREADED_COMMANDS else []
+    flags += ["--vars", json.dumps(dict(vars), default=str)]
+    full = [*args, *flags, *(threaded if "--threads" not in args else [])]
     log.info("dbt %s", " ".join(args))
     started = time.perf_counter()
     reusable = bool(args) and args[0] in REUSE_MANIFEST and not {"--target", "--profile"} & set(args)
@@ -206,99 +166,5 @@ def run_dbt(
     if raise_on_error and not result.success:
         detail = "; ".join(failures) if any(": " in f for f in failures) else ""
         detail = detail or " | ".join(errors[-3:]) or str(result.exception or "see dbt log above")
-        from python_models.warehouse.factory import NO_CREDENTIALS_MARKERS, no_credentials_message
-
-        if any(marker in detail for marker in NO_CREDENTIALS_MARKERS):  # dbt's lines of it, as one
-            detail = no_credentials_message(settings.target, detail)
-        raise DbtError(f"dbt {' '.join(args)} failed: {detail}")
+        raise DbtError(f"dbt {' '.join(args)} failed: {detail}", detail)
     return outcome
-
-
-#: What the seeds + migrations step reads: when none of it changed since the step last succeeded on this
-#: warehouse (recorded in ops.dbt_setup_state), the daily job skips both dbt invocations.
-SETUP_INPUTS = ("seeds", "macros/migrations", "dbt_project.yml")
-SETUP_STEP = "seeds+migrations"
-
-
-def setup_checksum(settings: Settings) -> str:
-    """sha256 of the seeds + migrations step's inputs: the files it runs, and the warehouse objects it
-    writes (the seed tables present, the legacy table's columns), so a dropped seed table or a legacy table
-    loaded later makes the step run again."""
-    import hashlib
-
-    from python_models.warehouse import open_warehouse
-    from python_models.warehouse.tables import LEGACY_PREDICTIONS
-
-    digest = hashlib.sha256()
-    seeds = []
-    for name in SETUP_INPUTS:
-        path = PROJECT_ROOT / name
-        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
-            if file.is_file():
-                digest.update(f"{file.relative_to(PROJECT_ROOT)}\0".encode() + file.read_bytes())
-                if file.suffix == ".csv" and name == "seeds":
-                    seeds.append(file.stem)
-    wh = open_warehouse(settings)
-    try:
-        present = [seed for seed in seeds if wh.table_exists("reference", seed)]
-        legacy = LEGACY_PREDICTIONS.layer, LEGACY_PREDICTIONS.name
-        columns = wh.columns_of(*legacy) if wh.table_exists(*legacy) else []
-    finally:
-        wh.close()
-    digest.update(f"seeds present {present}; legacy columns {columns}".encode())
-    return digest.hexdigest()
-
-
-def _recorded_setup(settings: Settings) -> str:
-    from python_models.warehouse import open_warehouse
-    from python_models.warehouse.tables import SETUP_STATE
-
-    wh = open_warehouse(settings)
-    try:
-        if not wh.table_exists(SETUP_STATE.layer, SETUP_STATE.name):
-            return ""
-        frame = wh.query(
-            f"select checksum from {wh.relation(SETUP_STATE.layer, SETUP_STATE.name)} where step = @step",
-            {"step": SETUP_STEP},
-        )
-    finally:
-        wh.close()
-    return "" if frame.empty else str(frame["checksum"].iloc[0])
-
-
-def _record_setup(settings: Settings, checksum: str) -> None:
-    from python_models.warehouse import open_warehouse
-    from python_models.warehouse.tables import SETUP_STATE
-
-    wh = open_warehouse(settings)
-    try:
-        wh.ensure_table(SETUP_STATE.layer, SETUP_STATE.name, SETUP_STATE.columns)
-        rel = wh.relation(SETUP_STATE.layer, SETUP_STATE.name)
-        wh.execute(f"delete from {rel} where step = @step", {"step": SETUP_STEP})
-        wh.execute(
-            f"insert into {rel} (step, checksum, recorded_at) values (@step, @checksum, current_timestamp)",
-            {"step": SETUP_STEP, "checksum": checksum},
-        )
-    finally:
-        wh.close()
-
-
-def migrate(
-    settings: Settings | None = None, *, vars: dict | None = None, only_if_changed: bool = False
-) -> dict[str, DbtOutcome]:
-    """The schema migrations of the legacy predictions table, as their own step before a build: the seeds
-    they read (`dbt seed --full-refresh`: small, and a new seed column reloads), then `dbt run-operation
-    run_migrations` (ordered, idempotent, each recorded once in ops.schema_migrations).
-    ``only_if_changed`` (the daily job): skip both invocations, returning {}, when the step's inputs
-    (setup_checksum) are those of its last success on this warehouse."""
-    settings = settings or get_settings()
-    if only_if_changed and setup_checksum(settings) == _recorded_setup(settings):
-        log.info("seeds and migrations unchanged since they last ran here: skipped")
-        return {}
-    outcomes = {
-        "seeds": run_dbt(["seed", "--full-refresh"], settings, vars=vars),
-        "migrations": run_dbt(["run-operation", "run_migrations"], settings, vars=vars),
-    }
-    # the seeds and the migrations write what the checksum covers: take it again after they ran
-    _record_setup(settings, setup_checksum(settings))
-    return outcomes

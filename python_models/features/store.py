@@ -42,7 +42,7 @@ class FeatureStore:
         self.wh = wh
         self.features = wh.relation("features", "ml_feature_store")
         self.starts = wh.relation("staging", "stg_gamelogs__pitcher_starts")
-        self.lines_rel = wh.relation("staging", "stg_sportsbook__strikeout_lines")
+        self.line_captures_rel = wh.relation("scoring", "int_line_captures")
         self.injuries = wh.relation("staging", "stg_injuries__injured_list_entries")
 
     @staticmethod
@@ -60,8 +60,9 @@ class FeatureStore:
 
     def line_captures(self, day: date, cutoff_at: datetime) -> pd.DataFrame:
         """Every book's latest capture per probable starter of ``day`` that a morning run could have seen:
-        captured before ``cutoff_at`` (the scoring cut-off) and before first pitch (the schedule's, else
-        the odds feed's event start, when either gives one). One row per pitcher and book; `consensus_lines` picks the one line that counts."""
+        captured before ``cutoff_at`` (the scoring cut-off, a runtime value) among dbt's captures before first
+        pitch (int_line_captures: the rule's one definition). One row per pitcher and book;
+        `consensus_lines` picks the one line that counts."""
         sql = f"""
             select
                 l.pitcher_id,
@@ -70,13 +71,10 @@ class FeatureStore:
                 l.over_odds,
                 l.under_odds,
                 l.captured_at
-            from {self.lines_rel} as l
+            from {self.line_captures_rel} as l
             inner join {self.features} as f
                 on l.pitcher_id = f.pitcher_id and l.game_date = f.game_date
-            where
-                l.game_date = @game_date
-                and l.captured_at < @cutoff_at
-                and l.captured_at < coalesce(f.first_pitch_at, l.event_start_at, @cutoff_at)
+            where l.game_date = @game_date and l.captured_at < @cutoff_at
             qualify row_number() over (
                 partition by l.pitcher_id, l.bookmaker order by l.captured_at desc
             ) = 1

@@ -24,6 +24,7 @@ on with the rest; :class:`FetchReport` says what landed per feed and what is sta
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -348,9 +349,10 @@ def game_innings(game: ScheduledGame) -> int:
 def fetch_day(settings: Settings, day: date, *, replay: Path | None = None) -> FetchReport:
     """Fetch and land D's morning (see the module docstring); never raises for a feed that is down."""
     started = time.perf_counter()
-    wh = open_warehouse(settings)
-    fetcher = _Fetcher(settings, wh, day, replay)
-    try:
+    with (
+        open_warehouse(settings) as wh,
+        contextlib.closing(_Fetcher(settings, wh, day, replay)) as fetcher,  # closed before the warehouse
+    ):
         ensure_raw_tables(wh)
         fetcher.report.merged = merge_provisional(wh)
         boxes = fetcher.catch_up()
@@ -370,9 +372,6 @@ def fetch_day(settings: Settings, day: date, *, replay: Path | None = None) -> F
             fetcher.land_probables(today, crosswalk, fetched_at)
         fetcher.injuries(crosswalk)
         fetcher.lines()
-    finally:
-        fetcher.close()
-        wh.close()
     report = fetcher.report
     report.statsapi.requests, report.odds.requests = fetcher.mlb.requests, fetcher.odds.requests
     report.quota = fetcher.odds.quota

@@ -27,8 +27,9 @@ from datetime import date, timedelta
 
 from python_models.config import Settings
 from python_models.dbt.project import dbt_vars as dbt_project_vars
-from python_models.dbt.runner import DbtError, DbtOutcome, migrate, run_dbt
+from python_models.dbt.runner import DbtError, DbtOutcome
 from python_models.ingest.loaders import ensure_raw_tables
+from python_models.jobs.dbt_ops import migrate, run_dbt
 from python_models.jobs.lock import run_lock
 from python_models.scoring.scorer import Scorer, ScoreReport
 from python_models.training.lifecycle import ensure_models, registered_versions, retrain_point
@@ -36,13 +37,14 @@ from python_models.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
 
-# What the scorer reads (the feature store, lines, injured list; the injured list's team-coded view, which
-# the injured-list snapshot reads, with it), and everything the monitoring views need that is not upstream of
-# the scorer (the predictions, the naive reference, closing lines, the views, the snapshots). Tests run with
-# a selection once every node they read is built (project flag indirect_selection: buildable).
+# What the scorer reads (the feature store, the line captures before first pitch, the injured list; the
+# injured list's team-coded view, which the injured-list snapshot reads, with it), and everything the
+# monitoring views need that is not upstream of the scorer (the predictions, the naive reference, closing
+# lines, the views, the snapshots). Tests run with a selection once every node they read is built (project
+# flag indirect_selection: buildable).
 # dbt's unit tests check the SQL's logic on fixed inputs, not the day's data: they run where the SQL changes
 # (`make test`, `kzone build`), not every morning (dbt's own advice), which saves the morning 13 of them.
-_UPSTREAM = ("+ml_feature_store", "+stg_sportsbook__strikeout_lines", "+int_injured_list_team_coded")
+_UPSTREAM = ("+ml_feature_store", "+int_line_captures", "+int_injured_list_team_coded")
 _NO_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 UPSTREAM_BUILD = ("build", *_NO_UNIT_TESTS, "--select", *_UPSTREAM)
 DOWNSTREAM_BUILD = (
@@ -50,6 +52,7 @@ DOWNSTREAM_BUILD = (
     *_NO_UNIT_TESTS,
     "--select",
     "+exposure:picks_consumers",
+    "predictions_unmerged",  # read before the next BigQuery build (jobs/dbt_ops.earliest_unmerged_date)
     "resource_type:snapshot",
     "--exclude",
     *_UPSTREAM,
@@ -103,16 +106,13 @@ class DailyReport:
 
 def held_back_rows(settings: Settings) -> dict[str, int]:
     """Rows held back now by a row-level rule, per rule (one query; {} before the quarantine exists)."""
-    wh = open_warehouse(settings)
-    try:
+    with open_warehouse(settings) as wh:
         if not wh.table_exists(*QUARANTINE):
             return {}
         counts = wh.query(
             f"select quarantine_rule, count(*) as n from {wh.relation(*QUARANTINE)} "
             "where released_at is null group by 1"
         )
-    finally:
-        wh.close()
     return {str(r.quarantine_rule): int(r.n) for r in counts.itertuples(index=False)}
 
 
@@ -180,11 +180,10 @@ def _run_daily(
         report.phases[name] = time.perf_counter() - started
 
     started = time.perf_counter()
-    wh = open_warehouse(settings)
-    try:  # the tables the runner owns carry every column its contracts name (an upgrade may add one)
+    with open_warehouse(
+        settings
+    ) as wh:  # the tables the runner owns carry every column its contracts name (an upgrade may add one)
         ensure_raw_tables(wh, scoring=True)
-    finally:
-        wh.close()
     if run_migrations:  # the seeds first: migration M002 maps model versions through one
         report.dbt.update(migrate(settings, vars=dbt_vars, only_if_changed=True))
     if check_sources:
@@ -196,14 +195,11 @@ def _run_daily(
     timed("2 build features", started)
 
     started = time.perf_counter()
-    wh = open_warehouse(settings)
-    try:
+    with open_warehouse(settings) as wh:
         report.models_trained = ensure_models(wh, settings, retrain_point(day), registered_versions(wh))
         timed("3 models", started)
         started = time.perf_counter()
         report.score = Scorer(wh, settings).score(day)
-    finally:
-        wh.close()
     timed("4 score", started)
 
     if downstream:

@@ -36,17 +36,14 @@ class StepTiming:
 
 def row_counts(settings: Settings) -> list[tuple[str, str, int]]:
     """(schema, relation, rows) for every relation the project owns (staging tables excluded)."""
-    wh = open_warehouse(settings)
     rows: list[tuple[str, str, int]] = []
-    try:
+    with open_warehouse(settings) as wh:
         for layer in LAYERS:
             for name, _ in sorted(wh.list_tables(layer)):
                 if name.startswith("_stg_batch_"):
                     continue
                 n = int(wh.query(f"select count(*) from {wh.relation(layer, name)}").iloc[0, 0])
                 rows.append((wh.schema_name(layer), name, n))
-    finally:
-        wh.close()
     return rows
 
 
@@ -59,14 +56,11 @@ def performance_table(settings: Settings) -> Table:
     )
     for col in ("system", "season", "graded", "MAE", "reference MAE", "RMSE", "bias", "hit rate [95% CI]"):
         table.add_column(col, justify="left" if col in ("system", "season") else "right")
-    wh = open_warehouse(settings)
-    try:
+    with open_warehouse(settings) as wh:
         view = wh.relation("mlb_predictions", "system_performance")
         rows = wh.query(
             f"select * from {view} where period_grain = 'season' order by period_label, system_id"
         )
-    finally:
-        wh.close()
     for r in rows.itertuples():
         hit = (
             "-"
@@ -98,12 +92,9 @@ def market_table(settings: Settings) -> Table:
     demo's headline (a hit rate against a book we wrote is never one)."""
     from python_models.monitoring.tables import market_table as render
 
-    wh = open_warehouse(settings)
-    try:
+    with open_warehouse(settings) as wh:
         view = wh.relation("mlb_predictions", "market_comparison")
         rows = wh.query(f"select * from {view} where period_grain = 'all' order by system_id")
-    finally:
-        wh.close()
     title = (
         "against the book (same starts, every start with action that had a line; "
         "mlb_predictions.market_comparison)"
@@ -130,10 +121,10 @@ def daily_summary(report: DailyReport, picks_system: str) -> str:
 
 def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[StepTiming]:
     """Run every step of the demo and print what it built."""
-    from python_models.dbt.runner import migrate, run_dbt
     from python_models.demo.load import load_demo
     from python_models.jobs.backfill import backfill
     from python_models.jobs.daily import run_daily
+    from python_models.jobs.dbt_ops import migrate, run_dbt
     from python_models.monitoring.docs import SERVE_HINT, target_dir
 
     settings = settings or get_settings()
@@ -146,11 +137,8 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
         timings.append(StepTiming(name, time.perf_counter() - started, detail))
 
     def data() -> str:
-        wh = open_warehouse(settings)
-        try:
+        with open_warehouse(settings) as wh:
             demo, written = load_demo(wh, seed)
-        finally:
-            wh.close()
         state["demo"] = demo
         return f"{sum(demo.summary().values()):,} rows generated, {sum(written.values()):,} newly written"
 
@@ -163,11 +151,8 @@ def run_demo(seed: int, out: Console, settings: Settings | None = None) -> list[
     def walk_forward() -> str:
         demo = state["demo"]
         season_start = min(d for d in demo.game_logs["game_date"] if d.year == demo.last_day.year)
-        wh = open_warehouse(settings)
-        try:
+        with open_warehouse(settings) as wh:
             report = backfill(wh, settings, season_start, demo.last_day - timedelta(days=1), console=out)
-        finally:
-            wh.close()
         return (
             f"{report.dates_scored} dates scored ({report.dates_skipped} already complete), "
             f"{report.predictions:,} predictions, {len(report.models_trained)} models trained, "

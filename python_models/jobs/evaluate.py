@@ -38,13 +38,13 @@ import pandas as pd
 
 from python_models.config import Settings, load_settings
 from python_models.dbt.project import PROJECT_ROOT
-from python_models.dbt.runner import run_dbt
 from python_models.demo.market import market_lines
 from python_models.ingest.lines import load_lines
 from python_models.ingest.loaders import ensure_raw_tables, load_file, load_frame
 from python_models.ingest.validation import validate_frame
 from python_models.jobs.backfill import backfill
 from python_models.jobs.daily import DOWNSTREAM_BUILD
+from python_models.jobs.dbt_ops import run_dbt
 from python_models.jobs.history import prepared_history
 from python_models.monitoring.verdicts import (
     REFERENCE_NAME,
@@ -119,8 +119,7 @@ def prepare(
 ) -> None:
     """Fresh warehouse with the real starts (all seasons) and the lines of the evaluated window."""
     starts = starts_file(data_dir)
-    wh = open_warehouse(settings)
-    try:
+    with open_warehouse(settings) as wh:
         ensure_raw_tables(wh)
         load_file(wh, GAME_LOGS, starts)
         team_games = team_games_file(data_dir, starts)
@@ -144,16 +143,11 @@ def prepare(
             typed = validate_frame(lines.astype("string"), STRIKEOUT_LINES, "synthetic sharp book")
             load_frame(wh, STRIKEOUT_LINES, typed, "market_model")
             result.lines_loaded = len(typed)
-    finally:
-        wh.close()
 
 
 def _query(settings: Settings, sql: str, params: dict | None = None) -> pd.DataFrame:
-    wh = open_warehouse(settings)  # same config as dbt's in-process connection
-    try:
+    with open_warehouse(settings) as wh:  # same config as dbt's in-process connection
         return wh.query(sql, params)
-    finally:
-        wh.close()
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -250,11 +244,8 @@ def evaluate(
     log.info("step: dbt build")
     run_dbt(["build"], settings, vars=dbt_vars)
     log.info("step: walk-forward backfill %s → %s", start, end)
-    wh = open_warehouse(settings)
-    try:
+    with open_warehouse(settings) as wh:
         report = backfill(wh, settings, start, end)
-    finally:
-        wh.close()
     log.info("step: dbt build of predictions and monitoring")
     run_dbt(DOWNSTREAM_BUILD, settings, vars=dbt_vars, raise_on_error=False)
 

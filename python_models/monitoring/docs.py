@@ -150,7 +150,7 @@ def lineage_checks(manifest: dict) -> list[tuple[str, bool]]:
 
 def generate_docs(settings: Settings | None = None, as_of_date: date | None = None) -> DocsResult:
     """Run `dbt docs generate` and check the lineage in the manifest it wrote."""
-    from python_models.dbt.runner import run_dbt
+    from python_models.jobs.dbt_ops import run_dbt
 
     settings = settings or get_settings()
     run_dbt(["docs", "generate"], settings, vars={"as_of_date": str(as_of_date)} if as_of_date else None)

@@ -187,11 +187,8 @@ def write_report(
     settings = settings or get_settings()
     out_dir = Path(out_dir or DEFAULT_OUT)
     log.info("report: reading %s → %s", start, end)
-    wh = open_for_reading(settings)
-    try:
+    with open_for_reading(settings) as wh:
         data = read_report_data(wh, start, end, provenance)
-    finally:
-        wh.close()
     messages: list[str] = []
     figures: list[Plot] = []
     if not data.held_back.empty:

@@ -127,7 +127,7 @@ def finalise(batch: pd.DataFrame, report: ScoreReport, settings: Settings) -> pd
         )
     if len(batch) and low.mean() > settings.low_coverage_rate_threshold:
         log.warning(
-            "%.0f%% of predictions have feature coverage below %.0f%% (MLB_LOW_COVERAGE_RATE_THRESHOLD %.0f%%)",
+            "%.0f%% of predictions have feature coverage below %.0f%% (vars.low_coverage_max_share %.0f%%)",
             100 * low.mean(),
             settings.low_coverage_threshold,
             100 * settings.low_coverage_rate_threshold,

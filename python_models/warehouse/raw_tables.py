@@ -262,7 +262,7 @@ STRIKEOUT_LINES = TableSpec(
             "strikeouts_line",
             "float64",
             False,
-            "Over/under strikeout line: a whole or half number in 0.5-15.5.",
+            "Over/under strikeout line: a whole or half number in vars.line_range (dbt_project.yml).",
         ),
         C("over_odds", "int64", False, "American odds of the over (±100 to ±1000)."),
         C("under_odds", "int64", False, "American odds of the under (±100 to ±1000)."),

@@ -182,7 +182,7 @@ SETUP_STATE = TableSpec(
     key=("step",),
     description=(
         "What the last seeds + migrations step ran on: a checksum of the seed files, the migration macros, "
-        "dbt_project.yml and the warehouse objects they write (python_models.dbt.runner.migrate)."
+        "dbt_project.yml and the warehouse objects they write (python_models.jobs.dbt_ops.migrate)."
     ),
     columns=(
         C("step", "string", False, "The step ('seeds+migrations')."),

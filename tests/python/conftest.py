@@ -64,8 +64,8 @@ def dbt_target_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Path) -> Settings:
     """The demo league loaded and `dbt build` run once for the session (read it; copy it to change it)."""
-    from python_models.dbt.runner import migrate, run_dbt
     from python_models.demo.load import load_demo
+    from python_models.jobs.dbt_ops import migrate, run_dbt
     from python_models.warehouse import open_warehouse
 
     settings = make_settings(tmp_path_factory.mktemp("demo_wh"))
@@ -95,9 +95,9 @@ LAST_MONTH_END = date(2026, 8, 31)
 def trained_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Path) -> Path:
     """Demo data, the feature store and staging built, models trained through 2026-04-30 (read-only base)."""
     from python_models.dbt.project import system_ids
-    from python_models.dbt.runner import run_dbt
     from python_models.demo.load import load_demo
     from python_models.jobs.daily import UPSTREAM_BUILD
+    from python_models.jobs.dbt_ops import run_dbt
     from python_models.training.trainer import train_systems
     from python_models.warehouse import open_warehouse
 

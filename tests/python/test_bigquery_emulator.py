@@ -25,7 +25,7 @@ import pytest
 
 from python_models.config import Settings, load_settings
 from python_models.dbt.project import PROJECT_ROOT
-from python_models.dbt.runner import DbtOutcome, dbt_env, run_dbt
+from python_models.jobs.dbt_ops import DbtOutcome, dbt_env, run_dbt
 from python_models.warehouse.base import STAGING_PREFIX, Column, WarehouseError, row_hashes
 from python_models.warehouse.bigquery_warehouse import BigQueryWarehouse
 from tests.python.bq_emulator import Emulator, EmulatorUnavailable, running_emulator

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 from python_models.config import Settings
-from python_models.dbt.runner import migrate, run_dbt
 from python_models.ingest.loaders import load_frame
 from python_models.ingest.schedule import load_statsapi_schedule
 from python_models.ingest.validation import validate_frame
+from python_models.jobs.dbt_ops import migrate, run_dbt
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.raw_tables import GAME_STATUSES, PEOPLE
 from tests.python.conftest import make_settings

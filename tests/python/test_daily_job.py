@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from python_models.dbt.runner import DbtError, run_dbt
 from python_models.ingest.loaders import load_frame
 from python_models.ingest.validation import validate_frame
 from python_models.jobs.backfill import completed_dates
 from python_models.jobs.daily import UPSTREAM_BUILD, StaleSourceError, run_daily
+from python_models.jobs.dbt_ops import DbtError, run_dbt
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.raw_tables import PROBABLE_STARTERS
 

@@ -16,7 +16,8 @@ import pytest
 
 from python_models.config import Settings
 from python_models.dbt import runner
-from python_models.dbt.runner import migrate, run_dbt
+from python_models.jobs import dbt_ops
+from python_models.jobs.dbt_ops import migrate, run_dbt
 from python_models.warehouse import open_warehouse
 from tests.python.conftest import make_settings
 
@@ -44,7 +45,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict[str,
     import dbt.cli.main
 
     monkeypatch.setattr(dbt.cli.main, "dbtRunner", _Recorder)
-    for name in {*runner.dbt_env(make_settings(Path("unused"))), *runner.RUN_ENV_VARS.values()}:
+    for name in {*dbt_ops.dbt_env(make_settings(Path("unused"))), *runner.RUN_ENV_VARS.values()}:
         monkeypatch.delenv(name, raising=False)  # what run_dbt sets in os.environ is undone after the test
     _Recorder.calls, _Recorder.parses = [], []
     monkeypatch.setattr(runner, "_parsed", {})
@@ -143,16 +144,16 @@ def test_a_changed_day_changes_what_is_built_and_seeds_rerun_only_on_change(
 
 def test_the_checksum_follows_the_seed_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = tmp_path / "project"
-    shutil.copytree(runner.PROJECT_ROOT / "seeds", project / "seeds")
-    shutil.copytree(runner.PROJECT_ROOT / "macros" / "migrations", project / "macros" / "migrations")
-    shutil.copy(runner.PROJECT_ROOT / "dbt_project.yml", project / "dbt_project.yml")
-    monkeypatch.setattr(runner, "PROJECT_ROOT", project)
+    shutil.copytree(dbt_ops.PROJECT_ROOT / "seeds", project / "seeds")
+    shutil.copytree(dbt_ops.PROJECT_ROOT / "macros" / "migrations", project / "macros" / "migrations")
+    shutil.copy(dbt_ops.PROJECT_ROOT / "dbt_project.yml", project / "dbt_project.yml")
+    monkeypatch.setattr(dbt_ops, "PROJECT_ROOT", project)
     settings = make_settings(tmp_path)
-    before = runner.setup_checksum(settings)
-    assert runner.setup_checksum(settings) == before
+    before = dbt_ops.setup_checksum(settings)
+    assert dbt_ops.setup_checksum(settings) == before
     with (project / "seeds" / "team_codes.csv").open("a") as seed:
         seed.write("XXX,XXX,Nowhere Nobodies,AL,999,,\n")
-    assert runner.setup_checksum(settings) != before
+    assert dbt_ops.setup_checksum(settings) != before
 
 
 def test_kzone_threads_reaches_duckdb(tmp_path: Path) -> None:
@@ -183,3 +184,21 @@ def test_kzone_threads_reaches_xgboost(tmp_path: Path, monkeypatch: pytest.Monke
         xgboost_poisson.fit(frame, ["x"])
     # XGBoost's global setting is KZONE_THREADS, and no parameter set overrides it
     assert seen == [(1, None)]
+
+
+def test_the_low_coverage_share_is_one_dbt_var_and_its_override_reaches_the_scorer_and_dbt(
+    recorded: list, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from python_models.dbt import project
+
+    project_vars = project.dbt_vars()
+    monkeypatch.setattr(project, "dbt_vars", lambda: {**project_vars, "low_coverage_max_share": 0.4})
+    settings = make_settings(tmp_path)
+    run_dbt(["build"], settings)
+    assert settings.low_coverage_rate_threshold == 0.4  # the scorer's warning: the var, as dbt's gate
+    assert _vars(recorded[-1][0])["low_coverage_max_share"] == 0.4
+    monkeypatch.setenv("MLB_LOW_COVERAGE_RATE_THRESHOLD", "0.3")
+    settings = make_settings(tmp_path)
+    run_dbt(["build"], settings)
+    assert settings.low_coverage_rate_threshold == 0.3
+    assert _vars(recorded[-1][0])["low_coverage_max_share"] == 0.3  # the gate follows the override

@@ -15,7 +15,7 @@ from .conftest import make_settings
 
 @pytest.mark.slow
 def test_docs_site_opens_on_the_project_overview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from python_models.dbt.runner import run_dbt
+    from python_models.jobs.dbt_ops import run_dbt
     from python_models.monitoring.docs import OVERVIEW_DOC, lineage_checks
 
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))

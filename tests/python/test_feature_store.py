@@ -21,7 +21,7 @@ import yaml
 
 from python_models.config import Settings
 from python_models.dbt.project import PROJECT_ROOT, all_features, feature_sets
-from python_models.dbt.runner import run_dbt
+from python_models.jobs.dbt_ops import run_dbt
 from tests.python.conftest import (
     REAL_STARTS,
     REAL_STARTS_NINE_SEASONS,

@@ -357,7 +357,7 @@ def test_dbt_staging_reads_the_quarantine_event_start_and_the_register(
     """The new sources build as staging views (and their tests pass) once the feeds loaded."""
     import duckdb
 
-    from python_models.dbt.runner import run_dbt
+    from python_models.jobs.dbt_ops import run_dbt
     from python_models.warehouse import open_warehouse
 
     settings = make_settings(tmp_path)
@@ -400,7 +400,7 @@ def test_a_lines_table_from_before_event_start_at_still_builds_its_staging_view(
     view reads it as null instead of failing."""
     import duckdb
 
-    from python_models.dbt.runner import run_dbt
+    from python_models.jobs.dbt_ops import run_dbt
     from python_models.warehouse import open_warehouse
 
     settings = make_settings(tmp_path)

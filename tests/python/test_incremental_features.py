@@ -1,4 +1,4 @@
-"""Incremental feature tables (models/intermediate/int_*_windowed, ml_feature_store;
+"""Incremental feature tables (models/intermediate/windows/int_*_windowed, ml_feature_store;
 macros/features/incremental.sql): mornings computed one by one equal a full refresh, a late correction
 recomputes exactly the windows it touches, and the no-leakage gates pass on the incremental path.
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from python_models.config import Settings
-from python_models.dbt.runner import run_dbt
+from python_models.jobs.dbt_ops import run_dbt
 from tests.python.feeds_fixture import run_cli
 from tests.python.test_feature_store import (
     DEMO_VARS,

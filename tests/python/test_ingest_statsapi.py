@@ -230,7 +230,7 @@ def test_injured_list_moves_keep_only_pitchers_still_on_the_list(warehouse) -> N
 def test_the_features_from_the_feed_equal_the_features_from_the_files(tmp_path: Path) -> None:
     """April 2022 from the files, in two warehouses; in one, Boston at New York on 04-09 comes from its
     boxscore instead. The feature store built in each holds the same features for every later start."""
-    from python_models.dbt.runner import run_dbt
+    from python_models.jobs.dbt_ops import run_dbt
     from python_models.warehouse import open_warehouse
     from python_models.warehouse.raw_tables import RAW_TABLES
     from tests.python.conftest import make_settings

@@ -3,6 +3,8 @@ package and of the dbt project, and the package has no loose modules (the CLI an
 
 from __future__ import annotations
 
+import re
+
 from python_models.dbt.project import PROJECT_ROOT
 
 
@@ -61,3 +63,34 @@ def test_no_system_id_is_written_outside_the_declaration_and_the_predictors() ->
             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 hits += [f"{rel}:{n}: {s}" for s, p in patterns.items() if p.search(line)]
     assert not hits, "system ids written outside vars.systems and predictors/:\n" + "\n".join(hits)
+
+
+def _dbt_floor_lines() -> list[tuple[str, str]]:
+    return [
+        (f"{path.name}:{number}", line)
+        for path in sorted((PROJECT_ROOT / "python_models" / "dbt").glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+    ]
+
+
+def test_the_dbt_floor_imports_no_warehouse_and_no_settings() -> None:
+    # python_models/dbt/ sits below the settings and the warehouse: the jobs (jobs/dbt_ops.py) own both
+    found = [
+        f"{where}: {line.strip()}"
+        for where, line in _dbt_floor_lines()
+        if re.search(r"import.*warehouse", line)
+    ]
+    found += [
+        f"{where}: {line.strip()}" for where, line in _dbt_floor_lines() if "python_models.config" in line
+    ]
+    assert not found, f"python_models/dbt/ reaches up a floor: {found}"
+
+
+def test_the_dbt_floor_never_writes_the_environment() -> None:
+    write = re.compile(
+        r"os\.environ(\[[^\]]+\]\s*=[^=]|\.(update|setdefault|pop|clear)\()|os\.(putenv|unsetenv)\("
+    )
+    found = [f"{where}: {line.strip()}" for where, line in _dbt_floor_lines() if write.search(line)]
+    assert not found, (
+        f"python_models/dbt/ writes os.environ (jobs/dbt_ops.dbt_environment does that): {found}"
+    )

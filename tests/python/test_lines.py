@@ -293,7 +293,7 @@ def test_a_price_pair_written_past_the_loader_fails_the_staging_gate_and_books_a
 ) -> None:
     import duckdb
 
-    from python_models.dbt.runner import DbtError, run_dbt
+    from python_models.jobs.dbt_ops import DbtError, run_dbt
     from python_models.warehouse import open_warehouse
 
     monkeypatch.setenv("KZONE_TEST_SEVERITY", "error")
@@ -320,6 +320,33 @@ def test_a_price_pair_written_past_the_loader_fails_the_staging_gate_and_books_a
             "select bookmaker from staging.stg_sportsbook__strikeout_lines order by 1"
         ).fetchall()
     assert books == [("betmgm",), ("draftkings",)]
+
+
+def test_the_line_range_is_one_var_the_loaders_and_the_staging_gate_both_read(
+    tmp_path: Path, dbt_target_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from python_models.dbt.project import var
+    from python_models.jobs.dbt_ops import DbtError, run_dbt
+    from python_models.predictors.markets import LINE_RANGE
+    from python_models.warehouse import open_warehouse
+
+    assert tuple(var("line_range")) == LINE_RANGE  # the loaders' and the scorer's range
+    monkeypatch.setenv("KZONE_TEST_SEVERITY", "error")
+    settings = make_settings(tmp_path)
+    with open_warehouse(settings) as wh:
+        load_world(wh, tmp_path)
+        lines = wh.relation(STRIKEOUT_LINES.layer, STRIKEOUT_LINES.name)
+        wh.execute(  # past the loader: a line above the var's upper bound
+            f"insert into {lines} (game_date, pitcher_id, bookmaker, strikeouts_line, over_odds, "
+            "under_odds, captured_at, _loaded_at) values (@d, 'colee001', 'fanduel', @line, -110, -110, @t, @t)",
+            {"d": date(2026, 4, 1), "line": LINE_RANGE[1] + 1, "t": datetime(2026, 4, 1, 14)},
+        )
+    build = ["build", "--select", "stg_sportsbook__strikeout_lines", "--exclude", "resource_type:unit_test"]
+    with pytest.raises(DbtError, match="stg_strikeout_lines_line_in_range"):
+        run_dbt(build, settings)
+    run_dbt(
+        build, settings, vars={"line_range": [LINE_RANGE[0], LINE_RANGE[1] + 1]}
+    )  # the gate follows the var
 
 
 def test_a_reload_without_an_optional_column_keeps_the_stored_values(world, tmp_path: Path) -> None:

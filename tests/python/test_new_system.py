@@ -65,7 +65,7 @@ def with_new_system():
 def test_a_new_system_is_one_class_and_one_vars_entry(
     demo_warehouse: Settings, tmp_path: Path, with_new_system
 ) -> None:
-    from python_models.dbt.runner import run_dbt
+    from python_models.jobs.dbt_ops import run_dbt
     from python_models.scoring.scorer import Scorer
     from python_models.training.trainer import train_systems
     from python_models.warehouse import open_warehouse

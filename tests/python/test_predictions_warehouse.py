@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from python_models.config import Settings
-from python_models.dbt.runner import dbt_env, migrate, run_dbt
 from python_models.demo.load import load_demo, write_legacy
+from python_models.jobs.dbt_ops import dbt_env, migrate, run_dbt
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import new_batch_id, row_hashes
 from python_models.warehouse.tables import LEGACY_PREDICTIONS, PREDICTIONS_LANDING
@@ -30,7 +30,7 @@ FIRST_RUN_DAYS = [date(2026, 9, 12) + timedelta(days=i) for i in range(15)]  # 0
 HELD_BACK_DAY = date(2026, 9, 26)  # "today" of the first build: its game logs arrive later
 FIRST_VARS = {"as_of_date": f"{HELD_BACK_DAY:%Y-%m-%d}"}
 LATE_LINE_DAY = date(2026, 9, 25)  # one of its lines is re-captured after the first build
-SELECT = ["+exposure:picks_consumers", "stg_scoring__registered_models"]
+SELECT = ["+exposure:picks_consumers", "predictions_unmerged", "stg_scoring__registered_models"]
 VIEWS = (
     "todays_picks",
     "system_comparison",
@@ -327,6 +327,30 @@ def test_full_refresh_gives_the_same_rows_as_the_incremental_path(built: Built, 
     run_dbt(["run", "--full-refresh", "--select", "fct_pitcher_strikeouts"], copied, vars=VARS)
     refreshed = _table(copied)
     pd.testing.assert_frame_equal(refreshed, built.second, check_dtype=False)
+
+
+def test_the_runners_unmerged_date_is_what_dbt_merges_next(built: Built, tmp_path: Path) -> None:
+    """The runner's predictions_merge_start comes from dbt's predictions_unmerged (macro
+    unmerged_landing_rows, the rule the incremental select applies): empty after a build, the date of an
+    old re-scored row after it, empty again once the model merged that row."""
+    from python_models.jobs.dbt_ops import earliest_unmerged_date
+
+    copied = _copy(built.settings, tmp_path)
+    assert earliest_unmerged_date(copied) == ""
+    with open_warehouse(copied) as wh:
+        old = wh.query(
+            "select * from scoring.predictions_landing where game_date = @d and system_id = 'v1_baseline' "
+            "and strikeouts_line is not null order by prediction_id limit 1",
+            {"d": FIRST_RUN_DAYS[1]},
+        )
+        old["strikeouts_line"] = old["strikeouts_line"] + 1.0  # re-scored against a moved line
+        old["scored_at"] = pd.Timestamp.now(tz="UTC").tz_localize(None)
+        old["row_hash"] = row_hashes(old, PREDICTIONS_LANDING.content_columns())
+        spec = PREDICTIONS_LANDING
+        wh.merge_batch(spec.layer, spec.name, old, spec.columns, spec.key, batch_id=new_batch_id("rescore"))
+    assert earliest_unmerged_date(copied) == f"{FIRST_RUN_DAYS[1]:%Y-%m-%d}"
+    run_dbt(["run", "--select", "fct_pitcher_strikeouts"], copied, vars=VARS)
+    assert earliest_unmerged_date(copied) == ""
 
 
 # --- gates -------------------------------------------------------------------------------------------------

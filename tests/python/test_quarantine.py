@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from python_models.config import Settings, load_settings
-from python_models.dbt.runner import migrate, run_dbt
+from python_models.jobs.dbt_ops import migrate, run_dbt
 from python_models.warehouse import open_warehouse
 from python_models.warehouse.base import new_batch_id, row_hashes
 from python_models.warehouse.tables import PREDICTIONS_LANDING

@@ -60,9 +60,9 @@ CHROMIUM_FLAGS = (
 @pytest.fixture(scope="module")
 def scored(trained_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A private copy of the trained demo warehouse with 2026-05-01 → 05-14 scored and built."""
-    from python_models.dbt.runner import migrate, run_dbt
     from python_models.jobs.backfill import backfill
     from python_models.jobs.daily import DOWNSTREAM_BUILD
+    from python_models.jobs.dbt_ops import migrate, run_dbt
     from python_models.warehouse import open_warehouse
 
     folder = tmp_path_factory.mktemp("report_wh")

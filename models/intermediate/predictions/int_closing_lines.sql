@@ -1,24 +1,12 @@
 {#- Per game date, pitcher and bookmaker: the closing line — the last capture before first pitch (the
     feature store's scheduled first pitch, else the odds feed's event start; where neither is known, any
-    capture on or before the game date: macro lines_before_first_pitch, the rule snap_strikeout_lines
+    capture on or before the game date: int_line_captures, the rule snap_strikeout_lines
     versions from here) — and how many captures before it there were. What closing-line value compares a pick with. -#}
 with
 
-lines as (
-
-    select * from {{ ref('stg_sportsbook__strikeout_lines') }}
-
-),
-
-features as (
-
-    select * from {{ ref('ml_feature_store') }}
-
-),
-
 captures as (
 
-    {{ lines_before_first_pitch('lines', 'features') }}
+    select * from {{ ref('int_line_captures') }}
 
 ),
 

@@ -37,13 +37,8 @@ graded as (
         where
             game_date >= {{ grading_start }}
             or prediction_id in (
-                select landing.prediction_id
-                from {{ ref('stg_scoring__predictions') }} as landing
-                left join {{ this }} as merged
-                    on
-                        landing.prediction_id = merged.prediction_id
-                        and landing.scored_at = merged.scored_at
-                where merged.prediction_id is null
+                select unmerged.prediction_id
+                from ({{ unmerged_landing_rows(ref('stg_scoring__predictions'), this) }}) as unmerged
             )
     {%- endif %}
 
