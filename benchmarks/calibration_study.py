@@ -11,14 +11,17 @@ that month (the monthly retraining's walk-forward), so no idea is tried by re-ru
 - ``beta``: beta calibration (logistic regression on log p and log(1 - p), scikit-learn);
 - ``line_aware``: logistic regression on logit p and (line - predicted mean): P(over) by line position;
 - ``market_lr``: logistic regression of the outcome on logit p and the book's logit no-vig P(over);
+- ``trainer``: what the trainer fits (``predictors.calibration`` beta calibration, then
+  ``predictors.market_blend``'s market logistic with its prior toward the book on the calibrated p): the
+  pick probability;
 - ``book``: the book's no-vig P(over) itself.
 
 And the point forecast: ensemble_v2's linear pool re-fitted monthly on the components' earlier graded
 distributions, every earlier start equally (what the trainer does) or by recency (half-life
 ``HALF_LIVES`` days), scored by count log loss and the pool mean's MAE on every graded start.
 
-Each but the book is the identity (the raw probability) until ``MIN_ROWS`` earlier graded rows exist, as the trainer's
-curve is. Printed per system and season: Brier, the book's Brier on the same rows, and the largest
+Each but the book and the trainer's is the identity (the raw probability) until ``MIN_ROWS`` earlier graded rows
+exist, as the trainer's calibration is (its market logistic is the book's price without history). Printed per system and season: Brier, the book's Brier on the same rows, and the largest
 reliability gap over deciles of at least 100 starts (pushes excluded). Run after `make evaluate`:
 ``.venv/bin/python benchmarks/calibration_study.py [artifacts/evaluation/warehouse.duckdb]``.
 """
@@ -36,8 +39,9 @@ from sklearn.linear_model import LogisticRegression
 
 from python_models.config import load_settings
 from python_models.features.store import FeatureStore
-from python_models.predictors.calibration import MIN_ROWS
+from python_models.predictors.calibration import MIN_ROWS, fit_calibrator
 from python_models.predictors.distribution import count_log_loss, from_json, mean_of, side_probabilities
+from python_models.predictors.market_blend import fit_market_blend
 from python_models.predictors.stacked import fit_weights, likelihood_matrix, pool
 from python_models.warehouse import open_warehouse
 
@@ -62,6 +66,11 @@ def _features(frame: pd.DataFrame, method: str) -> np.ndarray:
 def _recalibrated(train: pd.DataFrame, test: pd.DataFrame, method: str) -> np.ndarray:
     if method == "book":
         return test["p_book"].to_numpy()
+    if method == "trainer":
+        y = train["went_over"].to_numpy()
+        calibrator = fit_calibrator(train["p_raw"].to_numpy(), y)
+        blend = fit_market_blend(calibrator.apply(train["p_raw"].to_numpy()), train["p_book"].to_numpy(), y)
+        return blend.combine(calibrator.apply(test["p_raw"].to_numpy()), test["p_book"].to_numpy())
     if method == "raw" or len(train) < MIN_ROWS:
         return test["p_raw"].to_numpy()
     y = train["went_over"].to_numpy()
@@ -78,7 +87,7 @@ def _largest_gap(p: np.ndarray, y: np.ndarray) -> float:
     return max(gaps) if gaps else float("nan")
 
 
-METHODS = ("raw", "isotonic_all", "isotonic_season", "beta", "line_aware", "market_lr", "book")
+METHODS = ("raw", "isotonic_all", "isotonic_season", "beta", "line_aware", "market_lr", "trainer", "book")
 
 
 def load_history(duckdb_path: Path, through: date) -> pd.DataFrame:

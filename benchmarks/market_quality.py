@@ -36,7 +36,8 @@ import pandas as pd
 
 from python_models.config import PROJECT_ROOT, load_settings
 from python_models.demo.league import SEED, generate
-from python_models.demo.market import MarketParams, first_pitch_utc, market_lines
+from python_models.demo.market import first_pitch_utc, market_lines
+from python_models.demo.market_params import MarketParams
 from python_models.predictors.decision import decide
 from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.odds import implied_probability, no_vig_probabilities, payout_per_unit

@@ -1,7 +1,7 @@
-"""Fit the sharp real-data book's hyper-parameters (``python_models.demo.market.MarketParams``), walk-forward.
+"""Fit the sharp real-data book's hyper-parameters (``python_models.demo.market_params.MarketParams``), walk-forward.
 
 ``--through SEASON`` fits on 2014..SEASON only: the book of every later season is priced with the newest fit
-on seasons BEFORE it (``python_models.demo.market.params_for``), like every model. 2014 is warm-up history,
+on seasons BEFORE it (``python_models.demo.market_params.params_for``), like every model. 2014 is warm-up history,
 2015..SEASON are scored, and the book is priced from its close-capture information (games before the game
 date, the announced lineup). Three stages, each maximising a likelihood on the scored starts:
 
@@ -36,7 +36,7 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.stats import binom
 
-from python_models.demo import market
+from python_models.demo import market, market_params
 from python_models.demo.pricing import price
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "retrosheet_starters"
@@ -101,16 +101,16 @@ DISPERSION = {
 
 
 def fit(
-    params: market.MarketParams,
+    params: market_params.MarketParams,
     space: dict[str, tuple[float, float]],
     loss,  # type: ignore[no-untyped-def]
     maxiter: int,
-) -> market.MarketParams:
+) -> market_params.MarketParams:
     """Nelder-Mead over the parameters of ``space`` (each squashed into its bounds), the others held."""
     names = list(space)
     lo, hi = np.array([space[n] for n in names], dtype=float).T
 
-    def unpack(z: np.ndarray) -> market.MarketParams:
+    def unpack(z: np.ndarray) -> market_params.MarketParams:
         x = lo + (hi - lo) / (1 + np.exp(-z))
         return dataclasses.replace(params, **dict(zip(names, map(float, x), strict=True)))
 
@@ -138,23 +138,23 @@ def main(through: int, stages: str = "123") -> None:
     bf = logs.loc[rows, "batters_faced"].to_numpy()
     market.decayed_sums = _memo_decayed_sums
 
-    def belief(p: market.MarketParams) -> pd.DataFrame:
+    def belief(p: market_params.MarketParams) -> pd.DataFrame:
         return market.beliefs(logs, team_games, rows, cutoff, True, p)
 
-    def bf_loss(p: market.MarketParams) -> float:
+    def bf_loss(p: market_params.MarketParams) -> float:
         pmf = market.batters_pmf(belief(p)["bf_mean"].to_numpy(), p)
         return float(-np.mean(np.log(pmf[np.arange(len(bf)), bf] + 1e-12)))
 
-    def rate_loss(p: market.MarketParams) -> float:
+    def rate_loss(p: market_params.MarketParams) -> float:
         b = belief(p)
         rate = np.clip(np.exp(b["log_rate_mean"] + b["log_rate_sd"] ** 2 / 2), 0.01, 0.6)
         return float(-np.mean(binom.logpmf(k, bf, rate)))
 
-    def count_loss(p: market.MarketParams) -> float:
+    def count_loss(p: market_params.MarketParams) -> float:
         pmf = market.count_pmf(belief(p), p)
         return float(-np.mean(np.log(pmf[np.arange(len(k)), k] + 1e-12)))
 
-    p = market.MarketParams()
+    p = market_params.MarketParams()
     if "1" in stages:
         print("stage 1: batters faced", flush=True)
         p = fit(p, BATTERS_FACED, bf_loss, maxiter=1200)
@@ -174,9 +174,11 @@ def main(through: int, stages: str = "123") -> None:
     print("line MAE by season (close):", mae.round(4).to_dict())
     fitted = {f.name: getattr(p, f.name) for f in dataclasses.fields(p)}
     print("fitted:", fitted)
-    market.record_fit(through, [FIRST_FIT_SEASON, through], fitted, stages, round(float(mae.mean()), 4))
+    market_params.record_fit(
+        through, [FIRST_FIT_SEASON, through], fitted, stages, round(float(mae.mean()), 4)
+    )
     print(
-        f"recorded in {market.PARAMS_FILE} as the fit through {through}; {time.perf_counter() - started:.0f} s"
+        f"recorded in {market_params.PARAMS_FILE} as the fit through {through}; {time.perf_counter() - started:.0f} s"
     )
 
 

@@ -251,8 +251,8 @@ def _picks_lines(f: dict[str, Any], seasons: list[str]) -> list[str]:
         f"{met(None if brier is None or book is None else brier <= book)} |",
         f"| largest P(over) decile gap, calibrated (raw: {_num(raw_gap, '.3f')}) | {_num(gap, '.3f')} | "
         f"≤ {TARGETS['gap']:.2f} | {met(None if gap is None else gap <= TARGETS['gap'])} |",
-        f"| Brier of the market-aware pick probability (the one the picks read: the book's price moved toward "
-        f"the system's by the weight its graded history earned) | {_num(pick, '.4f')} | ≤ the book's "
+        f"| Brier of the market-aware pick probability (the one the picks read: a market logistic of the "
+        f"system's and the book's P(over), learned on graded history) | {_num(pick, '.4f')} | ≤ the book's "
         f"{_num(book, '.4f')} | {met(None if pick is None or book is None else pick <= book)} |",
         f"| largest decile gap of the market-aware pick probability | {_num(pick_gap, '.3f')} | "
         f"≤ {TARGETS['gap']:.2f} | {met(None if pick_gap is None else pick_gap <= TARGETS['gap'])} |",

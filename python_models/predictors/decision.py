@@ -55,7 +55,7 @@ def decide(
     predicted mean): the probabilities against the line, the median and the 10th/90th percentiles come
     from it. ``blend`` is the
     system's learned market blend (default: none learned yet, so the pick probability is the book's price).
-    ``calibrator`` is the system's learned isotonic curve (python_models.predictors.calibration; default:
+    ``calibrator`` is the system's learned beta calibration (python_models.predictors.calibration; default:
     the identity): the system's P(over/under/push) are the distribution's, recalibrated through it; the
     recommendation, the EV and the confidence use the market-aware pick probability built on them.
     """

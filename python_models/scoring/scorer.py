@@ -122,7 +122,7 @@ class Scorer:
         return resolved
 
     def _with_card(self, model: ResolvedModel) -> ResolvedModel:
-        """The version's calibration curve and (stacked) weights, from its model card (cached)."""
+        """The version's calibration, market blend and (stacked) weights, from its model card (cached)."""
         key = f"card:{model.model_version}"
         if key not in self._models:
             self._models[key] = ModelStore(self.settings.model_store).load_card(
@@ -131,6 +131,8 @@ class Scorer:
         card = self._models[key]
         if card is not None:
             model.calibrator = Calibrator.from_dict(card.calibration)  # type: ignore[attr-defined]
+            if card.market_blend:  # the whole market logistic (the registry holds weight and intercept)
+                model.blend = MarketBlend.from_dict(card.market_blend)  # type: ignore[attr-defined]
             model.weights = dict(card.params.get("weights", {}))  # type: ignore[attr-defined]
         return model
 

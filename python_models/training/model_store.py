@@ -40,9 +40,9 @@ class ModelCard:
     model_path: str | None = None
     library_versions: dict[str, str] = field(default_factory=dict)
     notes: str = ""
-    #: The learned market blend (python_models.predictors.market_blend): weight, intercept, rows.
+    #: The learned market logistic (python_models.predictors.market_blend): weight, book_slope, intercept, rows.
     market_blend: dict[str, float] = field(default_factory=dict)
-    #: The isotonic curve of P(over | no push) (python_models.predictors.calibration): x, y, rows.
+    #: The beta calibration of P(over | no push) (python_models.predictors.calibration): a, b, c, rows.
     calibration: dict[str, Any] = field(default_factory=dict)
 
 

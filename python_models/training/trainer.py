@@ -257,15 +257,17 @@ def fit_history_models(
             prior_rows=settings.market_prior_rows,
         )
         card.calibration = calibrator.to_dict()
-        card.market_blend = {"weight": blend.weight, "intercept": blend.intercept, "rows": blend.rows}
+        card.market_blend = blend.to_dict()
         store.save(card, None)
         blends[card.system_id] = blend
         log.info(
-            "%s through %s: calibration %s; market blend weight %.3f, intercept %+.3f on %d graded starts",
+            "%s through %s: calibration %s; market logistic weight %.3f, book slope %+.3f, intercept %+.3f on %d"
+            " graded starts",
             card.model_version,
             through,
-            "identity (too little history)" if calibrator.is_identity else f"isotonic on {calibrator.rows:,}",
+            "identity (too little history)" if calibrator.is_identity else f"beta on {calibrator.rows:,}",
             blend.weight,
+            blend.book_slope,
             blend.intercept,
             blend.rows,
         )

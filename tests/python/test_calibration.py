@@ -1,7 +1,8 @@
 """Calibrated probabilities and the learned ensemble, on seeded synthetic seasons where the truth is known.
 
-- the isotonic curve, fitted on one season of an over-confident system's P(over), shrinks the worst decile
-  gap of the NEXT season (out of sample) and lowers its Brier; with too little history it is the identity;
+- the beta calibration, fitted on one season of an over-confident system's P(over) (or an under-confident
+  one leaning over), shrinks the worst decile gap of the NEXT season (out of sample) and lowers its Brier;
+  with too little history it is the identity;
 - recalibrating keeps P(push) and the three probabilities summing to 1;
 - the stacking weights go to the component whose distribution the data came from, stay non-negative and
   sum to 1, are equal without history, and the pool renormalises over the components that predicted;
@@ -20,14 +21,15 @@ from python_models.predictors.distribution import mean_of, poisson_pmf, side_pro
 from python_models.predictors.stacked import fit_weights, likelihood_matrix, pool
 
 
-def _season(seed: int, n: int = 6000) -> tuple[np.ndarray, np.ndarray]:
-    """An over-confident system: its P(over | no push) is the truth pushed away from 1/2 (logit × 2)."""
+def _season(seed: int, n: int = 6000, scale: float = 2.0, lean: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """A miscalibrated system: its P(over | no push) is the truth's logit times ``scale`` (2: over-confident,
+    pushed away from 1/2) plus ``lean`` (> 0: it leans over)."""
     rng = np.random.default_rng(seed)
     truth = rng.uniform(3.0, 8.0, n)
     line = np.floor(truth) + 0.5
     p_true = poisson.sf(np.floor(line), truth)
     logit = np.log(p_true / (1 - p_true))
-    p_system = 1 / (1 + np.exp(-2.0 * logit))
+    p_system = 1 / (1 + np.exp(-(scale * logit + lean)))
     went_over = (rng.poisson(truth) > line).astype(float)
     return p_system, went_over
 
@@ -37,9 +39,10 @@ def _worst_decile_gap(p: np.ndarray, y: np.ndarray) -> float:
     return max(abs(y[idx].mean() - p[idx].mean()) for idx in np.array_split(order, 10))
 
 
-def test_the_curve_learned_on_one_season_calibrates_the_next() -> None:
-    p_past, y_past = _season(1, n=20000)
-    p_next, y_next = _season(2, n=20000)
+@pytest.mark.parametrize(("scale", "lean"), [(2.0, 0.0), (0.5, 0.4)])
+def test_the_curve_learned_on_one_season_calibrates_the_next(scale: float, lean: float) -> None:
+    p_past, y_past = _season(1, n=20000, scale=scale, lean=lean)
+    p_next, y_next = _season(2, n=20000, scale=scale, lean=lean)
     curve = fit_calibrator(p_past, y_past)
     assert not curve.is_identity and curve.rows == len(y_past)
     before, after = _worst_decile_gap(p_next, y_next), _worst_decile_gap(curve.apply(p_next), y_next)
@@ -63,7 +66,7 @@ def test_too_little_history_keeps_the_raw_probability() -> None:
 def test_recalibrating_keeps_the_push_and_the_sum() -> None:
     pmf = poisson_pmf(np.array([4.2, 6.8, 5.0]))
     over, under, push = side_probabilities(pmf, np.array([4.0, 6.5, np.nan]))
-    curve = Calibrator(x=(0.0, 1.0), y=(0.2, 0.6), rows=1000)  # pulls every P(over) down
+    curve = Calibrator(c=-0.5, rows=1000)  # pulls every P(over) down
     c_over, c_under, c_push = calibrate_sides(over, under, push, curve)
     assert np.array_equal(c_push, push, equal_nan=True)
     assert np.allclose((c_over + c_under + c_push)[:2], 1.0)

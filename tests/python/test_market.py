@@ -20,17 +20,8 @@ import pandas as pd
 import pytest
 
 from python_models.demo.league import generate
-from python_models.demo.market import (
-    BOOK,
-    PARAMS_FILE,
-    PARK_UTC_OFFSET,
-    TEAM_UTC_OFFSET,
-    MarketParams,
-    first_pitch_utc,
-    market_lines,
-    params_for,
-    record_fit,
-)
+from python_models.demo.market import BOOK, PARK_UTC_OFFSET, TEAM_UTC_OFFSET, first_pitch_utc, market_lines
+from python_models.demo.market_params import PARAMS_FILE, MarketParams, params_for, record_fit
 from python_models.ingest.validation import validate_frame
 from python_models.predictors.odds import implied_probability, no_vig_probabilities
 from python_models.warehouse.raw_tables import STRIKEOUT_LINES
@@ -132,7 +123,7 @@ def test_each_season_is_priced_with_a_fit_on_earlier_seasons_only(
     demo_logs: pd.DataFrame, tmp_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """The book is refit walk-forward: 2026 is priced with the fit through 2025, never one that saw 2026."""
-    monkeypatch.setattr("python_models.demo.market.PARAMS_FILE", tmp_path / "market_params.json")
+    monkeypatch.setattr("python_models.demo.market_params.PARAMS_FILE", tmp_path / "market_params.json")
     with pytest.raises(ValueError, match=r"no synthetic-book fit on seasons before 2026.*--through 2025"):
         market_lines(demo_logs, [2026])
     earlier = dataclasses.replace(MarketParams(), rate_prior_bf=20.0, bf_shift=-1.5)

@@ -104,7 +104,7 @@ def test_without_history_the_pick_probability_is_the_books_price() -> None:
     assert empty == MarketBlend()
     p_market = np.array([0.3, 0.5, 0.62])
     assert np.allclose(empty.combine(np.array([0.9, 0.1, 0.5]), p_market), p_market)
-    # a little history barely moves it: the prior is worth 400 graded starts
+    # a little history barely moves it: the prior is worth 600 graded starts
     rng = np.random.default_rng(1)
     p_sys = rng.uniform(0.2, 0.8, 40)
     few = fit_market_blend(p_sys, np.full(40, 0.5), (rng.random(40) < p_sys).astype(float))
@@ -117,3 +117,27 @@ def test_without_history_the_pick_probability_is_the_books_price() -> None:
         )
         + 1e-9
     )
+
+
+def test_the_market_logistic_rescales_a_book_whose_price_is_too_flat() -> None:
+    """A book that prices every start too close to 1/2 (its logit × 0.5) and a system that knows nothing:
+    the fit on one half doubles the book's logit coefficient (no weight for the system) and, on the other half,
+    the pick probability beats the book's own price; a book priced right keeps its slope near 0."""
+    rng = np.random.default_rng(11)
+    n = 16000
+    truth = rng.normal(0.0, 0.8, n)  # each start's true logit P(over)
+    went_over = (rng.random(n) < 1 / (1 + np.exp(-truth))).astype(float)
+    p_system = rng.uniform(0.3, 0.7, n)  # noise
+    half = n // 2
+    for scale, expect_slope in ((0.5, 0.5), (1.0, 0.0)):
+        p_book = 1 / (1 + np.exp(-scale * truth))
+        blend = fit_market_blend(p_system[:half], p_book[:half], went_over[:half])
+        assert abs(blend.weight) < 0.15, blend  # the system's logit coefficient: noise earns none
+        # the book's logit coefficient, 1 - weight + book_slope, is 1/scale: 2 for the flat book, 1 for the right one
+        assert 1 - blend.weight + blend.book_slope == pytest.approx(1 / scale, abs=0.25), blend
+        pick = blend.combine(p_system[half:], p_book[half:])
+        y = went_over[half:]
+        brier_pick, brier_book = np.mean((pick - y) ** 2), np.mean((p_book[half:] - y) ** 2)
+        assert brier_pick < brier_book - 0.002 if expect_slope else abs(brier_pick - brier_book) < 0.001
+    assert MarketBlend.from_dict(blend.to_dict()) == blend
+    assert MarketBlend.from_dict({"weight": 0.2, "intercept": 0.1, "rows": 9}) == MarketBlend(0.2, 0.1, 9)

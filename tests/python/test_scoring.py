@@ -306,9 +306,10 @@ def _graded_history(seed: int, n: int, day: date, means_of=None) -> pd.DataFrame
 def test_history_models_learn_weights_and_a_curve_from_earlier_graded_predictions(settings) -> None:
     """Fed a graded history (each component's stored distribution, the line, the book's price, the
     outcome), the stacked card learns non-equal weights favouring the component the outcomes came from,
-    and each card records an isotonic curve fitted on its OWN raw P(over) only (none for a system
+    and each card records a beta calibration fitted on its OWN raw P(over) only (none for a system
     without graded predictions of its own)."""
     from python_models.dbt.project import systems
+    from python_models.predictors.calibration import Calibrator
     from python_models.training.model_store import ModelCard
     from python_models.training.trainer import combination_card, fit_history_models
 
@@ -321,8 +322,9 @@ def test_history_models_learn_weights_and_a_curve_from_earlier_graded_prediction
     assert weights["v1_baseline"] == max(weights.values()) and weights["v1_baseline"] > 0.6
     component = ModelCard("v1_baseline_x", "v1_baseline", None, [], str(through), [], 0, {}, {})
     fit_history_models(settings, [component, card], through, history)
-    assert component.calibration["rows"] > 2000 and len(component.calibration["x"]) > 1
-    assert card.calibration == {"x": [], "y": [], "rows": 0}, (
+    assert component.calibration["rows"] > 2000 and component.calibration["method"] == "beta"
+    assert not Calibrator.from_dict(component.calibration).is_identity
+    assert Calibrator.from_dict(card.calibration) == Calibrator(), (
         "ensemble_v2 has no graded predictions of its own yet"
     )
 
@@ -353,7 +355,12 @@ def test_history_models_ignore_graded_predictions_after_their_cut_off(settings) 
         fit_history_models(settings, [component], through, history)
         return stacked.params["weights"], component.calibration, component.market_blend
 
-    assert cards(pd.concat([past, future], ignore_index=True)) == cards(past)
+    learned = cards(past)
+    assert cards(pd.concat([past, future], ignore_index=True)) == learned
+    assert learned[1]["rows"] == 2500 and learned[2]["rows"] == 2500, "both were fitted, not skipped"
+    assert cards(future.assign(game_date=date(2026, 4, 15)))[1] != learned[1], (
+        "the same rows dated before the cut-off do change the calibration: the window is what kept them out"
+    )
 
 
 def test_the_scorer_reads_the_line_capture_rule_dbt_defines(env) -> None:
