@@ -80,6 +80,7 @@ class ScoreReport:
     clipped: dict[str, int] = field(default_factory=dict)
     models_used: dict[str, str] = field(default_factory=dict)
     queries: int = 0
+    low_coverage: int = 0  # prediction rows below the low-coverage threshold
 
     @property
     def ok(self) -> bool:
@@ -141,9 +142,13 @@ class Scorer:
         *,
         il_cache: InjuredListCache | None = None,
         breakers: dict[str, CircuitBreaker] | None = None,
+        coverage_per_date: bool = True,
     ) -> None:
+        """``coverage_per_date=False`` (a backfill) logs each date's low-coverage lines at DEBUG only: the
+        caller sums them up in one line per run from `ScoreReport.low_coverage`."""
         self.wh = wh
         self.settings = settings
+        self.coverage_per_date = coverage_per_date
         self.store = FeatureStore(wh)
         self.il_cache = il_cache or InjuredListCache(
             self.store.injured, ttl_hours=settings.il_cache_ttl_hours
@@ -550,9 +555,11 @@ class Scorer:
                 key = f.split(":")[0]
                 report.flags[key] = report.flags.get(key, 0) + 1
         low = batch["feature_coverage_pct"].fillna(0) < self.settings.low_coverage_threshold
+        report.low_coverage = int(low.sum())
         if low.any():  # one line per date; the pitchers and their missing features are logged at DEBUG
             per_system = batch[low].groupby("system_id").size().to_dict()
-            log.info(
+            log.log(
+                logging.INFO if self.coverage_per_date else logging.DEBUG,
                 "low feature coverage (< %.0f%%) on %s: %d of %d pitchers (%s); names at DEBUG",
                 self.settings.low_coverage_threshold,
                 report.game_date,
@@ -561,7 +568,8 @@ class Scorer:
                 ", ".join(f"{k} {v}" for k, v in sorted(per_system.items())),
             )
         if len(batch) and low.mean() > self.settings.low_coverage_rate_threshold:
-            log.warning(
+            log.log(
+                logging.WARNING if self.coverage_per_date else logging.DEBUG,
                 "%.0f%% of predictions have feature coverage below %.0f%% (MLB_LOW_COVERAGE_RATE_THRESHOLD %.0f%%)",
                 100 * low.mean(),
                 self.settings.low_coverage_threshold,
