@@ -30,7 +30,7 @@ from python_models.warehouse.base import STAGING_PREFIX, Column, WarehouseError,
 from python_models.warehouse.bigquery_warehouse import BigQueryWarehouse
 from tests.python.bq_emulator import Emulator, EmulatorUnavailable, running_emulator
 
-pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("bigquery_emulator")]  # one emulator per worker
+pytestmark = pytest.mark.emulator
 
 PROJECT = "kzone-test"
 COLUMNS = (

@@ -13,8 +13,6 @@ from python_models.demo.league import DemoData, generate
 from python_models.demo.league_book import DemoBook
 from python_models.predictors.odds import implied_probability, no_vig_probabilities
 
-pytestmark = pytest.mark.xdist_group("demo_data")  # its module fixtures are built once, on one worker
-
 
 def test_same_seed_same_league() -> None:
     a, b = generate(7), generate(7)

@@ -44,8 +44,6 @@ requires_full_real_data = pytest.mark.skipif(
     reason=f"real Retrosheet 2014-2022 files not present at {REAL_DATA}",
 )
 
-pytestmark = pytest.mark.xdist_group("market")  # its module fixtures are built once, on one worker
-
 
 @pytest.fixture(scope="module")
 def demo_logs() -> pd.DataFrame:

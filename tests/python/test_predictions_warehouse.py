@@ -24,10 +24,6 @@ from python_models.warehouse.tables import LEGACY_PREDICTIONS, PREDICTIONS_LANDI
 from tests.python.conftest import make_settings
 from tests.python.landing_fixture import SYSTEMS, landing_rows, prediction_id, write_landing, write_registry
 
-pytestmark = pytest.mark.xdist_group(
-    "predictions_warehouse"
-)  # its module fixtures are built once, on one worker
-
 AS_OF = date(2026, 9, 27)
 VARS = {"as_of_date": f"{AS_OF:%Y-%m-%d}"}
 FIRST_RUN_DAYS = [date(2026, 9, 12) + timedelta(days=i) for i in range(15)]  # 09-12 .. 09-26

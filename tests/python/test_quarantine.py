@@ -21,8 +21,6 @@ from python_models.warehouse.tables import PREDICTIONS_LANDING
 from tests.python.conftest import make_settings
 from tests.python.landing_fixture import landing_rows, write_landing, write_registry
 
-pytestmark = pytest.mark.xdist_group("quarantine")  # its module fixtures are built once, on one worker
-
 AS_OF = date(2026, 9, 27)
 VARS = {"as_of_date": f"{AS_OF:%Y-%m-%d}"}
 BUILD = ["build", "--select", "+exposure:picks_consumers", "stg_scoring__registered_models"]

@@ -39,8 +39,6 @@ PLOT_IDS = (
 CHROMIUM = next(
     (p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) if p), None
 )
-pytestmark = pytest.mark.xdist_group("report_browser")  # its module fixtures are built once, on one worker
-
 requires_chromium = pytest.mark.skipif(
     CHROMIUM is None,
     reason="no Chromium binary on PATH (`make browser` installs Debian's chromium); browser checks skipped",
