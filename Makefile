@@ -48,12 +48,14 @@ format: $(STAMP) ## Apply ruff format and sqlfluff fix
 
 # dbt gates fail the build under `make test` and in CI (KZONE_TEST_SEVERITY defaults to warn locally)
 pytest: export KZONE_TEST_SEVERITY = error
-# One pytest worker per core (KZONE_THREADS caps it); a test file stays on one worker (module fixtures).
+# One pytest worker per core (KZONE_THREADS caps it); a test file stays on one worker (module fixtures: with
+# pytest 9, xdist 3.8's loadgroup no longer groups). The demo warehouse is built once for every worker
+# (tests/python/conftest.py). --durations lists the slowest tests.
 PYTEST_WORKERS ?= $(or $(KZONE_THREADS),$(shell nproc 2>/dev/null || echo 2))
 # Its wall time goes to target/suite_time.json, which `make bench` reports.
 pytest: $(STAMP)
 	@started=$$(date +%s); \
-	$(BIN)/pytest tests/python -n $(PYTEST_WORKERS) --dist loadfile --cov=python_models --cov-report=term:skip-covered; \
+	$(BIN)/pytest tests/python -n $(PYTEST_WORKERS) --dist loadfile --durations=25 --cov=python_models --cov-report=term:skip-covered; \
 	status=$$?; mkdir -p target; \
 	printf '{"wall_s": %s, "at": "%s", "exit_status": %s, "workers": %s}\n' "$$(( $$(date +%s) - started ))" \
 		"$$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$status" "$(PYTEST_WORKERS)" > target/suite_time.json; \

@@ -65,6 +65,9 @@ class BackfillReport:
     models_trained: list[str] = field(default_factory=list)
     models_used: list[ModelUse] = field(default_factory=list)
     models_not_used: list[str] = field(default_factory=list)
+    low_coverage_dates: int = 0  # dates with a prediction below the low-coverage threshold
+    low_coverage_predictions: int = 0
+    rows_scored: int = 0  # prediction rows the scorer produced (written, changed or unchanged)
     seconds: float = 0.0
 
     @property
@@ -125,6 +128,25 @@ def _model_uses(used: dict[str, list[date]], systems: dict[str, str], trained: s
     return uses
 
 
+def _log_low_coverage(report: BackfillReport, settings: Settings) -> None:
+    """The run's low feature coverage in one line (each date's detail is at DEBUG): a warning when the
+    share of predictions below the threshold is above MLB_LOW_COVERAGE_RATE_THRESHOLD."""
+    if not report.low_coverage_predictions:
+        return
+    share = report.low_coverage_predictions / report.rows_scored if report.rows_scored else 1.0
+    log.log(
+        logging.WARNING if share > settings.low_coverage_rate_threshold else logging.INFO,
+        "low feature coverage (< %.0f%%) on %d of %d scored date(s): %d prediction(s), %.0f%% "
+        "(MLB_LOW_COVERAGE_RATE_THRESHOLD %.0f%%); each date at DEBUG",
+        settings.low_coverage_threshold,
+        report.low_coverage_dates,
+        report.dates_scored,
+        report.low_coverage_predictions,
+        100 * share,
+        100 * settings.low_coverage_rate_threshold,
+    )
+
+
 def backfill(
     wh: Warehouse,
     settings: Settings,
@@ -144,7 +166,7 @@ def backfill(
     done = set() if force else completed_dates(wh, settings, start, end)
     known = registered_versions(wh)
     registered_before = set(known)
-    scorer = Scorer(wh, settings)
+    scorer = Scorer(wh, settings, coverage_per_date=False)  # one low-coverage line for the run, below
     used: dict[str, list[date]] = {}
     systems: dict[str, str] = {}
     log.info(
@@ -178,6 +200,9 @@ def backfill(
                 result = scorer.score(day)
                 report.predictions += result.rows_written + result.rows_changed
                 report.dates_scored += 1
+                report.low_coverage_dates += result.low_coverage > 0
+                report.low_coverage_predictions += result.low_coverage
+                report.rows_scored += sum(result.per_system.values())
                 for system_id, version in result.models_used.items():
                     used.setdefault(version, []).append(day)
                     systems[version] = system_id
@@ -186,6 +211,7 @@ def backfill(
                 log.error("%s: %s", day, exc)
             progress.advance(task)
     report.models_used = _model_uses(used, systems, set(report.models_trained))
+    _log_low_coverage(report, settings)
     if report.dates_scored:
         report.models_not_used = sorted(registered_before - set(used))
     for use in report.models_used:

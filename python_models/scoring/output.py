@@ -34,6 +34,7 @@ class ScoreReport:
     clipped: dict[str, int] = field(default_factory=dict)
     models_used: dict[str, str] = field(default_factory=dict)
     queries: int = 0
+    low_coverage: int = 0  # prediction rows below the low-coverage threshold
 
     @property
     def ok(self) -> bool:
@@ -76,7 +77,9 @@ def validated(
     return out
 
 
-def finalise(batch: pd.DataFrame, report: ScoreReport, settings: Settings) -> pd.DataFrame:
+def finalise(
+    batch: pd.DataFrame, report: ScoreReport, settings: Settings, *, coverage_per_date: bool = True
+) -> pd.DataFrame:
     """The batch as the landing table holds it: keys, JSON flags, hashes; the report's per-system counts."""
     batch = batch.copy()
     batch["game_date"] = pd.to_datetime(batch["game_date"]).dt.date
@@ -115,9 +118,11 @@ def finalise(batch: pd.DataFrame, report: ScoreReport, settings: Settings) -> pd
             key = f.split(":")[0]
             report.flags[key] = report.flags.get(key, 0) + 1
     low = batch["feature_coverage_pct"].fillna(0) < settings.low_coverage_threshold
+    report.low_coverage = int(low.sum())
     if low.any():  # one line per date; the pitchers and their missing features are logged at DEBUG
         per_system = batch[low].groupby("system_id").size().to_dict()
-        log.info(
+        log.log(
+            logging.INFO if coverage_per_date else logging.DEBUG,
             "low feature coverage (< %.0f%%) on %s: %d of %d pitchers (%s); names at DEBUG",
             settings.low_coverage_threshold,
             report.game_date,
@@ -126,7 +131,8 @@ def finalise(batch: pd.DataFrame, report: ScoreReport, settings: Settings) -> pd
             ", ".join(f"{k} {v}" for k, v in sorted(per_system.items())),
         )
     if len(batch) and low.mean() > settings.low_coverage_rate_threshold:
-        log.warning(
+        log.log(
+            logging.WARNING if coverage_per_date else logging.DEBUG,
             "%.0f%% of predictions have feature coverage below %.0f%% (vars.low_coverage_max_share %.0f%%)",
             100 * low.mean(),
             settings.low_coverage_threshold,

@@ -75,9 +75,13 @@ class Scorer:
         *,
         il_cache: InjuredListCache | None = None,
         breakers: dict[str, CircuitBreaker] | None = None,
+        coverage_per_date: bool = True,
     ) -> None:
+        """``coverage_per_date=False`` (a backfill) logs each date's low-coverage lines at DEBUG only: the
+        caller sums them up in one line per run from `ScoreReport.low_coverage`."""
         self.wh = wh
         self.settings = settings
+        self.coverage_per_date = coverage_per_date
         self.store = FeatureStore(wh)
         self.il_cache = il_cache or InjuredListCache(
             self.store.injured, ttl_hours=settings.il_cache_ttl_hours
@@ -189,7 +193,12 @@ class Scorer:
                 f"nothing could be scored for {day}: "
                 + "; ".join(f"{s}: {why}" for s, why in report.failures.items())
             )
-        batch = finalise(pd.concat(outputs, ignore_index=True), report, self.settings)
+        batch = finalise(
+            pd.concat(outputs, ignore_index=True),
+            report,
+            self.settings,
+            coverage_per_date=self.coverage_per_date,
+        )
         if write:
             result = self.wh.merge_batch(
                 PREDICTIONS_LANDING.layer,

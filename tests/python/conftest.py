@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -61,28 +62,64 @@ def dbt_target_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Path) -> Settings:
-    """The demo league loaded and `dbt build` run once for the session (read it; copy it to change it)."""
+def _shared_dir(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """A folder built ONCE per session however many xdist workers ask for it: the first worker builds it
+    under a file lock, the others wait for it and find it done (``build`` fills the empty folder)."""
+    root = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        root = root.parent  # every worker's basetemp sits in the run's one folder
+    folder = root / f"shared-{name}"
+    with (root / f"shared-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed half-way
+            folder.mkdir()
+            build(folder)
+            (folder / ".built").touch()
+    return folder
+
+
+def _checkpoint(settings: Settings) -> None:
+    """dbt's connection in this process leaves its writes in the WAL: the file alone must hold them all."""
+    from python_models.warehouse import open_warehouse
+
+    wh = open_warehouse(settings)
+    try:
+        wh.execute("checkpoint")
+    finally:
+        wh.close()
+
+
+def _build_demo(folder: Path) -> None:
+    """The demo league loaded and `dbt build` run, as kzone build does: the migrations, then the build."""
     from python_models.demo.load import load_demo
     from python_models.jobs.dbt_ops import migrate, run_dbt
     from python_models.warehouse import open_warehouse
 
-    settings = make_settings(tmp_path_factory.mktemp("demo_wh"))
+    settings = make_settings(folder)
     wh = open_warehouse(settings)
     try:
         load_demo(wh, seed=20260107)
     finally:
         wh.close()
-    migrate(
-        settings, vars={"as_of_date": "2026-09-27"}
-    )  # as kzone build does: the migrations, then the build
+    migrate(settings, vars={"as_of_date": "2026-09-27"})
     run_dbt(["build"], settings, vars={"as_of_date": "2026-09-27"})
-    wh = open_warehouse(settings)
-    try:  # dbt's connection in this process leaves its writes in the WAL: the file alone must hold them all
-        wh.execute("checkpoint")
-    finally:
-        wh.close()
+    _checkpoint(settings)
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Path) -> Path:
+    """The folder of the one demo warehouse built for the whole run (every worker shares it: never open it,
+    copy it)."""
+    return _shared_dir(tmp_path_factory, "demo", _build_demo)
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The demo league loaded and `dbt build` run once for the session (read it; copy it to change it).
+    This worker's own file copy of the shared build, so two workers never open one DuckDB file."""
+    settings = make_settings(tmp_path_factory.mktemp("demo_wh"))
+    shutil.copy(demo_build / "warehouse.duckdb", settings.duckdb_path)
     return settings
 
 
@@ -92,31 +129,29 @@ LAST_MONTH_END = date(2026, 8, 31)
 
 
 @pytest.fixture(scope="session")
-def trained_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Path) -> Path:
-    """Demo data, the feature store and staging built, models trained through 2026-04-30 (read-only base)."""
+def trained_warehouse(
+    demo_build: Path, tmp_path_factory: pytest.TempPathFactory, dbt_target_dir: Path
+) -> Path:
+    """The demo warehouse (a file copy of the session's build) with models trained through 2026-04-30 and
+    the demo's last month (read-only base, shared by every worker: copy it, as `env` does)."""
     from python_models.dbt.project import system_ids
-    from python_models.demo.load import load_demo
-    from python_models.jobs.daily import UPSTREAM_BUILD
-    from python_models.jobs.dbt_ops import run_dbt
     from python_models.training.trainer import train_systems
     from python_models.warehouse import open_warehouse
 
-    folder = tmp_path_factory.mktemp("scoring_base")
-    settings = make_settings(folder)
-    wh = open_warehouse(settings)
-    try:
-        load_demo(wh, seed=20260107)
-    finally:
-        wh.close()
-    run_dbt(UPSTREAM_BUILD, settings, vars={"as_of_date": "2026-09-27"})
-    wh = open_warehouse(settings)
-    try:
-        train_systems(wh, settings, system_ids(), THROUGH)
-        # the walk-forward models the demo's last day ("today", 2026-09-27) needs, so a daily run can score it
-        train_systems(wh, settings, system_ids(), LAST_MONTH_END)
-    finally:
-        wh.close()
-    return folder
+    def train(folder: Path) -> None:
+        shutil.copy(demo_build / "warehouse.duckdb", folder / "warehouse.duckdb")
+        settings = make_settings(folder)
+        wh = open_warehouse(settings)
+        try:
+            train_systems(wh, settings, system_ids(), THROUGH)
+            # the walk-forward models the demo's last day ("today", 2026-09-27) needs, so a daily run can
+            # score it
+            train_systems(wh, settings, system_ids(), LAST_MONTH_END)
+        finally:
+            wh.close()
+        _checkpoint(settings)
+
+    return _shared_dir(tmp_path_factory, "trained", train)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The morning job end to end on a copy of the trained demo warehouse: a scratched starter is withdrawn and
-his replacement scored; a stale source stops the job before anything is scored; a live run enforces the
-game-date recency gates."""
+his replacement scored, and a live run of the same morning enforces the game-date recency gates (one path,
+two behaviours); a stale source stops the job before anything is scored."""
 
 from __future__ import annotations
 
@@ -66,9 +66,15 @@ def _replace_one_starter(settings) -> tuple[str, str, str, str]:
 
 
 @pytest.mark.slow
-def test_a_scratched_starter_is_withdrawn_and_his_replacement_scored(env) -> None:
+def test_a_scratched_starter_is_withdrawn_and_his_replacement_scored_and_a_live_run_enforces_recency(
+    env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One morning's path for two behaviours (each full morning costs seconds): the scratched starter, then
+    the game-date recency gate. The demo's newest game date is months before the wall clock: the
+    historical runs pass, the same morning run with --live fails on the game-date recency gate."""
     settings, wh = env
     wh.close()  # the job opens its own connections
+    monkeypatch.setenv("KZONE_TEST_SEVERITY", "error")  # every gate of the historical runs passes
     first = run_daily(settings, TODAY)
     assert first.score is not None and first.score.slate_size > 20
     game_id, team, scratched, replacement = _replace_one_starter(settings)
@@ -115,6 +121,9 @@ def test_a_scratched_starter_is_withdrawn_and_his_replacement_scored(env) -> Non
     finally:
         wh.close()
 
+    with pytest.raises(DbtError, match="freshness_predictions_live_recency"):
+        run_daily(settings.model_copy(update={"live": True}), TODAY, run_migrations=False)
+
 
 @pytest.mark.slow
 def test_a_stale_source_stops_the_daily_job_before_scoring(env) -> None:
@@ -127,15 +136,3 @@ def test_a_stale_source_stops_the_daily_job_before_scoring(env) -> None:
         run_daily(settings, TODAY)
     landing = _query(settings, "select count(*) as n from scoring.predictions_landing")  # created empty
     assert int(landing["n"].iloc[0]) == 0, "nothing may be scored on stale data"
-
-
-@pytest.mark.slow
-def test_a_live_run_enforces_game_date_recency(env, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The demo's newest game date is months before the wall clock: the historical run passes, the same
-    morning run with --live fails on the game-date recency gate."""
-    settings, wh = env
-    wh.close()
-    monkeypatch.setenv("KZONE_TEST_SEVERITY", "error")
-    run_daily(settings, TODAY)
-    with pytest.raises(DbtError, match="freshness_predictions_live_recency"):
-        run_daily(settings.model_copy(update={"live": True}), TODAY, run_migrations=False)

@@ -149,58 +149,6 @@ def _raw_state(settings) -> dict[str, pd.DataFrame]:
         wh.close()
 
 
-@pytest.mark.slow
-def test_done_when_a_morning_from_the_wire_lands_scores_and_reruns_without_change(
-    env, httpserver, caplog
-) -> None:
-    settings, wh = env
-    stand = StandIn(httpserver)
-    truth, debutant = _stage_the_wire(wh, stand)
-    wh.close()
-    settings = settings.model_copy(
-        update={
-            "statsapi_url": stand.url,
-            "odds_api_url": stand.url,
-            "odds_api_key": SecretStr(KEY),
-            "cache_dir": settings.duckdb_path.parent / "cache",
-        }
-    )
-    caplog.set_level(logging.INFO)
-
-    morning = run_morning(settings, DAY, report=False)
-
-    assert morning.ok, morning.summary()
-    assert all(n == 2 for n in stand.asked.values()), "every path answered 503 once"
-    landed = _raw_state(settings)["raw.pitcher_game_logs"]
-    landed = landed[landed["game_date"].astype(str) >= CATCHUP[0].isoformat()]
-    key = ["game_id", "pitcher_id", "strikeouts", "batters_faced", "outs_recorded"]
-    expected = truth[truth.groupby("game_id")["game_id"].transform("size") == 2]
-    assert not expected.empty
-    pd.testing.assert_frame_equal(  # the finals with their real K/BF/outs, every pitcher under his own id
-        landed[key].sort_values(key).reset_index(drop=True).astype(str),
-        expected[key].sort_values(key).reset_index(drop=True).astype(str),
-    )
-    assert morning.starters and f"mlb{DEBUTANT_MLBAM}" in morning.starters
-    assert morning.coverage >= 0.9, morning.summary()
-    assert f"mlb{DEBUTANT_MLBAM}" in morning.predicted, "the debutant is predicted from priors"
-    assert len(morning.with_line) > 0
-    before = _raw_state(settings)
-
-    again = run_morning(settings, DAY, report=False)
-
-    assert again.ok
-    after = _raw_state(settings)
-    for name in before:
-        pd.testing.assert_frame_equal(before[name], after[name], obj=name)
-    printed = (
-        morning.summary()
-        + again.summary()
-        + "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("werkzeug"))
-    )
-    assert KEY not in printed
-    assert debutant  # (his history under the demo id is untouched: the feed did not know him)
-
-
 def test_a_morning_without_any_starter_fails_and_posts_one_alert(httpserver, tmp_path) -> None:
     posts = []
 
@@ -339,21 +287,62 @@ def _inject_unknown_pitcher(settings) -> None:
 
 
 @pytest.mark.slow
-def test_a_starter_scratched_with_no_replacement_is_withdrawn_not_held_back_and_comes_back(
-    env, httpserver
+def test_done_when_a_morning_from_the_wire_lands_scores_reruns_without_change_and_withdraws_a_scratch(
+    env, httpserver, caplog
 ) -> None:
-    """Issue 21's last gap: D's first fetch announces P, the daily job scores him, a later fetch lists the
+    """One morning from the wire for the issue's "Done when" and issue 21's last gap (each full morning costs
+    seconds, so the two share the first one).
+
+    Done when: the finals land with their real K/BF/outs, every 503 is retried once, the debutant is
+    predicted from priors, and a rerun changes nothing and never prints the key.
+
+    Issue 21's last gap: D's first fetch announces P, the daily job scores him, a later fetch lists the
     game with no probable pitcher for his side. His pick is withdrawn (void), not held back as
     game_not_scheduled: the gate passes and `kzone morning` exits 0, todays_picks drops him, the summary
     says he was scratched; once he is announced again his pick is live again. A morning whose gate fails
     at severity error (a row held back) exits 1."""
     settings, wh = env
-    stand = StandIn(httpserver, flaky=False)
-    _stage_the_wire(wh, stand)
+    stand = StandIn(httpserver)
+    truth, debutant = _stage_the_wire(wh, stand)
     wh.close()
     settings = _wire_settings(settings, stand)
-    first = run_morning(settings, DAY, report=False)
-    assert first.ok and not first.gates_failed, first.summary()
+    caplog.set_level(logging.INFO)
+
+    morning = run_morning(settings, DAY, report=False)
+
+    assert morning.ok, morning.summary()
+    assert not morning.gates_failed, morning.summary()
+    assert all(n == 2 for n in stand.asked.values()), "every path answered 503 once"
+    landed = _raw_state(settings)["raw.pitcher_game_logs"]
+    landed = landed[landed["game_date"].astype(str) >= CATCHUP[0].isoformat()]
+    key = ["game_id", "pitcher_id", "strikeouts", "batters_faced", "outs_recorded"]
+    expected = truth[truth.groupby("game_id")["game_id"].transform("size") == 2]
+    assert not expected.empty
+    pd.testing.assert_frame_equal(  # the finals with their real K/BF/outs, every pitcher under his own id
+        landed[key].sort_values(key).reset_index(drop=True).astype(str),
+        expected[key].sort_values(key).reset_index(drop=True).astype(str),
+    )
+    assert morning.starters and f"mlb{DEBUTANT_MLBAM}" in morning.starters
+    assert morning.coverage >= 0.9, morning.summary()
+    assert f"mlb{DEBUTANT_MLBAM}" in morning.predicted, "the debutant is predicted from priors"
+    assert len(morning.with_line) > 0
+    before = _raw_state(settings)
+
+    again = run_morning(settings, DAY, report=False)
+
+    assert again.ok
+    after = _raw_state(settings)
+    for name in before:
+        pd.testing.assert_frame_equal(before[name], after[name], obj=name)
+    printed = (
+        morning.summary()
+        + again.summary()
+        + "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("werkzeug"))
+    )
+    assert KEY not in printed
+    assert debutant  # (his history under the demo id is untouched: the feed did not know him)
+
+    first = morning  # issue 21's last gap, from the same morning
     game = stand.schedules[DAY.isoformat()]["dates"][0]["games"][0]
     away = game["teams"]["away"]
     mlbam, name = away["probablePitcher"]["id"], away["probablePitcher"]["fullName"]

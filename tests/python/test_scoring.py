@@ -248,6 +248,29 @@ def test_low_coverage_is_one_summary_line_per_date_with_the_names_at_debug(env, 
     assert len(debug) >= 4 * 2  # each pitcher, each system below the threshold
 
 
+def test_a_backfill_sums_low_coverage_up_in_one_line_with_the_count_of_days(env, caplog) -> None:
+    """A season's backfill used to log a low-coverage warning for every date (the demo's log flooded)."""
+    import logging
+
+    from python_models.features.store import FeatureStore
+
+    settings, wh = env
+    fs = wh.relation("features", "ml_feature_store")
+    days = [date(2026, 5, 11), date(2026, 5, 12), date(2026, 5, 13)]
+    below = ", ".join(f"{c} = 50" for c in FeatureStore(wh).coverage_columns())
+    # every starter of the first and the last date below the threshold, for every system
+    wh.execute(f"update {fs} set {below} where game_date in (@a, @b)", {"a": days[0], "b": days[2]})
+    with caplog.at_level(logging.DEBUG):
+        report = backfill(wh, settings, days[0], days[-1], retrain="never")
+    assert report.dates_scored == 3 and report.low_coverage_dates == 2
+    told = [r for r in caplog.records if r.levelno >= logging.INFO and "coverage" in r.getMessage()]
+    assert len(told) == 1, [r.getMessage() for r in told]
+    assert told[0].levelno == logging.WARNING  # 2 dates of 3 low: above MLB_LOW_COVERAGE_RATE_THRESHOLD
+    assert "on 2 of 3 scored date(s)" in told[0].getMessage()
+    per_date = [r for r in caplog.records if r.levelno == logging.DEBUG and "low feature" in r.getMessage()]
+    assert len(per_date) == 2  # each low date's line is still there, at DEBUG
+
+
 def test_ensemble_v2_pools_every_component_with_its_cards_weights(env) -> None:
     """ensemble_v2's mean is its components' means weighted by the weights its version's card holds (equal
     here: no graded history before the first cut-off), and its card says so."""
