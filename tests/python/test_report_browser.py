@@ -79,6 +79,12 @@ def scored(trained_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) ->
         # As if a season of graded history had earned the systems weight against the book (the fixture's
         # models were trained before any prediction was graded): the report needs picks to draw.
         wh.execute(f"update {reg} set market_weight = 0.8, market_blend_rows = 2000")
+        # the scorer reads the whole market logistic from the model card: the cards say the same
+        for card in (folder / "models").rglob("*.card.json"):
+            data = json.loads(card.read_text(encoding="utf-8"))
+            if data.get("market_blend") is not None:
+                data["market_blend"] = {**data["market_blend"], "weight": 0.8, "rows": 2000}
+                card.write_text(json.dumps(data), encoding="utf-8")
         report = backfill(wh, settings, START, END)
     finally:
         wh.close()
