@@ -29,16 +29,10 @@ def build(
     """Run the migrations, then `dbt build` (seeds, models, snapshots, gates) on the configured target. Every landing row the
     scorer wrote is merged into pitcher_strikeouts whatever its date; a row that cannot be merged fails the
     build naming it."""
-    from python_models.ingest.loaders import ensure_raw_tables
     from python_models.jobs.dbt_ops import migrate, run_dbt
-    from python_models.warehouse import open_warehouse
 
-    with (
-        open_warehouse() as wh
-    ):  # the tables the runner owns carry every column its contracts name (an upgrade may add one)
-        ensure_raw_tables(wh, scoring=True)
     build_vars = {"as_of_date": as_of.isoformat()} if as_of else None
-    migrate(vars=build_vars)  # the legacy table's migrations (a no-op once applied), then the build
+    migrate(vars=build_vars)  # the runner's tables, the legacy table's migrations (a no-op once applied)
     args = ["build"] + (["--select", select] if select else []) + (["--full-refresh"] if full_refresh else [])
     outcome = run_dbt(args, vars=build_vars)
     out.print(f"dbt build: {', '.join(f'{k} {v}' for k, v in sorted(outcome.statuses.items()))}")

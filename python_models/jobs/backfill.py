@@ -34,12 +34,13 @@ from python_models.features.store import FeatureStore
 from python_models.scoring.scorer import Scorer, ScoringError
 from python_models.training.lifecycle import ensure_models, registered_versions, retrain_point
 from python_models.warehouse.base import Warehouse
-from python_models.warehouse.tables import PREDICTIONS_LANDING
 
 log = logging.getLogger(__name__)
 
 
 RETRAIN_POLICIES = ("monthly", "never")
+#: dbt's view of which current starter each system has scored (models/intermediate/predictions/int_starters_scored.sql)
+STARTERS_SCORED = ("scoring", "int_starters_scored")
 
 
 @dataclass
@@ -76,34 +77,23 @@ class BackfillReport:
 
 
 def completed_dates(wh: Warehouse, settings: Settings, start: date, end: date) -> set[date]:
-    """Dates where every current starter (the feature store's pitcher of each team-game) has a landing row
-    from every active system, matched by pitcher id (one query). Rows of a replaced starter do not count."""
-    if not wh.table_exists(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name):
+    """Dates where every current starter is scored by every active system: dbt's rule (view
+    int_starters_scored: the feature store's starter of each team-game against the landing rows, by pitcher
+    id), restricted here to the active systems, a runtime setting. Without the view (a warehouse no full
+    build has reached yet), no date counts as complete: the backfill re-scores, which changes nothing."""
+    if not wh.table_exists(*STARTERS_SCORED):
+        log.warning(
+            "%s.%s is not built: every date is re-scored (run `kzone build` once to resume instead)",
+            *STARTERS_SCORED,
+        )
         return set()
-    landing = wh.relation(PREDICTIONS_LANDING.layer, PREDICTIONS_LANDING.name)
-    features = wh.relation("features", "ml_feature_store")
     frame = wh.query(
         f"""
-        with slate as (
-            select f.game_date, f.pitcher_id
-            from {features} as f
-            where f.game_date between @start and @end
-        ),
-        scored as (
-            select distinct p.game_date, p.pitcher_id, p.system_id
-            from {landing} as p
-            where p.game_date between @start and @end and p.system_id in (select * from unnest(@systems))
-        ),
-        per_starter as (
-            select slate.game_date, slate.pitcher_id, count(scored.system_id) as n_systems
-            from slate
-            left join scored on slate.game_date = scored.game_date and slate.pitcher_id = scored.pitcher_id
-            group by slate.game_date, slate.pitcher_id
-        )
         select game_date
-        from per_starter
+        from {wh.relation(*STARTERS_SCORED)}
+        where game_date between @start and @end and system_id in (select * from unnest(@systems))
         group by game_date
-        having min(n_systems) = @n_systems
+        having min(case when is_scored then 1 else 0 end) = 1 and count(distinct system_id) = @n_systems
         """,
         {
             "start": start,

@@ -28,8 +28,7 @@ from datetime import date, timedelta
 from python_models.config import Settings
 from python_models.dbt.project import dbt_vars as dbt_project_vars
 from python_models.dbt.runner import DbtError, DbtOutcome
-from python_models.ingest.loaders import ensure_raw_tables
-from python_models.jobs.dbt_ops import migrate, run_dbt
+from python_models.jobs.dbt_ops import ensure_runner_tables, migrate, run_dbt
 from python_models.jobs.lock import run_lock
 from python_models.scoring.scorer import Scorer, ScoreReport
 from python_models.training.lifecycle import ensure_models, registered_versions, retrain_point
@@ -53,6 +52,7 @@ DOWNSTREAM_BUILD = (
     "--select",
     "+exposure:picks_consumers",
     "predictions_unmerged",  # read before the next BigQuery build (jobs/dbt_ops.earliest_unmerged_date)
+    "int_starters_scored",  # the backfill's resume rule (jobs/backfill.completed_dates)
     "resource_type:snapshot",
     "--exclude",
     *_UPSTREAM,
@@ -180,12 +180,10 @@ def _run_daily(
         report.phases[name] = time.perf_counter() - started
 
     started = time.perf_counter()
-    with open_warehouse(
-        settings
-    ) as wh:  # the tables the runner owns carry every column its contracts name (an upgrade may add one)
-        ensure_raw_tables(wh, scoring=True)
-    if run_migrations:  # the seeds first: migration M002 maps model versions through one
+    if run_migrations:  # the runner's tables, then the seeds: migration M002 maps model versions through one
         report.dbt.update(migrate(settings, vars=dbt_vars, only_if_changed=True))
+    else:
+        ensure_runner_tables(settings)
     if check_sources:
         report.dbt["freshness"], report.freshness = check_freshness(settings, dbt_vars)
     timed("1 migrate + source freshness", started)

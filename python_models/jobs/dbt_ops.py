@@ -157,15 +157,28 @@ def _record_setup(settings: Settings, checksum: str) -> None:
         )
 
 
+def ensure_runner_tables(settings: Settings) -> None:
+    """Every table the runner writes and dbt reads (the raw sources, the scorer's landing table, the model
+    registry), created empty if missing and with every column its contract names. dbt's views over them
+    compile against the real tables, never an empty placeholder that would hide the scorer's first rows
+    (int_starters_scored, the backfill's resume rule, reads the landing table through one)."""
+    from python_models.ingest.loaders import ensure_raw_tables
+
+    with open_warehouse(settings) as wh:
+        ensure_raw_tables(wh, scoring=True)
+
+
 def migrate(
     settings: Settings | None = None, *, vars: dict | None = None, only_if_changed: bool = False
 ) -> dict[str, DbtOutcome]:
-    """The schema migrations of the legacy predictions table, as their own step before a build: the seeds
+    """The step before a build: the tables the runner owns (ensure_runner_tables), then the schema migrations
+    of the legacy predictions table: the seeds
     they read (`dbt seed --full-refresh`: small, and a new seed column reloads), then `dbt run-operation
     run_migrations` (ordered, idempotent, each recorded once in ops.schema_migrations).
     ``only_if_changed`` (the daily job): skip both invocations, returning {}, when the step's inputs
     (setup_checksum) are those of its last success on this warehouse."""
     settings = settings or get_settings()
+    ensure_runner_tables(settings)
     if only_if_changed and setup_checksum(settings) == _recorded_setup(settings):
         log.info("seeds and migrations unchanged since they last ran here: skipped")
         return {}

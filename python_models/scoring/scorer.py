@@ -98,14 +98,9 @@ class Scorer:
         registry = self.wh.relation(MODEL_REGISTRY.layer, MODEL_REGISTRY.name)
         resolved: dict[str, ResolvedModel] = {}
         if self.wh.table_exists(MODEL_REGISTRY.layer, MODEL_REGISTRY.name):
-            blend_columns = (
-                "r.market_weight, r.market_intercept, r.market_blend_rows"
-                if "market_weight" in set(self.wh.columns_of(MODEL_REGISTRY.layer, MODEL_REGISTRY.name))
-                else "0.0 as market_weight, 0.0 as market_intercept, 0 as market_blend_rows"
-            )
             rows = self.wh.query(
                 f"""
-                select r.system_id, r.model_version, r.model_path, r.model_sha256, {blend_columns}
+                select r.system_id, r.model_version, r.model_path, r.model_sha256
                 from {registry} as r
                 where r.trained_through < @game_date
                 qualify row_number() over (partition by r.system_id order by r.trained_through desc) = 1
@@ -115,18 +110,15 @@ class Scorer:
             for r in rows.itertuples():
                 path = Path(r.model_path) if isinstance(r.model_path, str) and r.model_path else None
                 sha = r.model_sha256 if isinstance(r.model_sha256, str) else None
-                blend = MarketBlend(
-                    float(np.nan_to_num(r.market_weight)),
-                    float(np.nan_to_num(r.market_intercept)),
-                    int(np.nan_to_num(r.market_blend_rows)),
-                )
                 resolved[r.system_id] = self._with_card(
-                    ResolvedModel(r.system_id, r.model_version, path, sha, blend)
+                    ResolvedModel(r.system_id, r.model_version, path, sha)
                 )
         return resolved
 
     def _with_card(self, model: ResolvedModel) -> ResolvedModel:
-        """The version's calibration, market blend and (stacked) weights, from its model card (cached)."""
+        """The version's calibration, market logistic and (stacked) weights: its model card is their one source
+        (cached; the registry's market columns are a copy for SQL). Without a card: identity calibration and
+        the book's own price."""
         key = f"card:{model.model_version}"
         if key not in self._models:
             self._models[key] = ModelStore(self.settings.model_store).load_card(
@@ -135,7 +127,7 @@ class Scorer:
         card = self._models[key]
         if card is not None:
             model.calibrator = Calibrator.from_dict(card.calibration)  # type: ignore[attr-defined]
-            if card.market_blend:  # the whole market logistic (the registry holds weight and intercept)
+            if card.market_blend:  # type: ignore[attr-defined]
                 model.blend = MarketBlend.from_dict(card.market_blend)  # type: ignore[attr-defined]
             model.weights = dict(card.params.get("weights", {}))  # type: ignore[attr-defined]
         return model

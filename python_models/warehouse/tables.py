@@ -168,6 +168,7 @@ MODEL_REGISTRY = TableSpec(
         C("validation_mae", "float64", description="MAE on the validation split."),
         C("model_path", "string", description="Model file in the model store."),
         C("model_sha256", "string", description="sha256 of the model file."),
+        # The market logistic's figures, copied from the model card for SQL (the scorer reads the card).
         C("market_weight", "float64", description="Learned weight of the system's deviation from the book."),
         C("market_intercept", "float64", description="Learned intercept of the market blend (log-odds)."),
         C("market_blend_rows", "int64", description="Graded starts with a line the blend was fitted on."),

@@ -19,8 +19,8 @@ def test_original_defaults() -> None:
         "ensemble_v2",
     )
     assert (s.min_edge, s.il_cache_ttl_hours) == (0.5, 3.0)
-    # Not the original 60: confidence is now the market-aware probability of the side (README, "Market-aware
-    # picks"); 60 would demand an 8-point edge over a -110 price. 50 keeps agreement and coverage as filters.
+    # Confidence is the market-aware probability of the side (README, "Market-aware picks"): 60 would demand
+    # an 8-point edge over a -110 price; 50 keeps agreement and coverage as the filters.
     assert s.min_confidence == 50.0
 
 

@@ -229,7 +229,8 @@ def test_out_of_range_predictions_are_clipped_counted_and_flagged(env, monkeypat
 
 
 def test_low_coverage_is_one_summary_line_per_date_with_the_names_at_debug(env, caplog) -> None:
-    """It used to be one INFO line per low-coverage pitcher per system (567 lines for 24 days)."""
+    """One INFO line per date, not one per low-coverage pitcher per system (that flooded the log: 567 lines for
+    24 days); the names go to DEBUG."""
     import logging
 
     settings, wh = env

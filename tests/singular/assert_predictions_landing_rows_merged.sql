@@ -6,47 +6,32 @@
 {{ config(severity='error') }}
 with
 
-landing as (
+-- The one definition of "not merged yet" (macro unmerged_landing_rows), as fct_pitcher_strikeouts applies it.
+unmerged as (
 
-    select * from {{ ref('stg_scoring__predictions') }}
-
-),
-
-checked as (
-
-    select * from {{ ref('int_predictions_checked') }}
+    {{ unmerged_landing_rows(ref('stg_scoring__predictions'), ref('fct_pitcher_strikeouts')) }}
 
 ),
 
-predictions as (
+held_back as (
 
-    select * from {{ ref('fct_pitcher_strikeouts') }}
+    select prediction_id
+    from {{ ref('int_predictions_checked') }}
+    where quarantine_rule is not null and prediction_id is not null
 
 ),
 
 not_merged as (
 
     select
-        landing.prediction_id,
-        landing.system_id,
-        landing.pitcher_lookup,
-        landing.game_date,
-        landing.scored_at,
-        predictions.scored_at as merged_scored_at
+        unmerged.prediction_id,
+        unmerged.system_id,
+        unmerged.pitcher_lookup,
+        unmerged.game_date,
+        unmerged.scored_at
 
-    from landing
-    left join predictions
-        on landing.prediction_id = predictions.prediction_id
-    where
-        (
-            predictions.prediction_id is null
-            or predictions.scored_at < landing.scored_at
-        )
-        and landing.prediction_id not in (
-            select checked.prediction_id
-            from checked
-            where checked.quarantine_rule is not null and checked.prediction_id is not null
-        )
+    from unmerged
+    where unmerged.prediction_id not in (select held_back.prediction_id from held_back)
 
 )
 
