@@ -46,6 +46,16 @@
     {{ return(found.spec) }}
 {%- endmacro %}
 
+{#- A relation of one row per system id (column system_id), for a cross join. -#}
+{% macro system_id_rows(system_ids) -%}
+    {%- for system in system_ids %}
+        select '{{ system }}' as system_id
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
 {#- A SQL list literal of strings: ('a', 'b'). -#}
 {% macro sql_string_list(values) -%}
     ('{{ values | join("', '") }}')

@@ -23,12 +23,7 @@ landing as (
 
 systems as (
 
-    {%- for system in kzone_system_ids() %}
-        select '{{ system }}' as system_id
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    {{ system_id_rows(kzone_system_ids()) }}
 
 ),
 

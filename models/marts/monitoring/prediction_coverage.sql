@@ -37,12 +37,7 @@ landing_era as (
 
 active_systems as (
 
-    {%- for system in kzone_active_systems() %}
-        select '{{ system }}' as system_id
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    {{ system_id_rows(kzone_active_systems()) }}
 
 ),
 
