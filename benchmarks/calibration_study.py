@@ -29,7 +29,9 @@ exist, as the trainer's calibration is (its market logistic is the book's price 
 reliability gap over deciles of at least 100 starts (pushes excluded), with ``gap_se``, the binomial
 standard error of that decile's observed rate, and ``gap_floor``, the median largest gap a PERFECTLY
 calibrated forecast with the same probabilities shows (outcomes drawn from them, ``FLOOR_DRAWS`` times): a
-gap near the floor is noise, not miscalibration. Then the pick probability's variants side by side per
+gap near the floor is noise, not miscalibration; for each ``mkt_`` variant, the 95% paired-bootstrap
+interval of its largest gap minus the trainer's (``gap_minus_trainer_low/high``: an interval holding 0
+says the two cannot be told apart on that season). Then the pick probability's variants side by side per
 system, season 2021 (to choose on) next to 2022 (to confirm). Run after `make evaluate`:
 ``.venv/bin/python benchmarks/calibration_study.py [artifacts/evaluation/warehouse.duckdb]``.
 """
@@ -119,6 +121,18 @@ def gap_floor(p: np.ndarray, draws: int = FLOOR_DRAWS, seed: int = 0) -> float:
     return float(np.median(largest)) if deciles else float("nan")
 
 
+def gap_contrast(
+    p: np.ndarray, q: np.ndarray, y: np.ndarray, draws: int = FLOOR_DRAWS, seed: int = 0
+) -> tuple:
+    """95% paired-bootstrap interval (resampling starts) of largest gap of ``p`` minus that of ``q``."""
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for _ in range(draws):
+        i = rng.integers(0, len(y), len(y))
+        diffs.append(_largest_gap(p[i], y[i])[0] - _largest_gap(q[i], y[i])[0])
+    return tuple(float(v) for v in np.percentile(diffs, [2.5, 97.5]))
+
+
 METHODS = (
     "raw",
     "isotonic_all",
@@ -189,6 +203,9 @@ def study(frame: pd.DataFrame) -> pd.DataFrame:
             for method in METHODS:
                 p = part[method].to_numpy()
                 gap, gap_se = _largest_gap(p, y)
+                low, high = (
+                    gap_contrast(p, part["trainer"].to_numpy(), y) if method in BLENDS else (np.nan, np.nan)
+                )
                 rows.append(
                     {
                         "system": system,
@@ -202,6 +219,8 @@ def study(frame: pd.DataFrame) -> pd.DataFrame:
                         "gap_se": gap_se,
                         "gap_floor": gap_floor(p),
                         "book_gap": book_gap,
+                        "gap_minus_trainer_low": low,
+                        "gap_minus_trainer_high": high,
                     }
                 )
     return pd.DataFrame(rows)
@@ -213,14 +232,19 @@ def blend_table(result: pd.DataFrame) -> pd.DataFrame:
     picked = result[result["method"].isin(order)].assign(
         method=lambda f: pd.Categorical(f["method"], categories=order, ordered=True)
     )
+    measures = [
+        "brier_minus_book",
+        "largest_gap",
+        "gap_floor",
+        "gap_minus_trainer_low",
+        "gap_minus_trainer_high",
+    ]
     wide = picked.pivot_table(
-        index=["system", "method"],
-        columns="season",
-        values=["brier_minus_book", "largest_gap", "gap_floor"],
-        observed=True,
-    ).swaplevel(axis=1)
-    wide = wide[sorted(wide.columns, key=lambda c: c[0])]
-    wide.columns = [f"{measure}_{season}" for season, measure in wide.columns]
+        index=["system", "method"], columns="season", values=measures, observed=True, dropna=False
+    )
+    columns = [(m, season) for season in sorted(picked["season"].unique()) for m in measures]
+    wide = wide.reindex(columns=pd.MultiIndex.from_tuples(columns))
+    wide.columns = [f"{measure}_{season}" for measure, season in columns]
     return wide.reset_index()
 
 
@@ -271,7 +295,7 @@ def pool_study(history: pd.DataFrame) -> pd.DataFrame:
 if __name__ == "__main__":
     path = Path(sys.argv[1] if len(sys.argv) > 1 else "artifacts/evaluation/warehouse.duckdb")
     history = load_history(path, date(2022, 12, 31))
-    with pd.option_context("display.width", 160, "display.max_rows", 500):
+    with pd.option_context("display.width", 250, "display.max_rows", 500):
         result = study(graded(history))
         print(result.round(4).to_string(index=False))
         print(blend_table(result).round(4).to_string(index=False))
