@@ -28,8 +28,9 @@ Each but the book and the trainer's is the identity (the raw probability) until 
 exist, as the trainer's calibration is (its market logistic is the book's price without history). Printed per system and season: Brier, the book's Brier on the same rows, and the largest
 reliability gap over deciles of at least 100 starts (pushes excluded), with ``gap_se``, the binomial
 standard error of that decile's observed rate, and ``gap_floor``, the median largest gap a PERFECTLY
-calibrated forecast with the same probabilities shows (outcomes drawn from them, ``FLOOR_DRAWS`` times): a
-gap near the floor is noise, not miscalibration; for each ``mkt_`` variant, the 95% paired-bootstrap
+calibrated forecast with the same probabilities shows (outcomes drawn from them, ``FLOOR_DRAWS`` times), and
+``calibrated_within_target``, the share of those draws whose largest gap is within ``TARGET_GAP``: a gap
+near the floor is noise, not miscalibration; for each ``mkt_`` variant, the 95% paired-bootstrap
 interval of its largest gap minus the trainer's (``gap_minus_trainer_low/high``: an interval holding 0
 says the two cannot be told apart on that season). Then the pick probability's variants side by side per
 system, season 2021 (to choose on) next to 2022 (to confirm). Run after `make evaluate`:
@@ -60,6 +61,7 @@ MIN_DECILE = 100
 PRIOR_GRID = (0, 200, 400, 600, 1000)  # the market logistic's prior strengths tried, in graded starts
 BLENDS = {f"mkt_{given}_p{rows}": (given == "cal", rows) for given in ("raw", "cal") for rows in PRIOR_GRID}
 FLOOR_DRAWS = 200
+TARGET_GAP = 0.03  # issue 22's target for the largest decile gap
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -110,15 +112,20 @@ def _largest_gap(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return max(gaps) if gaps else (float("nan"), float("nan"))
 
 
-def gap_floor(p: np.ndarray, draws: int = FLOOR_DRAWS, seed: int = 0) -> float:
-    """The median largest decile gap of a perfectly calibrated forecast ``p`` (outcomes drawn from p)."""
+def calibrated_gaps(p: np.ndarray, draws: int = FLOOR_DRAWS, seed: int = 0) -> np.ndarray:
+    """The largest decile gap of a perfectly calibrated forecast ``p``, once per draw of outcomes from p."""
     rng = np.random.default_rng(seed)
     deciles = _deciles(p)
-    largest = [
-        max(abs(y[i].mean() - p[i].mean()) for i in deciles)
-        for y in (rng.random((draws, len(p))) < p).astype(float)
-    ]
-    return float(np.median(largest)) if deciles else float("nan")
+    if not deciles:
+        return np.full(draws, np.nan)
+    return np.array(
+        [max(abs(y[i].mean() - p[i].mean()) for i in deciles) for y in (rng.random((draws, len(p))) < p)]
+    )
+
+
+def gap_floor(p: np.ndarray, draws: int = FLOOR_DRAWS, seed: int = 0) -> float:
+    """The median largest decile gap of a perfectly calibrated forecast ``p`` (outcomes drawn from p)."""
+    return float(np.median(calibrated_gaps(p, draws, seed)))
 
 
 def gap_contrast(
@@ -217,7 +224,8 @@ def study(frame: pd.DataFrame) -> pd.DataFrame:
                         "brier_minus_book": float(np.mean((p - y) ** 2)) - book,
                         "largest_gap": gap,
                         "gap_se": gap_se,
-                        "gap_floor": gap_floor(p),
+                        "gap_floor": float(np.median(floor := calibrated_gaps(p))),
+                        "calibrated_within_target": float(np.mean(floor <= TARGET_GAP)),
                         "book_gap": book_gap,
                         "gap_minus_trainer_low": low,
                         "gap_minus_trainer_high": high,
