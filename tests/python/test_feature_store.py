@@ -264,6 +264,95 @@ def test_incremental_runs_equal_a_full_refresh(demo_warehouse: Settings, tmp_pat
     assert seconds_one_day < 120
 
 
+def test_todays_rows_without_an_announced_lineup_take_the_opponents_latest_earlier_one(
+    demo_warehouse: Settings, tmp_path: Path
+) -> None:
+    """A morning before lineups are posted: half of today's announcements are reloaded without a lineup.
+    Those rows take the lineup their opponent put up in its latest game before today (source 'recent'),
+    with the platoon edge counted for this pitcher's hand; the others keep the announced lineup
+    ('announced'); played rows keep their own ('played'). The incremental run equals a full refresh.
+    (Same-day and later games never feed the fallback: the dbt unit test
+    spine_pending_lineup_falls_back_to_the_opponents_latest_earlier_one, which fails on `<=`.)"""
+    wh = copy_warehouse(demo_warehouse, tmp_path / "lineups")
+    today = date(2026, 9, 27)
+    with connect(wh) as con:
+        pitchers = [
+            r[0]
+            for r in con.execute(
+                "select pitcher_id from raw.probable_starters where game_date = ? order by pitcher_id",
+                [today],
+            ).fetchall()
+        ]
+        unannounced = pitchers[::2]
+        assert len(unannounced) >= 10
+        con.execute(
+            f"""
+            update raw.probable_starters
+            set opp_lineup_lhb = null, opp_lineup_rhb = null, opp_lineup_swb = null,
+                opp_lineup_platoon_adv = null, _loaded_at = current_timestamp
+            where game_date = ? and pitcher_id in ({", ".join("?" * len(unannounced))})
+            """,
+            [today, *unannounced],
+        )
+    build_store(wh, full_refresh=False)
+    with connect(wh) as con:
+        rows = con.execute(
+            f"""
+            select store.pitcher_id, store.opponent, spine.pitcher_throws, store.opp_lineup_lhb,
+                store.opp_lineup_rhb, store.opp_lineup_swb, store.opp_lineup_platoon_adv, store.opp_lineup_source
+            from {STORE} as store
+            inner join features.int_pitcher_games_unioned as spine
+                on store.pitcher_id = spine.pitcher_id and store.game_date = spine.game_date
+            where store.game_date = ?
+            """,
+            [today],
+        ).df()
+        faced = (
+            con.execute(
+                """
+            select opponent, game_date, opp_lineup_lhb, opp_lineup_rhb, opp_lineup_swb
+            from features.int_pitcher_games_unioned
+            where is_played and game_date < ?
+            qualify row_number() over (partition by opponent order by game_date desc, game_number desc) = 1
+            """,
+                [today],
+            )
+            .df()
+            .set_index("opponent")
+        )
+        announced = (
+            con.execute(
+                "select pitcher_id, opp_lineup_lhb, opp_lineup_rhb, opp_lineup_swb, opp_lineup_platoon_adv "
+                "from raw.probable_starters where game_date = ?",
+                [today],
+            )
+            .df()
+            .set_index("pitcher_id")
+        )
+        played_sources = con.execute(
+            f"select opp_lineup_source, count(*) from {STORE} where is_played group by 1"
+        ).fetchall()
+        con.execute(f"create table features.after_incremental as select * from {STORE}")
+    assert played_sources == [("played", played_sources[0][1])], played_sources
+    rows = rows.set_index("pitcher_id")
+    recent = rows.loc[unannounced]
+    assert (recent["opp_lineup_source"] == "recent").all()
+    latest = faced.loc[recent["opponent"]]
+    assert (latest["game_date"] == pd.Timestamp(today - timedelta(days=1))).mean() > 0.8
+    for hand in ("lhb", "rhb", "swb"):
+        assert recent[f"opp_lineup_{hand}"].tolist() == latest[f"opp_lineup_{hand}"].tolist()
+    other_hand = recent["opp_lineup_lhb"].where(recent["pitcher_throws"] == "R", recent["opp_lineup_rhb"])
+    assert (recent["opp_lineup_platoon_adv"] == recent["opp_lineup_swb"] + other_hand).all()
+    assert set(recent["pitcher_throws"]) == {"L", "R"}, "both hands, so the recount is seen for each"
+    kept = rows.drop(index=unannounced)
+    assert len(kept) > 0 and (kept["opp_lineup_source"] == "announced").all()
+    columns = ["opp_lineup_lhb", "opp_lineup_rhb", "opp_lineup_swb", "opp_lineup_platoon_adv"]
+    assert (kept[columns] == announced.loc[kept.index, columns]).all().all()
+    build_store(wh, full_refresh=True)
+    with connect(wh) as con:
+        assert rows_differing(con, STORE, "features.after_incremental") == 0
+
+
 def test_store_carries_every_listed_feature_and_honest_coverage(demo_warehouse: Settings) -> None:
     """Every feature of vars.feature_sets is a documented column; coverage counts the non-null features of
     each set; a debut is visibly thin (NULL history), never imputed."""

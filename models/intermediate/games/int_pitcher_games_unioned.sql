@@ -6,6 +6,13 @@
     from the announcement of a pending one (optional there: NULL when not announced). `loaded_at` is the
     newest load of the row's inputs: the incremental feature tables recompute from its date when it is
     newer than what they were built from (macros/features/incremental.sql). -#}
+{#- The opposing lineup (`opp_lineup_*`, `opp_lineup_source`): a played row's own ('played'); a pending
+    row's announced one ('announced'); else the opponent's most recent lineup ('recent'): the one the
+    opposing starter faced in the opponent's latest played game dated strictly before the row's date, with
+    the platoon edge recounted against this pitcher's hand as the loaders count it (switch hitters plus the
+    batters of the other hand; NULL when his hand is unknown). So a morning before the lineups are posted
+    scores with a lineup, as every training row has one. A lineup reloaded later changes only rows dated
+    after it, which the incremental rule already recomputes. -#}
 {#- Its data tests read only the rows dated on or after var('tests_since_date') when it is set
     (macros/tests_scope.sql). -#}
 {{ config(meta={'tests_since_column': 'game_date'}) }}
@@ -51,6 +58,7 @@ played as (
         starts.opp_lineup_rhb,
         starts.opp_lineup_swb,
         starts.opp_lineup_platoon_adv,
+        case when {{ features_has_lineup('starts') }} then 'played' end as opp_lineup_source,
         coalesce(starts.scheduled_innings, probables.scheduled_innings) as scheduled_innings,
         coalesce(starts.umpire_home_id, probables.umpire_home_id) as umpire_home_id,
         coalesce(team_games.manager_id, probables.manager_id) as manager_id,
@@ -99,41 +107,96 @@ pending_candidates as (
 
 ),
 
+lineups_faced as (
+
+    select
+        opponent,
+        game_date,
+        game_number,
+        game_id,
+        opp_lineup_lhb,
+        opp_lineup_rhb,
+        opp_lineup_swb
+
+    from played
+    where {{ features_has_lineup('played') }}
+
+),
+
+recent_lineups as (
+
+    select
+        pending_candidates.pitcher_id,
+        pending_candidates.game_date,
+        lineups_faced.opp_lineup_lhb,
+        lineups_faced.opp_lineup_rhb,
+        lineups_faced.opp_lineup_swb,
+        lineups_faced.opp_lineup_swb + case pending_candidates.pitcher_throws
+            when 'R' then lineups_faced.opp_lineup_lhb
+            when 'L' then lineups_faced.opp_lineup_rhb
+        end as opp_lineup_platoon_adv,
+        row_number() over (
+            partition by pending_candidates.pitcher_id, pending_candidates.game_date
+            order by lineups_faced.game_date desc, lineups_faced.game_number desc, lineups_faced.game_id desc
+        ) as lineup_rank
+
+    from pending_candidates
+    inner join lineups_faced
+        on
+            pending_candidates.opponent = lineups_faced.opponent
+            and pending_candidates.game_date > lineups_faced.game_date
+    where
+        pending_candidates.announcement_rank = 1
+        and not {{ features_has_lineup('pending_candidates') }}
+
+),
+
 pending as (
 
     select
-        game_id,
-        pitcher_id,
-        pitcher_name,
-        team,
-        opponent,
-        park_id,
-        pitcher_throws,
-        cast(extract(year from game_date) as {{ dbt.type_int() }}) as season,
-        {{ dbt.safe_cast('right(game_id, 1)', dbt.type_int()) }} as game_number,
+        pending_candidates.game_id,
+        pending_candidates.pitcher_id,
+        pending_candidates.pitcher_name,
+        pending_candidates.team,
+        pending_candidates.opponent,
+        pending_candidates.park_id,
+        pending_candidates.pitcher_throws,
+        cast(extract(year from pending_candidates.game_date) as {{ dbt.type_int() }}) as season,
+        {{ dbt.safe_cast('right(pending_candidates.game_id, 1)', dbt.type_int()) }} as game_number,
         cast(null as {{ dbt.type_int() }}) as strikeouts,
         cast(null as {{ dbt.type_int() }}) as batters_faced,
         cast(null as {{ dbt.type_int() }}) as outs_recorded,
         cast(null as {{ dbt.type_int() }}) as walks,
         cast(null as {{ dbt.type_int() }}) as hits_allowed,
         cast(null as {{ dbt.type_int() }}) as earned_runs,
-        opp_lineup_lhb,
-        opp_lineup_rhb,
-        opp_lineup_swb,
-        opp_lineup_platoon_adv,
-        scheduled_innings,
-        umpire_home_id,
-        manager_id,
-        is_home,
-        is_day_game,
-        is_dh_game,
+        {%- for column in ['opp_lineup_lhb', 'opp_lineup_rhb', 'opp_lineup_swb', 'opp_lineup_platoon_adv'] %}
+            case
+                when {{ features_has_lineup('pending_candidates') }} then pending_candidates.{{ column }}
+                else recent_lineups.{{ column }}
+            end as {{ column }},
+        {%- endfor %}
+        case
+            when {{ features_has_lineup('pending_candidates') }} then 'announced'
+            when recent_lineups.pitcher_id is not null then 'recent'
+        end as opp_lineup_source,
+        pending_candidates.scheduled_innings,
+        pending_candidates.umpire_home_id,
+        pending_candidates.manager_id,
+        pending_candidates.is_home,
+        pending_candidates.is_day_game,
+        pending_candidates.is_dh_game,
         false as is_played,
-        game_date,
-        first_pitch_at,
-        loaded_at
+        pending_candidates.game_date,
+        pending_candidates.first_pitch_at,
+        pending_candidates.loaded_at
 
     from pending_candidates
-    where announcement_rank = 1
+    left join recent_lineups
+        on
+            pending_candidates.pitcher_id = recent_lineups.pitcher_id
+            and pending_candidates.game_date = recent_lineups.game_date
+            and recent_lineups.lineup_rank = 1
+    where pending_candidates.announcement_rank = 1
 
 ),
 

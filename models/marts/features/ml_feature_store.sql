@@ -120,6 +120,7 @@ joined as (
         spine.opp_lineup_rhb,
         spine.opp_lineup_swb,
         spine.opp_lineup_platoon_adv,
+        spine.opp_lineup_source,
         {%- for n in [3, 5, 10] %}
             pitcher_form.k_last_{{ n }},
             pitcher_form.bf_last_{{ n }},
@@ -214,6 +215,7 @@ selected as (
         umpire_home_id,
         manager_id,
         is_played,
+        opp_lineup_source,
         first_pitch_at,
         start_number,
         career_bf_before,
