@@ -397,17 +397,17 @@ def test_the_scorer_reads_the_line_capture_rule_dbt_defines(env) -> None:
     settings, wh = env
     store = FeatureStore(wh)
     cutoff = datetime.combine(DAY, time(settings.line_cutoff_hour_utc))
-    seen = store.line_captures(DAY, cutoff)
+    seen = store.line_captures([cutoff])
     pitcher = seen.sort_values(["captured_at", "pitcher_id"])["pitcher_id"].iloc[-1]
     latest = pd.Timestamp(seen.loc[seen["pitcher_id"] == pitcher, "captured_at"].max()).to_pydatetime()
     wh.execute(  # an early game: first pitch at that capture, before the morning cut-off
         f"update {store.features} set first_pitch_at = @t where pitcher_id = @p and game_date = @d",
         {"t": latest, "p": pitcher, "d": DAY},
     )
-    after = store.line_captures(DAY, cutoff)
+    after = store.line_captures([cutoff])
     assert (after.loc[after["pitcher_id"] == pitcher, "captured_at"] < latest).all()
     assert len(after[after["pitcher_id"] != pitcher]) == len(seen[seen["pitcher_id"] != pitcher])
     empty = wh.relation("scoring", "no_line_captures")
     wh.execute(f"create table {empty} as select * from {store.line_captures_rel} where false")
     wh.execute(f"create or replace view {store.line_captures_rel} as select * from {empty}")
-    assert store.line_captures(DAY, cutoff).empty
+    assert store.line_captures([cutoff]).empty
