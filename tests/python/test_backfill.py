@@ -83,3 +83,30 @@ def test_a_distributions_mean_does_not_depend_on_the_rows_scored_with_it() -> No
     assert all(together[i] == mean_of(pmf[i : i + 1])[0] for i in range(len(pmf)))
     assert all(together[i] == mean_of(pmf[i : i + 30])[0] for i in range(len(pmf)))
     assert together == pytest.approx(pmf @ KS, rel=1e-12)  # the mean it always was
+
+
+def test_what_a_version_learns_from_graded_history_does_not_depend_on_the_rows_order(settings) -> None:
+    """The graded history comes from the landing table in whatever order the warehouse returns it, which
+    follows how the rows were written (date by date, or a month per merge): the fitted weights, calibration
+    curve and market blend differed in the last bits. A version's cards must depend on the rows only."""
+    from python_models.dbt.project import systems
+    from python_models.training.model_store import ModelCard
+    from python_models.training.trainer import combination_card, fit_history_models
+
+    from .test_scoring import _graded_history
+
+    through = date(2026, 4, 30)
+    history = pd.concat(
+        [_graded_history(7, 600, date(2026, 4, 1)), _graded_history(8, 600, date(2026, 4, 20))],
+        ignore_index=True,
+    )
+
+    def cards(frame: pd.DataFrame) -> tuple[dict, dict, dict]:
+        stacked = combination_card(settings, systems()["ensemble_v2"], through, [], frame)
+        component = ModelCard("v1_baseline_x", "v1_baseline", None, [], str(through), [], 0, {}, {})
+        fit_history_models(settings, [component], through, frame)
+        return stacked.params["weights"], component.calibration, component.market_blend
+
+    learned = cards(history)
+    for seed in (1, 2, 3):
+        assert cards(history.sample(frac=1.0, random_state=seed).reset_index(drop=True)) == learned
