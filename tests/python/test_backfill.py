@@ -89,11 +89,7 @@ def test_what_a_version_learns_from_graded_history_does_not_depend_on_the_rows_o
     """The graded history comes from the landing table in whatever order the warehouse returns it, which
     follows how the rows were written (date by date, or a month per merge): the fitted weights, calibration
     curve and market blend differed in the last bits. A version's cards must depend on the rows only."""
-    from python_models.dbt.project import systems
-    from python_models.training.model_store import ModelCard
-    from python_models.training.trainer import combination_card, fit_history_models
-
-    from .test_scoring import _graded_history
+    from .test_scoring import _graded_history, history_cards
 
     through = date(2026, 4, 30)
     history = pd.concat(
@@ -102,10 +98,7 @@ def test_what_a_version_learns_from_graded_history_does_not_depend_on_the_rows_o
     )
 
     def cards(frame: pd.DataFrame) -> tuple[dict, dict, dict]:
-        stacked = combination_card(settings, systems()["ensemble_v2"], through, [], frame)
-        component = ModelCard("v1_baseline_x", "v1_baseline", None, [], str(through), [], 0, {}, {})
-        fit_history_models(settings, [component], through, frame)
-        return stacked.params["weights"], component.calibration, component.market_blend
+        return history_cards(settings, through, frame)
 
     learned = cards(history)
     for seed in (1, 2, 3):

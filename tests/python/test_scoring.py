@@ -326,6 +326,19 @@ def _graded_history(seed: int, n: int, day: date, means_of=None) -> pd.DataFrame
     )
 
 
+def history_cards(settings, through: date, history: pd.DataFrame) -> tuple[dict, dict, dict]:  # type: ignore[no-untyped-def]
+    """What versions trained through ``through`` learn from ``history``: ensemble_v2's stacking weights,
+    v1_baseline's calibration curve and market blend."""
+    from python_models.dbt.project import systems
+    from python_models.training.model_store import ModelCard
+    from python_models.training.trainer import combination_card, fit_history_models
+
+    stacked = combination_card(settings, systems()["ensemble_v2"], through, [], history)
+    component = ModelCard("v1_baseline_x", "v1_baseline", None, [], str(through), [], 0, {}, {})
+    fit_history_models(settings, [component], through, history)
+    return stacked.params["weights"], component.calibration, component.market_blend
+
+
 def test_history_models_learn_weights_and_a_curve_from_earlier_graded_predictions(settings) -> None:
     """Fed a graded history (each component's stored distribution, the line, the book's price, the
     outcome), the stacked card learns non-equal weights favouring the component the outcomes came from,
@@ -358,10 +371,6 @@ def test_history_models_ignore_graded_predictions_after_their_cut_off(settings) 
     another component was right and the overs lost) change nothing in its cards."""
     import numpy as np
 
-    from python_models.dbt.project import systems
-    from python_models.training.model_store import ModelCard
-    from python_models.training.trainer import combination_card, fit_history_models
-
     through = date(2026, 4, 30)
     past = _graded_history(7, 2500, date(2026, 4, 1))
     future = _graded_history(
@@ -373,10 +382,7 @@ def test_history_models_ignore_graded_predictions_after_their_cut_off(settings) 
     future["actual_strikeouts"] = 0  # every over lost
 
     def cards(history: pd.DataFrame) -> tuple[dict, dict, dict]:
-        stacked = combination_card(settings, systems()["ensemble_v2"], through, [], history)
-        component = ModelCard("v1_baseline_x", "v1_baseline", None, [], str(through), [], 0, {}, {})
-        fit_history_models(settings, [component], through, history)
-        return stacked.params["weights"], component.calibration, component.market_blend
+        return history_cards(settings, through, history)
 
     learned = cards(past)
     assert cards(pd.concat([past, future], ignore_index=True)) == learned
