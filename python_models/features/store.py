@@ -53,18 +53,27 @@ class FeatureStore:
         cols = [*ID_COLUMNS, *all_features(), *self.coverage_columns(), "feature_coverage_pct"]
         return ", ".join(f"{alias}.{c}" for c in cols)
 
-    def slate(self, day: date) -> pd.DataFrame:
-        """Every probable starter of ``day`` with all features: one query for the whole slate."""
-        sql = f"select {self._select_list()} from {self.features} as f where f.game_date = @game_date order by f.pitcher_id"
-        return self.wh.query(sql, {"game_date": day})
+    def slate(self, days: date | list[date]) -> pd.DataFrame:
+        """Every probable starter of ``days`` (one date, or a backfill's batch of dates) with all features:
+        one query for them all."""
+        days = [days] if isinstance(days, date) else list(days)
+        sql = (
+            f"select {self._select_list()} from {self.features} as f "
+            "where f.game_date in (select d from unnest(@game_dates) as d) order by f.game_date, f.pitcher_id"
+        )
+        return self.wh.query(sql, {"game_dates": days})
 
-    def line_captures(self, day: date, cutoff_at: datetime) -> pd.DataFrame:
-        """Every book's latest capture per probable starter of ``day`` that a morning run could have seen:
-        captured before ``cutoff_at`` (the scoring cut-off, a runtime value) among dbt's captures before first
-        pitch (int_line_captures: the rule's one definition). One row per pitcher and book;
-        `consensus_lines` picks the one line that counts."""
+    def line_captures(self, cutoffs: list[datetime]) -> pd.DataFrame:
+        """Every book's latest capture per probable starter of each cut-off's date that a morning run could
+        have seen: captured before that cut-off (the scoring cut-off, a runtime value, on the game's date)
+        among dbt's captures before first pitch (int_line_captures: the rule's one definition). One row per
+        date, pitcher and book (one query for every date); `consensus_lines` picks the one line that counts."""
         sql = f"""
+            with cutoffs as (
+                select c as cutoff_at from unnest(@cutoffs) as c
+            )
             select
+                l.game_date,
                 l.pitcher_id,
                 l.bookmaker,
                 l.strikeouts_line,
@@ -74,12 +83,16 @@ class FeatureStore:
             from {self.line_captures_rel} as l
             inner join {self.features} as f
                 on l.pitcher_id = f.pitcher_id and l.game_date = f.game_date
-            where l.game_date = @game_date and l.captured_at < @cutoff_at
+            inner join cutoffs as k
+                on l.game_date = cast(k.cutoff_at as date)
+            where l.captured_at < k.cutoff_at
             qualify row_number() over (
-                partition by l.pitcher_id, l.bookmaker order by l.captured_at desc
+                partition by l.game_date, l.pitcher_id, l.bookmaker order by l.captured_at desc
             ) = 1
         """
-        return self.wh.query(sql, {"game_date": day, "cutoff_at": cutoff_at})
+        frame = self.wh.query(sql, {"cutoffs": list(cutoffs)})
+        frame["game_date"] = pd.to_datetime(frame["game_date"]).dt.date
+        return frame
 
     def injured(self, day: date) -> set[str]:
         """Pitchers listed on the injured list in the scrape of ``day`` or the day before."""

@@ -1,4 +1,9 @@
-"""Walk-forward backfill: sequential by date, resumable, honest, and it says which models it used.
+"""Walk-forward backfill: sequential by model-month, resumable, honest, and it says which models it used.
+
+Each model-month (the dates one training cut-off scores) is scored in ONE feature query and ONE merge per run
+of dates that resolve to the same model versions (`Scorer.score_dates`): the rows are those `kzone score`
+writes date by date (tests/python/test_backfill.py), and the next month's models, trained after it, learn
+from its graded predictions as before.
 
 Retraining policy (``--retrain``):
 - ``monthly`` (default, walk-forward): a date D in month M is scored by models trained through the last day
@@ -105,6 +110,14 @@ def completed_dates(wh: Warehouse, settings: Settings, start: date, end: date) -
     return {d.date() if hasattr(d, "date") else d for d in frame["game_date"]} if not frame.empty else set()
 
 
+def _model_months(days: list[date]) -> list[list[date]]:
+    """The dates to score, in order, grouped by the training cut-off that scores them (`retrain_point`)."""
+    months: dict[date, list[date]] = {}
+    for day in sorted(days):
+        months.setdefault(retrain_point(day), []).append(day)
+    return list(months.values())
+
+
 def _model_uses(used: dict[str, list[date]], systems: dict[str, str], trained: set[str]) -> list[ModelUse]:
     uses = []
     for version, days in sorted(used.items(), key=lambda kv: (min(kv[1]), kv[0])):
@@ -178,28 +191,27 @@ def backfill(
     )
     with Progress(*columns, console=console or Console(stderr=True), transient=False) as progress:
         task = progress.add_task("backfill", total=len(dates), day="")
-        for day in dates:
-            progress.update(task, day=str(day))
-            if day in done:
-                report.dates_skipped += 1
-                progress.advance(task)
-                continue
-            try:
-                if retrain == "monthly":
-                    report.models_trained += ensure_models(wh, settings, retrain_point(day), known)
-                result = scorer.score(day)
+        report.dates_skipped = sum(day in done for day in dates)
+        progress.advance(task, report.dates_skipped)
+        for month in _model_months([day for day in dates if day not in done]):
+            progress.update(task, day=f"{month[0]} → {month[-1]}")
+            if retrain == "monthly":
+                report.models_trained += ensure_models(wh, settings, retrain_point(month[0]), known)
+            for days, result in scorer.score_dates(month):  # one feature query and one merge per batch
+                if isinstance(result, ScoringError):
+                    for day in days:
+                        report.dates_failed.append((day, str(result)))
+                    log.error("%s → %s: %s", days[0], days[-1], result)
+                    continue
                 report.predictions += result.rows_written + result.rows_changed
-                report.dates_scored += 1
-                report.low_coverage_dates += result.low_coverage > 0
+                report.dates_scored += len(days)
+                report.low_coverage_dates += result.low_coverage_dates
                 report.low_coverage_predictions += result.low_coverage
                 report.rows_scored += sum(result.per_system.values())
                 for system_id, version in result.models_used.items():
-                    used.setdefault(version, []).append(day)
+                    used.setdefault(version, []).extend(days)
                     systems[version] = system_id
-            except ScoringError as exc:
-                report.dates_failed.append((day, str(exc)))
-                log.error("%s: %s", day, exc)
-            progress.advance(task)
+            progress.advance(task, len(month))
     report.models_used = _model_uses(used, systems, set(report.models_trained))
     _log_low_coverage(report, settings)
     if report.dates_scored:

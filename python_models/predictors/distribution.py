@@ -82,7 +82,9 @@ def side_probabilities(pmf: np.ndarray, line: np.ndarray) -> tuple[np.ndarray, n
 
 
 def mean_of(pmf: np.ndarray) -> np.ndarray:
-    return pmf @ KS
+    """Each row's mean, summed row by row: a row's value never depends on how many rows came with it (a
+    matrix product's blocking does: one date's slate and a backfill's month differed in the last bit)."""
+    return (np.ascontiguousarray(pmf, dtype=float) * KS).sum(axis=1)
 
 
 def quantile(pmf: np.ndarray, q: float) -> np.ndarray:

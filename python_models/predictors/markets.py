@@ -3,6 +3,8 @@ pitcher from every book's captures. The odds maths itself is ``python_models.pre
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 import pandas as pd
 
@@ -57,15 +59,13 @@ DISAGREEMENT_K = 1.0  # books whose latest lines differ by this much (K) or more
 OUTLIER_K = 2.5
 
 
-def _outliers(lines: pd.Series) -> pd.Series:
+def _outlier_flags(values: np.ndarray) -> list[bool]:
     """Per book: its line is OUTLIER_K or more from the median of the OTHER books' lines (a lone book is
     never an outlier; of two books that far apart, each is one: which is right cannot be told)."""
-    values = lines.to_numpy(float)
-    flags = [
+    return [
         len(values) > 1 and abs(v - float(np.median(np.delete(values, i)))) >= OUTLIER_K
         for i, v in enumerate(values)
     ]
-    return pd.Series(flags, index=lines.index)
 
 
 def consensus_lines(captures: pd.DataFrame, preferred_books: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -108,26 +108,33 @@ def consensus_lines(captures: pd.DataFrame, preferred_books: tuple[str, ...] = (
         for line, o, u in zip(frame["strikeouts_line"], frame["over_odds"], frame["under_odds"], strict=True)
     ]
     preference = {book: rank for rank, book in enumerate(preferred_books)}
+    per_pitcher: dict[object, list] = {}  # plain records, not a frame per pitcher (a season's backfill)
+    record = namedtuple("Capture", list(frame.columns), rename=True)  # type: ignore[misc]
+    for values in zip(*(frame[c].array for c in frame.columns), strict=True):  # each value keeps its dtype
+        capture = record(*values)
+        per_pitcher.setdefault(capture.pitcher_id, []).append(capture)
     rows = []
-    for pitcher_id, books in frame.groupby("pitcher_id", sort=True):
-        usable = books[books["usable"]]
-        outlier = _outliers(usable["strikeouts_line"].astype(float)).reindex(books.index, fill_value=False)
-        pool = usable[~outlier[usable.index]] if not usable.empty else books
-        spread = float(np.ptp(usable["strikeouts_line"].astype(float))) if len(usable) else 0.0
+    for pitcher_id in sorted(per_pitcher):
+        books = per_pitcher[pitcher_id]
+        usable = [b for b in books if b.usable]
+        usable_lines = np.array([float(b.strikeouts_line) for b in usable])
+        outlier = {id(b): flag for b, flag in zip(usable, _outlier_flags(usable_lines), strict=True)}
+        pool = [b for b in usable if not outlier[id(b)]] if usable else books
+        spread = float(np.ptp(usable_lines)) if usable else 0.0
         seen = [
             {"book": str(b.bookmaker), "line": float(b.strikeouts_line)}
-            | ({"outlier": True} if outlier[b.Index] else {})
-            for b in books.sort_values("bookmaker").itertuples()
+            | ({"outlier": True} if outlier.get(id(b), False) else {})
+            for b in sorted(books, key=lambda b: b.bookmaker)
         ]
-        chosen = _median_book(pool, preference) if len(pool) else None
+        chosen = _median_book(pool, preference) if pool else None
         rows.append(
             {
                 "pitcher_id": pitcher_id,
-                "bookmaker": None if chosen is None else chosen["bookmaker"],
-                "strikeouts_line": np.nan if chosen is None else float(chosen["strikeouts_line"]),
-                "over_odds": np.nan if chosen is None else chosen["over_odds"],
-                "under_odds": np.nan if chosen is None else chosen["under_odds"],
-                "line_captured_at": None if chosen is None else chosen["captured_at"],
+                "bookmaker": None if chosen is None else chosen.bookmaker,
+                "strikeouts_line": np.nan if chosen is None else float(chosen.strikeouts_line),
+                "over_odds": np.nan if chosen is None else chosen.over_odds,
+                "under_odds": np.nan if chosen is None else chosen.under_odds,
+                "line_captured_at": None if chosen is None else chosen.captured_at,
                 "books_seen": json.dumps(seen),
                 "books_disagree": bool(len(usable) > 1 and spread >= DISAGREEMENT_K),
                 "line_spread": spread,
@@ -136,17 +143,21 @@ def consensus_lines(captures: pd.DataFrame, preferred_books: tuple[str, ...] = (
     return pd.DataFrame(rows, columns=columns)
 
 
-def _median_book(pool: pd.DataFrame, preference: dict[str, int]) -> pd.Series:
-    """The capture at the median of ``pool``'s lines (consensus_lines, steps 3-4)."""
-    lines = pool["strikeouts_line"].astype(float)
+def _median_book(pool: list, preference: dict[str, int]):  # type: ignore[no-untyped-def]
+    """The capture at the median of ``pool``'s lines (consensus_lines, steps 3-4): the preferred book, then
+    the closest line, the line more books hold, the latest capture, the book name."""
+    lines = [float(b.strikeouts_line) for b in pool]
     median = float(np.median(lines))
-    ranked = pool.assign(
-        preferred=pool["bookmaker"].map(lambda b: preference.get(b, len(preference))),
-        distance=(lines - median).abs(),
-        holders=-lines.map(lines.value_counts()),
-        recency=-pd.to_datetime(pool["captured_at"]).astype("int64"),
-    ).sort_values(["preferred", "distance", "holders", "recency", "bookmaker"])
-    return ranked.iloc[0]
+    return min(
+        pool,
+        key=lambda b: (
+            preference.get(b.bookmaker, len(preference)),
+            abs(float(b.strikeouts_line) - median),
+            -lines.count(float(b.strikeouts_line)),
+            -pd.Timestamp(b.captured_at).value,
+            b.bookmaker,
+        ),
+    )
 
 
 def _float(value: object) -> float | None:

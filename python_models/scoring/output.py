@@ -35,6 +35,8 @@ class ScoreReport:
     models_used: dict[str, str] = field(default_factory=dict)
     queries: int = 0
     low_coverage: int = 0  # prediction rows below the low-coverage threshold
+    low_coverage_dates: int = 0  # dates with a prediction row below it
+    last_date: date | None = None  # a batch of dates (a backfill's): game_date is the first one
 
     @property
     def ok(self) -> bool:
@@ -119,13 +121,23 @@ def finalise(
             report.flags[key] = report.flags.get(key, 0) + 1
     low = batch["feature_coverage_pct"].fillna(0) < settings.low_coverage_threshold
     report.low_coverage = int(low.sum())
-    if low.any():  # one line per date; the pitchers and their missing features are logged at DEBUG
+    report.low_coverage_dates = int(batch.loc[low, "game_date"].nunique())
+    for game_date, rows in batch.groupby("game_date", sort=True):  # one date, or a backfill's batch
+        _log_low_coverage(game_date, rows, low[rows.index], settings, coverage_per_date)
+    return batch
+
+
+def _log_low_coverage(
+    game_date: date, batch: pd.DataFrame, low: pd.Series, settings: Settings, coverage_per_date: bool
+) -> None:
+    """A date's low feature coverage in one line; the pitchers and their missing features are at DEBUG."""
+    if low.any():
         per_system = batch[low].groupby("system_id").size().to_dict()
         log.log(
             logging.INFO if coverage_per_date else logging.DEBUG,
             "low feature coverage (< %.0f%%) on %s: %d of %d pitchers (%s); names at DEBUG",
             settings.low_coverage_threshold,
-            report.game_date,
+            game_date,
             batch.loc[low, "pitcher_id"].nunique(),
             batch["pitcher_id"].nunique(),
             ", ".join(f"{k} {v}" for k, v in sorted(per_system.items())),

@@ -147,15 +147,47 @@ class Scorer:
     # --- the job --------------------------------------------------------------------------------------
     def score(self, day: date, *, pitchers: list[str] | None = None, write: bool = True) -> ScoreReport:
         with xgb_threads(self.settings):  # KZONE_THREADS, not a thread per core
-            return self._score(day, pitchers=pitchers, write=write)
+            return self._score([day], self.resolve_models(day), pitchers=pitchers, write=write)
 
-    def _score(self, day: date, *, pitchers: list[str] | None, write: bool) -> ScoreReport:
+    def score_dates(self, days: list[date]) -> list[tuple[list[date], ScoreReport | ScoringError]]:
+        """Score several dates (a backfill's model-month) in as few batches as the models allow: the dates
+        that resolve to the same model versions (`resolve_models`, each date's newest version trained
+        strictly before it) are read in ONE feature query and written in ONE merge. The rows are those
+        `score` writes date by date. Returns each batch's dates with its report, or the `ScoringError`
+        that stopped it (every date of that batch failed for the same reason)."""
+        groups: list[tuple[list[date], dict[str, ResolvedModel]]] = []
+        for day in sorted(days):
+            models = self.resolve_models(day)
+            versions = {s: m.model_version for s, m in models.items()}
+            if groups and {s: m.model_version for s, m in groups[-1][1].items()} == versions:
+                groups[-1][0].append(day)
+            else:
+                groups.append(([day], models))
+        results: list[tuple[list[date], ScoreReport | ScoringError]] = []
+        with xgb_threads(self.settings):
+            for group, models in groups:
+                try:
+                    results.append((group, self._score(group, models, pitchers=None, write=True)))
+                except ScoringError as exc:
+                    results.append((group, exc))
+        return results
+
+    def _score(
+        self,
+        days: list[date],
+        models: dict[str, ResolvedModel],
+        *,
+        pitchers: list[str] | None,
+        write: bool,
+    ) -> ScoreReport:
         settings = self.settings
-        report = ScoreReport(day, new_batch_id("score"))
+        day = days[0]
+        span = f"{day}" if len(days) == 1 else f"{day} → {days[-1]} ({len(days)} dates)"
+        report = ScoreReport(day, new_batch_id("score"), last_date=days[-1])
         queries_before = self.wh.query_count
 
-        slate = self.store.slate(day)
-        log.debug("read slate %s: %d probable starters (one query)", day, len(slate))
+        slate = self.store.slate(days)
+        log.debug("read slate %s: %d probable starters (one query)", span, len(slate))
         if pitchers:
             known = set(slate["pitcher_id"]) | set(slate["pitcher_lookup"])
             unknown = [p for p in pitchers if p not in known]
@@ -167,8 +199,8 @@ class Scorer:
             log.warning("no probable starters on %s: nothing to score", day)
             return report
 
-        frame = self._attach_lines_and_flags(day, slate)
-        preds, clipped, models = self._predict_components(day, frame, report)
+        frame = self._attach_lines_and_flags(days, slate)
+        preds, clipped = self._predict_components(day, models, frame, report)
         outputs = [
             self._component_rows(frame, s, preds[s], clipped[s], models[s])
             for s in preds
@@ -177,12 +209,17 @@ class Scorer:
         for spec in systems().values():
             if spec.system_id in settings.active_systems and predictor_class(spec.kind).combines:
                 outputs.append(self._combined_rows(frame, spec, preds, clipped, models, report))
-        outputs = [validated(o, report, self.breakers) for o in outputs if o is not None]
+        outputs = [  # validated date by date: a bad date never rejects the other dates' rows
+            validated(part, report, self.breakers)
+            for o in outputs
+            if o is not None
+            for _, part in (o.groupby("game_date", sort=False) if len(days) > 1 else [(day, o)])
+        ]
         outputs = [o for o in outputs if o is not None and not o.empty]
         if not outputs:
             report.queries = self.wh.query_count - queries_before
             raise ScoringError(
-                f"nothing could be scored for {day}: "
+                f"nothing could be scored for {span}: "
                 + "; ".join(f"{s}: {why}" for s, why in report.failures.items())
             )
         batch = finalise(
@@ -205,20 +242,30 @@ class Scorer:
         self._log_summary(report)
         return report
 
-    def _attach_lines_and_flags(self, day: date, slate: pd.DataFrame) -> pd.DataFrame:
-        cutoff_at = datetime.combine(day, clock_time(self.settings.line_cutoff_hour_utc))
-        captures = self.store.line_captures(day, cutoff_at)
-        lines = consensus_lines(captures, self.settings.preferred_books)
-        frame = slate.merge(lines, on="pitcher_id", how="left")
+    def _attach_lines_and_flags(self, days: list[date], slate: pd.DataFrame) -> pd.DataFrame:
+        cutoff = clock_time(self.settings.line_cutoff_hour_utc)
+        captures = self.store.line_captures([datetime.combine(d, cutoff) for d in days])
+        lines = pd.concat(  # each date's consensus line per pitcher (the rule is per date)
+            [
+                consensus_lines(captures[captures["game_date"] == d], self.settings.preferred_books).assign(
+                    game_date=d
+                )
+                for d in days
+            ],
+            ignore_index=True,
+        )
+        frame = slate.assign(scored_day=pd.to_datetime(slate["game_date"]).dt.date).merge(
+            lines.rename(columns={"game_date": "scored_day"}), on=["scored_day", "pitcher_id"], how="left"
+        )
         frame["strikeouts_line"] = frame["strikeouts_line"].astype(float)
         frame["books_disagree"] = frame["books_disagree"].astype("boolean").fillna(False).astype(bool)
-        injured = self.il_cache.get(day)
+        injured = {d: self.il_cache.get(d) for d in days}
         flags: list[list[str]] = []
         for row in frame.itertuples():
             row_flags = []
             problems = line_problems(_num(row.strikeouts_line), _num(row.over_odds), _num(row.under_odds))
             row_flags.extend(problems)
-            if row.pitcher_id in injured:
+            if row.pitcher_id in injured[row.scored_day]:
                 row_flags.append("on_injured_list")
             if row.books_disagree:
                 row_flags.append(f"books_disagree:{row.line_spread:g}")
@@ -236,17 +283,17 @@ class Scorer:
             len(frame),
             sum("on_injured_list" in f for f in flags),
         )
-        return frame
+        return frame.drop(columns="scored_day")
 
     def _predict_components(
-        self, day: date, frame: pd.DataFrame, report: ScoreReport
-    ) -> tuple[dict[str, Prediction], dict[str, np.ndarray], dict[str, ResolvedModel]]:
-        """Each model system's prediction (its mean clipped to [0, MAX_PREDICTION], its distribution), the
-        mask of the values it had to clip (flagged and counted, never silent), and the models used. Each
-        system runs behind its own circuit breaker: a failure degrades that system only."""
+        self, day: date, models: dict[str, ResolvedModel], frame: pd.DataFrame, report: ScoreReport
+    ) -> tuple[dict[str, Prediction], dict[str, np.ndarray]]:
+        """Each model system's prediction (its mean clipped to [0, MAX_PREDICTION], its distribution) with
+        the resolved ``models`` (those of ``day``, the first date scored), and the mask of the values it had
+        to clip (flagged and counted, never silent). Each system runs behind its own circuit breaker: a
+        failure degrades that system only."""
         wanted = with_components(self.settings.active_systems)
         needed = [s for s in model_systems() if s in wanted]
-        models = self.resolve_models(day)
         preds: dict[str, Prediction] = {}
         clipped: dict[str, np.ndarray] = {}
         for system_id in needed:
@@ -290,7 +337,7 @@ class Scorer:
             preds[system_id] = Prediction(mean, pmf if pmf is not None else poisson_pmf(mean))
             clipped[system_id] = outside
             log.debug("predicted %d starters with %s (%s)", len(values), system_id, model.model_version)
-        return preds, clipped, models
+        return preds, clipped
 
     def _base(self, frame: pd.DataFrame, system_id: str, model_version: str) -> pd.DataFrame:
         out = frame[[*ID_COLUMNS, *LINE_COLUMNS]].copy()
@@ -378,7 +425,9 @@ class Scorer:
     def _log_summary(report: ScoreReport) -> None:
         log.info(
             "scored %s: %s; picks %s; written %d new, %d changed%s",
-            report.game_date,
+            report.game_date
+            if report.last_date in (None, report.game_date)
+            else f"{report.game_date} → {report.last_date}",
             report.per_system,
             report.picks,
             report.rows_written,

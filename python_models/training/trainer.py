@@ -220,8 +220,12 @@ def combination_card(
 
 def learnable_history(history: pd.DataFrame, through: date) -> pd.DataFrame:
     """The graded predictions a version trained through ``through`` may learn from: games on or before it
-    (the query already stops there; a history passed in whole is cut here, so nothing later can enter)."""
-    return history[pd.to_datetime(history["game_date"]).dt.date <= through]
+    (the query already stops there; a history passed in whole is cut here, so nothing later can enter), in
+    one order whatever order the warehouse returned them in (it follows how the rows were written): the
+    fits sum in that order, so a version's cards depend on the rows only."""
+    cut = history[pd.to_datetime(history["game_date"]).dt.date <= through]
+    keys = [c for c in ("game_date", "game_id", "pitcher_id", "system_id") if c in cut.columns]
+    return cut.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
 def fit_history_models(

@@ -327,6 +327,19 @@ def _graded_history(seed: int, n: int, day: date, means_of=None) -> pd.DataFrame
     )
 
 
+def history_cards(settings, through: date, history: pd.DataFrame) -> tuple[dict, dict, dict]:  # type: ignore[no-untyped-def]
+    """What versions trained through ``through`` learn from ``history``: ensemble_v2's stacking weights,
+    v1_baseline's calibration curve and market blend."""
+    from python_models.dbt.project import systems
+    from python_models.training.model_store import ModelCard
+    from python_models.training.trainer import combination_card, fit_history_models
+
+    stacked = combination_card(settings, systems()["ensemble_v2"], through, [], history)
+    component = ModelCard("v1_baseline_x", "v1_baseline", None, [], str(through), [], 0, {}, {})
+    fit_history_models(settings, [component], through, history)
+    return stacked.params["weights"], component.calibration, component.market_blend
+
+
 def test_history_models_learn_weights_and_a_curve_from_earlier_graded_predictions(settings) -> None:
     """Fed a graded history (each component's stored distribution, the line, the book's price, the
     outcome), the stacked card learns non-equal weights favouring the component the outcomes came from,
@@ -359,10 +372,6 @@ def test_history_models_ignore_graded_predictions_after_their_cut_off(settings) 
     another component was right and the overs lost) change nothing in its cards."""
     import numpy as np
 
-    from python_models.dbt.project import systems
-    from python_models.training.model_store import ModelCard
-    from python_models.training.trainer import combination_card, fit_history_models
-
     through = date(2026, 4, 30)
     past = _graded_history(7, 2500, date(2026, 4, 1))
     future = _graded_history(
@@ -374,10 +383,7 @@ def test_history_models_ignore_graded_predictions_after_their_cut_off(settings) 
     future["actual_strikeouts"] = 0  # every over lost
 
     def cards(history: pd.DataFrame) -> tuple[dict, dict, dict]:
-        stacked = combination_card(settings, systems()["ensemble_v2"], through, [], history)
-        component = ModelCard("v1_baseline_x", "v1_baseline", None, [], str(through), [], 0, {}, {})
-        fit_history_models(settings, [component], through, history)
-        return stacked.params["weights"], component.calibration, component.market_blend
+        return history_cards(settings, through, history)
 
     learned = cards(past)
     assert cards(pd.concat([past, future], ignore_index=True)) == learned
@@ -398,17 +404,17 @@ def test_the_scorer_reads_the_line_capture_rule_dbt_defines(env) -> None:
     settings, wh = env
     store = FeatureStore(wh)
     cutoff = datetime.combine(DAY, time(settings.line_cutoff_hour_utc))
-    seen = store.line_captures(DAY, cutoff)
+    seen = store.line_captures([cutoff])
     pitcher = seen.sort_values(["captured_at", "pitcher_id"])["pitcher_id"].iloc[-1]
     latest = pd.Timestamp(seen.loc[seen["pitcher_id"] == pitcher, "captured_at"].max()).to_pydatetime()
     wh.execute(  # an early game: first pitch at that capture, before the morning cut-off
         f"update {store.features} set first_pitch_at = @t where pitcher_id = @p and game_date = @d",
         {"t": latest, "p": pitcher, "d": DAY},
     )
-    after = store.line_captures(DAY, cutoff)
+    after = store.line_captures([cutoff])
     assert (after.loc[after["pitcher_id"] == pitcher, "captured_at"] < latest).all()
     assert len(after[after["pitcher_id"] != pitcher]) == len(seen[seen["pitcher_id"] != pitcher])
     empty = wh.relation("scoring", "no_line_captures")
     wh.execute(f"create table {empty} as select * from {store.line_captures_rel} where false")
     wh.execute(f"create or replace view {store.line_captures_rel} as select * from {empty}")
-    assert store.line_captures(DAY, cutoff).empty
+    assert store.line_captures([cutoff]).empty
