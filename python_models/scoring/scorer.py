@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as clock_time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,19 +23,18 @@ import pandas as pd
 from python_models.config import Settings
 from python_models.dbt.project import SystemSpec, feature_sets, model_systems, systems, var, with_components
 from python_models.features.store import ID_COLUMNS, FeatureStore
-from python_models.predictors.base import CombinedPredictor, ModelPredictor, Prediction, predictor_class
-from python_models.predictors.calibration import Calibrator
+from python_models.predictors.base import CombinedPredictor, Prediction, predictor_class
 from python_models.predictors.decision import decide
 from python_models.predictors.distribution import poisson_pmf
-from python_models.predictors.market_blend import MarketBlend
 from python_models.predictors.markets import consensus_lines, line_problems
 from python_models.scoring.circuit import CircuitBreaker, FallbackMonitor
 from python_models.scoring.il_cache import InjuredListCache
+from python_models.scoring.model_versions import ModelResolver, ResolvedModel
 from python_models.scoring.output import ScoreReport, finalise, validated
-from python_models.training.model_store import ModelLoadError, ModelStore
+from python_models.training.model_store import ModelLoadError
 from python_models.training.trainer import xgb_threads
 from python_models.warehouse.base import Warehouse, new_batch_id
-from python_models.warehouse.tables import MODEL_REGISTRY, PREDICTIONS_LANDING
+from python_models.warehouse.tables import PREDICTIONS_LANDING
 
 log = logging.getLogger(__name__)
 
@@ -51,17 +48,6 @@ class ScoringError(RuntimeError):
 
 class UnknownPitcherError(ValueError):
     """A requested pitcher is not a probable starter on the date."""
-
-
-@dataclass
-class ResolvedModel:
-    system_id: str
-    model_version: str
-    path: Path | None
-    sha256: str | None
-    blend: MarketBlend = field(default_factory=MarketBlend)
-    calibrator: Calibrator = field(default_factory=Calibrator)
-    weights: dict[str, float] = field(default_factory=dict)  # a stacked ensemble's learned weights
 
 
 class Scorer:
@@ -89,60 +75,12 @@ class Scorer:
         self.breakers = breakers or {
             s: CircuitBreaker(s, threshold=settings.model_load_failure_threshold) for s in model_systems()
         }
-        self._models: dict[str, object] = {}
+        self.models = ModelResolver(wh, settings)
         self.fallbacks = FallbackMonitor(settings.fallback_rate_threshold, settings.fallback_window_minutes)
 
-    # --- models ---------------------------------------------------------------------------------------
     def resolve_models(self, day: date) -> dict[str, ResolvedModel]:
-        """Newest registered version of each system trained strictly before ``day`` (one query)."""
-        registry = self.wh.relation(MODEL_REGISTRY.layer, MODEL_REGISTRY.name)
-        resolved: dict[str, ResolvedModel] = {}
-        if self.wh.table_exists(MODEL_REGISTRY.layer, MODEL_REGISTRY.name):
-            rows = self.wh.query(
-                f"""
-                select r.system_id, r.model_version, r.model_path, r.model_sha256
-                from {registry} as r
-                where r.trained_through < @game_date
-                qualify row_number() over (partition by r.system_id order by r.trained_through desc) = 1
-                """,
-                {"game_date": day},
-            )
-            for r in rows.itertuples():
-                path = Path(r.model_path) if isinstance(r.model_path, str) and r.model_path else None
-                sha = r.model_sha256 if isinstance(r.model_sha256, str) else None
-                resolved[r.system_id] = self._with_card(
-                    ResolvedModel(r.system_id, r.model_version, path, sha)
-                )
-        return resolved
-
-    def _with_card(self, model: ResolvedModel) -> ResolvedModel:
-        """The version's calibration, market logistic and (stacked) weights: its model card is their one source
-        (cached; the registry's market columns are a copy for SQL). Without a card: identity calibration and
-        the book's own price."""
-        key = f"card:{model.model_version}"
-        if key not in self._models:
-            self._models[key] = ModelStore(self.settings.model_store).load_card(
-                model.system_id, model.model_version
-            )
-        card = self._models[key]
-        if card is not None:
-            model.calibrator = Calibrator.from_dict(card.calibration)  # type: ignore[attr-defined]
-            if card.market_blend:  # type: ignore[attr-defined]
-                model.blend = MarketBlend.from_dict(card.market_blend)  # type: ignore[attr-defined]
-            model.weights = dict(card.params.get("weights", {}))  # type: ignore[attr-defined]
-        return model
-
-    def _load(self, model: ResolvedModel) -> ModelPredictor:
-        """The system's predictor (cached per version), loaded by its kind's class, sha256 checked."""
-        key = f"{model.model_version}:{model.path}"
-        if key not in self._models:
-            if model.path is None:
-                raise ModelLoadError(f"{model.model_version} has no model file registered")
-            spec = systems()[model.system_id]
-            kind = predictor_class(spec.kind)
-            assert issubclass(kind, ModelPredictor)
-            self._models[key] = ModelStore.load(model.path, model.sha256, lambda b: kind.from_bytes(spec, b))
-        return self._models[key]  # type: ignore[return-value]
+        """Newest registered version of each system trained strictly before ``day`` (scoring/model_versions.py)."""
+        return self.models.resolve(day)
 
     # --- the job --------------------------------------------------------------------------------------
     def score(self, day: date, *, pitchers: list[str] | None = None, write: bool = True) -> ScoreReport:
@@ -308,7 +246,7 @@ class Scorer:
                 log.error("%s: %s", system_id, report.failures[system_id])
                 continue
             try:
-                predicted = self._load(model).predict(frame)
+                predicted = self.models.load(model).predict(frame)
                 values, pmf = predicted.mean, predicted.pmf
                 if not np.all(np.isfinite(values)) or (pmf is not None and not np.all(np.isfinite(pmf))):
                     raise ValueError("model returned non-finite predictions")
