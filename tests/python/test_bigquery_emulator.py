@@ -452,6 +452,32 @@ def test_dbt_build_of_everything_the_stand_in_can_build(dbt_on_emulator: DbtOnEm
     assert run.upstream.statuses.get("skipped", 0) == 0 and run.downstream.statuses.get("skipped", 0) == 0
 
 
+@pytest.mark.slow
+def test_a_backfills_several_date_reads_run_on_the_stand_in(dbt_on_emulator: DbtOnEmulator) -> None:
+    """The feature store's reads for a backfill's batch of dates (array parameters of DATE and TIMESTAMP)
+    run on BigQuery SQL and return exactly what reading one date at a time returns."""
+    from python_models.features.store import FeatureStore
+
+    days = [date(2026, 9, 25), date(2026, 9, 26)]
+    cutoffs = [datetime(d.year, d.month, d.day, 23, 0) for d in days]  # late: every capture of the day counts
+    warehouse = BigQueryWarehouse.from_settings(dbt_on_emulator.settings)
+    try:
+        store = FeatureStore(warehouse)
+        together = store.slate(days)
+        apart = pd.concat([store.slate(d) for d in days], ignore_index=True)
+        lines = store.line_captures(cutoffs)
+        lines_apart = pd.concat([store.line_captures([c]) for c in cutoffs], ignore_index=True)
+    finally:
+        warehouse.close()
+    assert len(together) > 0 and set(pd.to_datetime(together["game_date"]).dt.date) == set(days)
+    pd.testing.assert_frame_equal(together, apart)
+    assert len(lines) > 0 and set(lines["game_date"]) == set(days)
+    key = ["game_date", "pitcher_id", "bookmaker"]
+    pd.testing.assert_frame_equal(
+        lines.sort_values(key).reset_index(drop=True), lines_apart.sort_values(key).reset_index(drop=True)
+    )
+
+
 @pytest.mark.emulator
 def test_feeds_resolve_quarantine_and_replace_quarantine_rows_on_bigquery(
     wh: BigQueryWarehouse, tmp_path
