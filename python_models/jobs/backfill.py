@@ -203,8 +203,12 @@ def backfill(
                         report.dates_failed.append((day, str(result)))
                     log.error("%s → %s: %s", days[0], days[-1], result)
                     continue
+                for day in result.dates_rejected:  # as a date scored alone: failed, with the reasons
+                    reasons = "; ".join(f"{s}: {why}" for s, why in result.failures.items())
+                    report.dates_failed.append((day, f"nothing could be scored for {day}: {reasons}"))
+                    log.error("%s: every system's output was rejected: %s", day, reasons)
                 report.predictions += result.rows_written + result.rows_changed
-                report.dates_scored += len(days)
+                report.dates_scored += len(days) - len(result.dates_rejected)
                 report.low_coverage_dates += result.low_coverage_dates
                 report.low_coverage_predictions += result.low_coverage
                 report.rows_scored += sum(result.per_system.values())

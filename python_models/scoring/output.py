@@ -37,6 +37,8 @@ class ScoreReport:
     low_coverage: int = 0  # prediction rows below the low-coverage threshold
     low_coverage_dates: int = 0  # dates with a prediction row below it
     last_date: date | None = None  # a batch of dates (a backfill's): game_date is the first one
+    #: dates of a batch with starters whose every system's output was rejected: nothing written for them
+    dates_rejected: list[date] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

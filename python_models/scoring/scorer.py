@@ -94,13 +94,15 @@ class Scorer:
         `score` writes date by date. Returns each batch's dates with its report, or the `ScoringError`
         that stopped it (every date of that batch failed for the same reason)."""
         groups: list[tuple[list[date], dict[str, ResolvedModel]]] = []
+        previous: dict[str, str] | None = None
         for day in sorted(days):
             models = self.resolve_models(day)
             versions = {s: m.model_version for s, m in models.items()}
-            if groups and {s: m.model_version for s, m in groups[-1][1].items()} == versions:
+            if versions == previous:
                 groups[-1][0].append(day)
             else:
                 groups.append(([day], models))
+            previous = versions
         results: list[tuple[list[date], ScoreReport | ScoringError]] = []
         with xgb_threads(self.settings):
             for group, models in groups:
@@ -154,6 +156,8 @@ class Scorer:
             for _, part in (o.groupby("game_date", sort=False) if len(days) > 1 else [(day, o)])
         ]
         outputs = [o for o in outputs if o is not None and not o.empty]
+        written = {d for o in outputs for d in pd.to_datetime(o["game_date"]).dt.date}
+        report.dates_rejected = sorted(set(pd.to_datetime(slate["game_date"]).dt.date) - written)
         if not outputs:
             report.queries = self.wh.query_count - queries_before
             raise ScoringError(

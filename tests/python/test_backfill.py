@@ -103,3 +103,30 @@ def test_what_a_version_learns_from_graded_history_does_not_depend_on_the_rows_o
     learned = cards(history)
     for seed in (1, 2, 3):
         assert cards(history.sample(frac=1.0, random_state=seed).reset_index(drop=True)) == learned
+
+
+def test_a_date_whose_every_output_is_rejected_fails_alone_and_its_batch_still_writes(
+    env, monkeypatch
+) -> None:
+    """As when it is scored alone: the date is listed as failed with the reasons, not counted as scored, and
+    the other dates of its model-month are written."""
+    import python_models.scoring.scorer as scorer_module
+
+    settings, wh = env
+    days = Scorer(wh, settings).store.slate_dates(*DAYS)
+    bad = days[1]
+    real_validated = scorer_module.validated
+
+    def rejecting(out, report, breakers):  # type: ignore[no-untyped-def]
+        if set(pd.to_datetime(out["game_date"]).dt.date) == {bad}:
+            report.failures[str(out["system_id"].iloc[0])] = "output validation failed: test"
+            return None
+        return real_validated(out, report, breakers)
+
+    monkeypatch.setattr(scorer_module, "validated", rejecting)
+    report = backfill(wh, settings, *DAYS, retrain="never")
+    assert [day for day, _ in report.dates_failed] == [bad]
+    assert "nothing could be scored" in report.dates_failed[0][1]
+    assert report.dates_scored == len(days) - 1
+    written = set(pd.to_datetime(_landing(wh)["game_date"]).dt.date)
+    assert bad not in written and written == set(days) - {bad}
